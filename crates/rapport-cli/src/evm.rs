@@ -1,0 +1,232 @@
+//! `rapport evm FILE`: earned value and earned schedule from a TOML file,
+//! printed as a table for people, or as JSON or CSV for programs.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rapport_core::evm::EvmMetrics;
+use rapport_core::evm_file::{EvmFile, EvmFileReport};
+
+use crate::{EvmFormat, Outcome};
+
+pub fn run(path: &Path, format: EvmFormat) -> Outcome {
+    let source = match std::fs::read_to_string(path) {
+        Ok(source) => source,
+        Err(e) => {
+            return Outcome::BadInput(format!(
+                "cannot read {}: {e}; give the path of an earned-value TOML file (see docs/evm-file.md)",
+                path.display()
+            ))
+        }
+    };
+    let file = match EvmFile::parse(&source) {
+        Ok(file) => file,
+        Err(e) => {
+            return Outcome::BadInput(format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                e.line,
+                e.column,
+                e.message
+            ))
+        }
+    };
+    let report = file.report();
+    let text = match format {
+        EvmFormat::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => json + "\n",
+            Err(e) => return Outcome::Failure(e.into()),
+        },
+        EvmFormat::Csv => csv(&report),
+        EvmFormat::Table => table(&report),
+    };
+    print!("{text}");
+    Outcome::Success
+}
+
+fn opt(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+const CSV_HEADER: &str = "period,pv,ev,ac,sv,cv,spi,cpi,eac_cpi,eac_budget_rate,eac_cpi_spi,eac_manager,etc,vac,tcpi_bac,tcpi_eac,percent_complete,percent_spent,es,sv_t,spi_t,ieac_t,tspi,forecast_finish";
+
+/// One row per status, numbers unrounded, empty cells where a value is
+/// undefined.
+pub fn csv(report: &EvmFileReport) -> String {
+    let mut out = String::from(CSV_HEADER);
+    out.push('\n');
+    for s in &report.status {
+        let m = &s.metrics;
+        let cells = [
+            s.period.to_string(),
+            m.pv.to_string(),
+            m.ev.to_string(),
+            m.ac.to_string(),
+            m.sv.to_string(),
+            m.cv.to_string(),
+            opt(m.spi),
+            opt(m.cpi),
+            opt(m.eac.cpi),
+            m.eac.budget_rate.to_string(),
+            opt(m.eac.cpi_spi),
+            opt(m.eac.manager),
+            opt(m.etc),
+            opt(m.vac),
+            opt(m.tcpi.bac),
+            opt(m.tcpi.eac),
+            m.percent_complete.to_string(),
+            m.percent_spent.to_string(),
+            m.es.to_string(),
+            m.sv_t.to_string(),
+            opt(m.spi_t),
+            opt(m.ieac_t),
+            opt(m.tspi),
+            m.forecast_finish.map(|d| d.to_string()).unwrap_or_default(),
+        ];
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Money with thousands separators, no decimals: people compare budgets
+/// in whole units.
+pub fn money(value: f64) -> String {
+    let rounded = value.round();
+    let sign = if rounded < 0.0 { "-" } else { "" };
+    let digits = format!("{:.0}", rounded.abs());
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}")
+}
+
+fn index(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_string(), |v| format!("{v:.2}"))
+}
+
+fn money_opt(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_string(), money)
+}
+
+/// Metrics as rows and status periods as columns, rounded for reading.
+pub fn table(report: &EvmFileReport) -> String {
+    let p = &report.project;
+    let mut out = String::new();
+    let currency = p
+        .currency
+        .as_deref()
+        .map(|c| format!(" {c}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} — BAC {}{}, planned duration {} periods{}",
+        p.name,
+        money(p.bac),
+        currency,
+        p.planned_duration,
+        match (p.start, p.planned_finish) {
+            (Some(s), Some(f)) => format!(" ({s} to {f})"),
+            _ => String::new(),
+        }
+    );
+    if report.status.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNo status recorded yet: add [[status]] entries to the file."
+        );
+        return out;
+    }
+    type Row = (&'static str, fn(&EvmMetrics) -> String);
+    let rows: &[Row] = &[
+        ("PV  planned value", |m| money(m.pv)),
+        ("EV  earned value", |m| money(m.ev)),
+        ("AC  actual cost", |m| money(m.ac)),
+        ("SV  schedule variance", |m| money(m.sv)),
+        ("CV  cost variance", |m| money(m.cv)),
+        ("SPI schedule index", |m| index(m.spi)),
+        ("CPI cost index", |m| index(m.cpi)),
+        ("EAC at current CPI", |m| money_opt(m.eac.cpi)),
+        ("EAC rest at budget rate", |m| money(m.eac.budget_rate)),
+        ("EAC at CPI × SPI", |m| money_opt(m.eac.cpi_spi)),
+        ("EAC project manager's", |m| money_opt(m.eac.manager)),
+        ("ETC to complete (CPI)", |m| money_opt(m.etc)),
+        ("VAC variance at completion", |m| money_opt(m.vac)),
+        ("TCPI to reach BAC", |m| index(m.tcpi.bac)),
+        ("TCPI to reach EAC", |m| index(m.tcpi.eac)),
+        ("% complete", |m| format!("{:.1}%", m.percent_complete)),
+        ("% spent", |m| format!("{:.1}%", m.percent_spent)),
+        ("ES  earned schedule", |m| format!("{:.2}", m.es)),
+        ("SV(t) in periods", |m| format!("{:+.2}", m.sv_t)),
+        ("SPI(t)", |m| index(m.spi_t)),
+        ("IEAC(t) forecast duration", |m| index(m.ieac_t)),
+        ("TSPI", |m| index(m.tspi)),
+        ("Forecast finish", |m| {
+            m.forecast_finish
+                .map_or_else(|| "—".to_string(), |d| d.to_string())
+        }),
+    ];
+    let headers: Vec<String> = report
+        .status
+        .iter()
+        .map(|s| format!("period {}", s.period))
+        .collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(_, f)| report.status.iter().map(|s| f(&s.metrics)).collect())
+        .collect();
+    let label_width = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|c| {
+            cells
+                .iter()
+                .map(|r| r[c].chars().count())
+                .chain([headers[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let _ = writeln!(out);
+    let _ = write!(out, "{:label_width$}", "");
+    for (h, w) in headers.iter().zip(&widths) {
+        let _ = write!(out, "  {h:>w$}");
+    }
+    let _ = writeln!(out);
+    for ((label, _), row) in rows.iter().zip(&cells) {
+        let _ = write!(out, "{label:label_width$}");
+        for (cell, w) in row.iter().zip(&widths) {
+            let _ = write!(out, "  {cell:>w$}");
+        }
+        let _ = writeln!(out);
+    }
+    for s in report.status.iter().filter(|s| s.comment.is_some()) {
+        let _ = writeln!(
+            out,
+            "\nperiod {}: {}",
+            s.period,
+            s.comment.as_deref().unwrap_or_default()
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn money_groups_thousands_and_rounds() {
+        assert_eq!(money(420000.0), "420,000");
+        assert_eq!(money(-1234.6), "-1,235");
+        assert_eq!(money(999.4), "999");
+        assert_eq!(money(0.0), "0");
+    }
+}

@@ -1,0 +1,73 @@
+//! The `rapport` commands: argument definitions and one module per command.
+//! Each command returns an [`Outcome`] so that exit codes are decided in
+//! one place.
+
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub mod evm;
+pub mod serve;
+
+/// Rapport: delivery numbers and client relationships for project managers.
+#[derive(Debug, Parser)]
+#[command(name = "rapport", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web application and JSON API.
+    Serve(serve::ServeArgs),
+    /// Earned value and earned schedule from a TOML file, offline (no database).
+    Evm {
+        /// The earned-value file (see docs/evm-file.md).
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = EvmFormat::Table)]
+        format: EvmFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvmFormat {
+    /// Rounded for people.
+    Table,
+    /// Unrounded, for programs.
+    Json,
+    /// One row per status, unrounded.
+    Csv,
+}
+
+/// How a command ended; mapped to the process exit code.
+#[derive(Debug)]
+pub enum Outcome {
+    Success,
+    /// The user's input was wrong (exit code 2); the message says where.
+    BadInput(String),
+    /// Something failed that the user did not cause (exit code 1).
+    Failure(anyhow::Error),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let outcome = match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Evm { file, format } => evm::run(&file, format),
+    };
+    match outcome {
+        Outcome::Success => ExitCode::SUCCESS,
+        Outcome::BadInput(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Outcome::Failure(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,415 @@
+//! The offline earned-value file (`rapport evm FILE`): a TOML baseline and
+//! its status points, documented in `docs/evm-file.md`.
+//!
+//! Owns parsing and the mapping of every error to a line and column of the
+//! file. It does not read the file (the CLI does) nor format results.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::evm::{self, Baseline, Calendar, EvmError, EvmMetrics, StatusPoint};
+
+/// A problem in an earned-value file, located for the person who wrote it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct FileError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl FileError {
+    fn at(source: &str, span: Range<usize>, message: impl Into<String>) -> Self {
+        let (line, column) = line_and_column(source, span.start);
+        Self {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = source[line_start..offset].chars().count() + 1;
+    (line, column)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    project: RawProject,
+    #[serde(default)]
+    status: Vec<Spanned<RawStatus>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    name: String,
+    currency: Option<String>,
+    bac: Spanned<f64>,
+    planned: Spanned<Vec<Spanned<f64>>>,
+    start: Option<Spanned<toml::Value>>,
+    period_ends: Option<Spanned<Vec<Spanned<toml::Value>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatus {
+    period: Spanned<i64>,
+    ev: Spanned<f64>,
+    ac: Spanned<f64>,
+    eac: Option<Spanned<f64>>,
+    comment: Option<String>,
+}
+
+/// A parsed, validated earned-value file.
+#[derive(Debug, Clone)]
+pub struct EvmFile {
+    pub name: String,
+    pub currency: Option<String>,
+    pub baseline: Baseline,
+    /// Status points with the whole period number each was given at.
+    pub status: Vec<(u32, StatusPoint, Option<String>)>,
+}
+
+/// What `rapport evm` reports: the project and the metrics per status.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvmFileReport {
+    pub project: ProjectSummary,
+    pub status: Vec<StatusReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectSummary {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    pub bac: f64,
+    /// Planned duration PD, in periods.
+    pub planned_duration: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planned_finish: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusReport {
+    pub period: u32,
+    #[serde(flatten)]
+    pub metrics: EvmMetrics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+fn parse_date(value: &Spanned<toml::Value>, source: &str) -> Result<NaiveDate, FileError> {
+    let text = match value.get_ref() {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Datetime(dt) if dt.date.is_some() && dt.time.is_none() => dt.to_string(),
+        other => {
+            return Err(FileError::at(
+                source,
+                value.span(),
+                format!(
+                    "expected a date like \"2026-01-31\", found {}",
+                    other.type_str()
+                ),
+            ))
+        }
+    };
+    text.parse().map_err(|_| {
+        FileError::at(
+            source,
+            value.span(),
+            format!("\"{text}\" is not a date; write it as YYYY-MM-DD, e.g. \"2026-01-31\""),
+        )
+    })
+}
+
+impl EvmFile {
+    /// Parses and validates the text of an earned-value file.
+    pub fn parse(source: &str) -> Result<Self, FileError> {
+        let raw: RawFile = toml::from_str(source).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            FileError::at(source, span, e.message().trim().replace('\n', ": "))
+        })?;
+        let project = raw.project;
+
+        let start = project
+            .start
+            .as_ref()
+            .map(|d| parse_date(d, source))
+            .transpose()?;
+        let calendar = match &project.period_ends {
+            Some(ends) => {
+                let dates = ends
+                    .get_ref()
+                    .iter()
+                    .map(|d| parse_date(d, source))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let calendar = Calendar::new(start, dates).map_err(|e| {
+                    let span = match &e {
+                        EvmError::PeriodEndsNotIncreasing { period, .. } => {
+                            ends.get_ref()[period - 1].span()
+                        }
+                        EvmError::StartNotBeforeFirstPeriod { .. } => {
+                            project.start.as_ref().map_or(ends.span(), |s| s.span())
+                        }
+                        _ => ends.span(),
+                    };
+                    FileError::at(source, span, format!("project.period_ends: {e}"))
+                })?;
+                Some(calendar)
+            }
+            None => None,
+        };
+
+        let planned: Vec<f64> = project
+            .planned
+            .get_ref()
+            .iter()
+            .map(|v| *v.get_ref())
+            .collect();
+        let baseline = Baseline::new(*project.bac.get_ref(), planned, calendar).map_err(|e| {
+            let points = project.planned.get_ref();
+            let (field, span) = match &e {
+                EvmError::NonPositiveBudget(_) => ("project.bac", project.bac.span()),
+                EvmError::NegativePlannedValue { period, .. }
+                | EvmError::DecreasingPlannedValue { period, .. } => {
+                    ("project.planned", points[period - 1].span())
+                }
+                EvmError::BaselineDoesNotReachBudget { .. } => (
+                    "project.planned",
+                    points.last().map_or(project.planned.span(), |p| p.span()),
+                ),
+                EvmError::PeriodEndCount { .. } => (
+                    "project.period_ends",
+                    project
+                        .period_ends
+                        .as_ref()
+                        .map_or(project.planned.span(), |p| p.span()),
+                ),
+                _ => ("project.planned", project.planned.span()),
+            };
+            FileError::at(source, span, format!("{field}: {e}"))
+        })?;
+
+        let mut status = Vec::with_capacity(raw.status.len());
+        let mut points = Vec::with_capacity(raw.status.len());
+        for entry in &raw.status {
+            let s = entry.get_ref();
+            let period = *s.period.get_ref();
+            let period = u32::try_from(period).ok().filter(|p| *p > 0).ok_or_else(|| {
+                FileError::at(
+                    source,
+                    s.period.span(),
+                    format!("status.period: {period} is not a period; periods count from 1 (status at the end of period 1, 2, …)"),
+                )
+            })?;
+            let point = StatusPoint {
+                at: f64::from(period),
+                ev: *s.ev.get_ref(),
+                ac: *s.ac.get_ref(),
+                manager_eac: s.eac.as_ref().map(|e| *e.get_ref()),
+            };
+            points.push(point.clone());
+            status.push((period, point, s.comment.clone()));
+        }
+        evm::analyse_series(&baseline, &points).map_err(|e| {
+            let entry = |index: usize| raw.status[index - 1].get_ref();
+            let span = match &e {
+                EvmError::NegativeAmount { index, field, .. } => match *field {
+                    "ev" => entry(*index).ev.span(),
+                    "ac" => entry(*index).ac.span(),
+                    _ => entry(*index)
+                        .eac
+                        .as_ref()
+                        .map_or(raw.status[index - 1].span(), |s| s.span()),
+                },
+                EvmError::StatusOutOfOrder { index, .. }
+                | EvmError::NonPositiveTime { index, .. } => entry(*index).period.span(),
+                _ => 0..0,
+            };
+            FileError::at(source, span, format!("[[status]] {e}"))
+        })?;
+
+        Ok(Self {
+            name: project.name,
+            currency: project.currency,
+            baseline,
+            status,
+        })
+    }
+
+    /// Runs the engine over every status point.
+    pub fn report(&self) -> EvmFileReport {
+        let calendar = self.baseline.calendar();
+        EvmFileReport {
+            project: ProjectSummary {
+                name: self.name.clone(),
+                currency: self.currency.clone(),
+                bac: self.baseline.bac(),
+                planned_duration: self.baseline.planned_duration(),
+                start: calendar.map(Calendar::start),
+                planned_finish: calendar.and_then(|c| c.period_ends().last().copied()),
+            },
+            status: self
+                .status
+                .iter()
+                .map(|(period, point, comment)| StatusReport {
+                    period: *period,
+                    metrics: evm::analyse(&self.baseline, point),
+                    comment: comment.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PUMP_STATION: &str = r#"
+[project]
+name = "Pump station retrofit"
+currency = "USD"
+bac = 420000
+planned = [30000, 90000, 180000, 300000, 420000]
+period_ends = ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31"]
+
+[[status]]
+period = 3
+ev = 150000
+ac = 171000
+eac = 455000
+"#;
+
+    #[test]
+    fn the_documented_example_parses_and_reports() {
+        let file = EvmFile::parse(PUMP_STATION).unwrap();
+        let report = file.report();
+        assert_eq!(report.project.planned_duration, 5);
+        let status = &report.status[0];
+        assert_eq!(status.period, 3);
+        // PV(3) = 180,000; SV = −30,000; CPI = 150/171.
+        assert_eq!(status.metrics.pv, 180_000.0);
+        assert_eq!(status.metrics.sv, -30_000.0);
+        assert_eq!(status.metrics.eac.manager, Some(455_000.0));
+        // ES = 2 + (150 − 90)/(180 − 90) = 2.667 periods.
+        assert!((status.metrics.es - (2.0 + 60.0 / 90.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn json_output_has_the_documented_keys() {
+        let report = EvmFile::parse(PUMP_STATION).unwrap().report();
+        let json = serde_json::to_value(&report).unwrap();
+        let status = &json["status"][0];
+        for key in [
+            "period",
+            "pv",
+            "ev",
+            "ac",
+            "sv",
+            "cv",
+            "spi",
+            "cpi",
+            "etc",
+            "vac",
+            "percent_complete",
+            "percent_spent",
+            "es",
+            "sv_t",
+            "spi_t",
+            "ieac_t",
+            "tspi",
+            "forecast_finish",
+        ] {
+            assert!(status.get(key).is_some(), "missing key {key} in {status}");
+        }
+        for key in ["cpi", "budget_rate", "cpi_spi", "manager"] {
+            assert!(status["eac"].get(key).is_some(), "missing eac.{key}");
+        }
+        for key in ["bac", "eac"] {
+            assert!(status["tcpi"].get(key).is_some(), "missing tcpi.{key}");
+        }
+        assert_eq!(json["project"]["name"], "Pump station retrofit");
+    }
+
+    fn error_of(source: &str) -> FileError {
+        EvmFile::parse(source).expect_err("the file should be refused")
+    }
+
+    #[test]
+    fn broken_toml_reports_line_and_column() {
+        let e = error_of("[project]\nname = \"x\"\nbac = = 5\n");
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.column >= 5, "{e}");
+    }
+
+    #[test]
+    fn wrong_type_reports_the_field() {
+        let e = error_of("[project]\nname = \"x\"\nbac = \"lots\"\nplanned = [1]\n");
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("invalid type"), "{e}");
+    }
+
+    #[test]
+    fn decreasing_curve_points_at_the_offending_value() {
+        let e = error_of("[project]\nname = \"x\"\nbac = 10\nplanned = [5, 4, 10]\n");
+        assert_eq!((e.line, e.column), (4, 15), "{e}");
+        assert!(e.message.contains("decreases at period 2"), "{e}");
+    }
+
+    #[test]
+    fn negative_budget_points_at_bac() {
+        let e = error_of("[project]\nname = \"x\"\nbac = -10\nplanned = [5, 10]\n");
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("project.bac"), "{e}");
+    }
+
+    #[test]
+    fn status_out_of_order_points_at_the_period() {
+        let source = "[project]\nname = \"x\"\nbac = 10\nplanned = [5, 10]\n\
+                      [[status]]\nperiod = 2\nev = 5\nac = 5\n\
+                      [[status]]\nperiod = 1\nev = 6\nac = 6\n";
+        let e = error_of(source);
+        assert_eq!(e.line, 10, "{e}");
+        assert!(e.message.contains("status 2"), "{e}");
+    }
+
+    #[test]
+    fn period_zero_is_refused() {
+        let e = error_of("[project]\nname = \"x\"\nbac = 10\nplanned = [10]\n[[status]]\nperiod = 0\nev = 1\nac = 1\n");
+        assert_eq!(e.line, 6, "{e}");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_rather_than_ignored() {
+        let e = error_of("[project]\nname = \"x\"\nbac = 10\nplanned = [10]\nplaned = [1]\n");
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.message.contains("unknown field"), "{e}");
+    }
+
+    #[test]
+    fn native_toml_dates_are_accepted() {
+        let source = "[project]\nname = \"x\"\nbac = 10\nplanned = [5, 10]\nperiod_ends = [2026-01-31, 2026-02-28]\n";
+        let file = EvmFile::parse(source).unwrap();
+        assert!(file.baseline.calendar().is_some());
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        assert_eq!(line_and_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_and_column("é\nx", 3), (2, 1));
+    }
+}

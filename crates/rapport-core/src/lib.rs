@@ -1,0 +1,9 @@
+//! Rapport's domain: the types of the glossary and every computation whose
+//! result the product shows. Pure: no I/O, no clock, no async, no SQL, so
+//! each number can be unit-tested against a published reference.
+
+#![forbid(unsafe_code)]
+
+pub mod domain;
+pub mod evm;
+pub mod evm_file;

@@ -1,0 +1,249 @@
+//! Rapport's storage: the schema, its migrations and every query, on SQLite
+//! (the embedded default) and PostgreSQL (a firm's shared deployment).
+//!
+//! One logical schema for both backends; the dialects differ only in the
+//! migration files (`migrations/sqlite`, `migrations/postgres`) and in the
+//! [`on_pool!`] macro below, which runs the same query text on whichever
+//! pool is open. Runtime-checked `sqlx::query_as` keeps the build free of a
+//! live database. Every write that touches several rows runs in a visible
+//! transaction; client-facing records are archived, never deleted, and their
+//! changes are written to the audit log in the same transaction.
+
+#![forbid(unsafe_code)]
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use rapport_core::domain::ValidationErrors;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+mod accounts;
+mod audit_log;
+pub mod demo;
+mod people;
+mod projects;
+mod relationships;
+mod status;
+
+pub use accounts::Account;
+pub use audit_log::AuditEntry;
+pub use people::Person;
+pub use projects::{Project, Stakeholder};
+pub use relationships::{
+    Commitment, CommitmentDraft, FollowUpQuestion, Interaction, InteractionDraft, QuestionDraft,
+};
+pub use status::StatusRecord;
+
+/// What a caller can act on when a store operation fails.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no {entity} with id {id}")]
+    NotFound { entity: &'static str, id: i64 },
+    #[error("{0}")]
+    Conflict(String),
+    /// The record refers to something that does not exist or does not fit
+    /// (a client rep from another account, say).
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+    #[error("cannot open the database at {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    fn not_found(entity: &'static str, id: i64) -> Self {
+        Self::NotFound { entity, id }
+    }
+
+    fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = ValidationErrors::default();
+        errors.add(field, message);
+        Self::Invalid(errors)
+    }
+}
+
+/// Which database holds the data; cheap to clone (pools are shared).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+    location: String,
+}
+
+#[derive(Clone, Debug)]
+enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the open pool, whichever backend it
+/// is. The body is compiled once per backend, so the same query text and
+/// row types serve both.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            crate::Db::Sqlite($pool) => $body,
+            crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Writes one audit entry inside the transaction `$tx`.
+macro_rules! audit {
+    ($tx:expr, $actor:expr, $entity:expr, $id:expr, $action:expr, $detail:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, entity, entity_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(chrono::Utc::now())
+        .bind($actor)
+        .bind($entity)
+        .bind($id)
+        .bind($action)
+        .bind(serde_json::to_string(&$detail).unwrap_or_else(|_| "null".into()))
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+pub(crate) use audit;
+
+fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `url`: a
+    /// `postgres://` URL, a `sqlite:` URL, or a plain file path for SQLite.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if is_postgres_url(url) {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+                .map_err(|source| StoreError::Connect {
+                    url: redact(url),
+                    source,
+                })?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Ok(Self {
+                db: Db::Postgres(pool),
+                location: format!("PostgreSQL at {}", redact(url)),
+            })
+        } else {
+            let url = if url.starts_with("sqlite:") {
+                url.to_string()
+            } else {
+                format!("sqlite://{url}")
+            };
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            let options = SqliteConnectOptions::from_str(&url)
+                .map_err(|source| StoreError::Connect {
+                    url: url.clone(),
+                    source,
+                })?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            // An in-memory database lives in one connection.
+            let max = if in_memory { 1 } else { 8 };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .connect_with(options)
+                .await
+                .map_err(|source| StoreError::Connect {
+                    url: url.clone(),
+                    source,
+                })?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Ok(Self {
+                db: Db::Sqlite(pool),
+                location: format!("SQLite file {}", url.trim_start_matches("sqlite://")),
+            })
+        }
+    }
+
+    /// Opens the SQLite file at `path`.
+    pub async fn open_file(path: &Path) -> Result<Self> {
+        Self::connect(&path.display().to_string()).await
+    }
+
+    /// Where the data lives, for people ("SQLite file /home/…/rapport.db").
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.db, Db::Postgres(_))
+    }
+
+    /// Checks the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// Hides a password in a database URL before it is printed or logged.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Maps a unique-constraint violation to a conflict with `message`.
+fn conflict_on_unique(error: sqlx::Error, message: impl FnOnce() -> String) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message()),
+        _ => StoreError::Database(error),
+    }
+}
+
+fn parse_stored<T: FromStr<Err = String>>(value: &str, what: &str) -> Result<T> {
+    value
+        .parse()
+        .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden_in_printed_urls() {
+        assert_eq!(
+            redact("postgres://app:secret@db:5432/rapport"),
+            "postgres://app:***@db:5432/rapport"
+        );
+        assert_eq!(
+            redact("postgres://app@db/rapport"),
+            "postgres://app@db/rapport"
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! People on both sides of the engagement.
+
+use chrono::{DateTime, Utc};
+use rapport_core::domain::{PersonDraft, Side};
+use serde::Serialize;
+
+use crate::{on_pool, parse_stored, Result, Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    side: String,
+    account_id: Option<i64>,
+    name: String,
+    title: Option<String>,
+    organisation: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    behaviour_style: Option<String>,
+    communication_preferences: Option<String>,
+    archived: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// A stored person.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub side: Side,
+    pub account_id: Option<i64>,
+    pub name: String,
+    pub title: Option<String>,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub behaviour_style: Option<String>,
+    pub communication_preferences: Option<String>,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<PersonRow> for Person {
+    type Error = StoreError;
+    fn try_from(row: PersonRow) -> Result<Self> {
+        Ok(Self {
+            id: row.id,
+            side: parse_stored(&row.side, "people.side")?,
+            account_id: row.account_id,
+            name: row.name,
+            title: row.title,
+            organisation: row.organisation,
+            email: row.email,
+            phone: row.phone,
+            behaviour_style: row.behaviour_style,
+            communication_preferences: row.communication_preferences,
+            archived: row.archived,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+const SELECT_PERSON: &str =
+    "SELECT id, side, account_id, name, title, organisation, email, phone, \
+     behaviour_style, communication_preferences, archived, created_at, updated_at FROM people";
+
+impl Store {
+    async fn check_person_account(&self, draft: &PersonDraft) -> Result<()> {
+        if let Some(account_id) = draft.account_id {
+            if let Err(StoreError::NotFound { .. }) = self.account(account_id).await {
+                return Err(StoreError::invalid(
+                    "account_id",
+                    format!("no account with id {account_id}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn create_person(&self, draft: &PersonDraft) -> Result<Person> {
+        self.check_person_account(draft).await?;
+        let now = Utc::now();
+        let id = on_pool!(self, pool => {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO people (side, account_id, name, title, organisation, email, phone, behaviour_style, \
+                 communication_preferences, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(draft.side.as_str())
+            .bind(draft.account_id)
+            .bind(&draft.name)
+            .bind(&draft.title)
+            .bind(&draft.organisation)
+            .bind(&draft.email)
+            .bind(&draft.phone)
+            .bind(&draft.behaviour_style)
+            .bind(&draft.communication_preferences)
+            .bind(now)
+            .bind(now)
+            .fetch_one(pool)
+            .await?;
+            id
+        });
+        self.person(id).await
+    }
+
+    pub async fn person(&self, id: i64) -> Result<Person> {
+        let row: Option<PersonRow> = on_pool!(self, pool => {
+            sqlx::query_as(&format!("{SELECT_PERSON} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.ok_or_else(|| StoreError::not_found("person", id))?
+            .try_into()
+    }
+
+    /// People by name, optionally only one account's.
+    pub async fn people(
+        &self,
+        account_id: Option<i64>,
+        include_archived: bool,
+    ) -> Result<Vec<Person>> {
+        let rows: Vec<PersonRow> = on_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "{SELECT_PERSON} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) ORDER BY name, id"
+            ))
+            .bind(include_archived)
+            .bind(account_id)
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(Person::try_from).collect()
+    }
+
+    pub async fn update_person(&self, id: i64, draft: &PersonDraft) -> Result<Person> {
+        self.check_person_account(draft).await?;
+        let updated = on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE people SET side = $1, account_id = $2, name = $3, title = $4, organisation = $5, email = $6, \
+                 phone = $7, behaviour_style = $8, communication_preferences = $9, updated_at = $10 WHERE id = $11",
+            )
+            .bind(draft.side.as_str())
+            .bind(draft.account_id)
+            .bind(&draft.name)
+            .bind(&draft.title)
+            .bind(&draft.organisation)
+            .bind(&draft.email)
+            .bind(&draft.phone)
+            .bind(&draft.behaviour_style)
+            .bind(&draft.communication_preferences)
+            .bind(Utc::now())
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        if updated == 0 {
+            return Err(StoreError::not_found("person", id));
+        }
+        self.person(id).await
+    }
+
+    pub async fn set_person_archived(&self, id: i64, archived: bool) -> Result<Person> {
+        let updated = on_pool!(self, pool => {
+            sqlx::query("UPDATE people SET archived = $1, updated_at = $2 WHERE id = $3")
+                .bind(archived)
+                .bind(Utc::now())
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if updated == 0 {
+            return Err(StoreError::not_found("person", id));
+        }
+        self.person(id).await
+    }
+}

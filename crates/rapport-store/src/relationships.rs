@@ -1,0 +1,442 @@
+//! The relationship records of a project: interactions, follow-up
+//! questions and commitments. Pages for them arrive with later
+//! capabilities; the schema and operations are here so it is designed once.
+
+use chrono::{NaiveDate, Utc};
+use rapport_core::domain::{next_question_state, CommitmentState, InteractionKind, QuestionState};
+use serde::Serialize;
+
+use crate::{audit, on_pool, parse_stored, Result, Store, StoreError};
+
+/// An interaction to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteractionDraft {
+    pub occurred_on: NaiveDate,
+    pub kind: InteractionKind,
+    pub summary: String,
+    pub notes: Option<String>,
+    pub participant_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Interaction {
+    pub id: i64,
+    pub project_id: i64,
+    pub occurred_on: NaiveDate,
+    pub kind: InteractionKind,
+    pub summary: String,
+    pub notes: Option<String>,
+    pub participant_ids: Vec<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct InteractionRow {
+    id: i64,
+    project_id: i64,
+    occurred_on: NaiveDate,
+    kind: String,
+    summary: String,
+    notes: Option<String>,
+}
+
+/// A follow-up question to raise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionDraft {
+    pub question: String,
+    pub asked_of_id: i64,
+    pub asked_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUpQuestion {
+    pub id: i64,
+    pub project_id: i64,
+    pub question: String,
+    pub asked_of_id: i64,
+    pub asked_on: NaiveDate,
+    pub answer: Option<String>,
+    pub answered_on: Option<NaiveDate>,
+    pub confirmed_on: Option<NaiveDate>,
+    pub state: QuestionState,
+}
+
+#[derive(sqlx::FromRow)]
+struct QuestionRow {
+    id: i64,
+    project_id: i64,
+    question: String,
+    asked_of_id: i64,
+    asked_on: NaiveDate,
+    answer: Option<String>,
+    answered_on: Option<NaiveDate>,
+    confirmed_on: Option<NaiveDate>,
+    state: String,
+}
+
+/// A promise to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentDraft {
+    pub promised_by_id: i64,
+    pub promised_to_id: i64,
+    pub description: String,
+    pub due_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Commitment {
+    pub id: i64,
+    pub project_id: i64,
+    pub promised_by_id: i64,
+    pub promised_to_id: i64,
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub state: CommitmentState,
+    pub resolved_on: Option<NaiveDate>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CommitmentRow {
+    id: i64,
+    project_id: i64,
+    promised_by_id: i64,
+    promised_to_id: i64,
+    description: String,
+    due_on: NaiveDate,
+    state: String,
+    resolved_on: Option<NaiveDate>,
+}
+
+impl TryFrom<CommitmentRow> for Commitment {
+    type Error = StoreError;
+    fn try_from(r: CommitmentRow) -> Result<Self> {
+        Ok(Self {
+            id: r.id,
+            project_id: r.project_id,
+            promised_by_id: r.promised_by_id,
+            promised_to_id: r.promised_to_id,
+            description: r.description,
+            due_on: r.due_on,
+            state: parse_stored(&r.state, "commitments.state")?,
+            resolved_on: r.resolved_on,
+        })
+    }
+}
+
+impl TryFrom<QuestionRow> for FollowUpQuestion {
+    type Error = StoreError;
+    fn try_from(r: QuestionRow) -> Result<Self> {
+        Ok(Self {
+            id: r.id,
+            project_id: r.project_id,
+            question: r.question,
+            asked_of_id: r.asked_of_id,
+            asked_on: r.asked_on,
+            answer: r.answer,
+            answered_on: r.answered_on,
+            confirmed_on: r.confirmed_on,
+            state: parse_stored(&r.state, "follow_up_questions.state")?,
+        })
+    }
+}
+
+impl Store {
+    async fn check_people(&self, fields: &[(&str, i64)]) -> Result<()> {
+        let mut errors = rapport_core::domain::ValidationErrors::default();
+        for (field, id) in fields {
+            if let Err(StoreError::NotFound { .. }) = self.person(*id).await {
+                errors.add(*field, format!("no person with id {id}"));
+            }
+        }
+        errors.into_result(()).map_err(StoreError::Invalid)
+    }
+
+    pub async fn record_interaction(
+        &self,
+        project_id: i64,
+        draft: &InteractionDraft,
+    ) -> Result<Interaction> {
+        self.project(project_id).await?;
+        let fields: Vec<(String, i64)> = draft
+            .participant_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (format!("participant_ids[{i}]"), *id))
+            .collect();
+        let refs: Vec<(&str, i64)> = fields.iter().map(|(f, id)| (f.as_str(), *id)).collect();
+        self.check_people(&refs).await?;
+        let mut participants = draft.participant_ids.clone();
+        participants.sort_unstable();
+        participants.dedup();
+        let id = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO interactions (project_id, occurred_on, kind, summary, notes, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(project_id)
+            .bind(draft.occurred_on)
+            .bind(draft.kind.as_str())
+            .bind(&draft.summary)
+            .bind(&draft.notes)
+            .bind(Utc::now())
+            .fetch_one(&mut *tx)
+            .await?;
+            for person_id in &participants {
+                sqlx::query("INSERT INTO interaction_participants (interaction_id, person_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(person_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            id
+        });
+        Ok(Interaction {
+            id,
+            project_id,
+            occurred_on: draft.occurred_on,
+            kind: draft.kind,
+            summary: draft.summary.clone(),
+            notes: draft.notes.clone(),
+            participant_ids: participants,
+        })
+    }
+
+    /// A project's interactions, newest first.
+    pub async fn interactions(&self, project_id: i64) -> Result<Vec<Interaction>> {
+        let (rows, participants) = on_pool!(self, pool => {
+            let rows: Vec<InteractionRow> = sqlx::query_as(
+                "SELECT id, project_id, occurred_on, kind, summary, notes FROM interactions \
+                 WHERE project_id = $1 AND NOT archived ORDER BY occurred_on DESC, id DESC",
+            )
+            .bind(project_id)
+            .fetch_all(pool)
+            .await?;
+            let participants: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT p.interaction_id, p.person_id FROM interaction_participants p \
+                 JOIN interactions i ON i.id = p.interaction_id WHERE i.project_id = $1 ORDER BY p.person_id",
+            )
+            .bind(project_id)
+            .fetch_all(pool)
+            .await?;
+            (rows, participants)
+        });
+        rows.into_iter()
+            .map(|r| {
+                Ok(Interaction {
+                    participant_ids: participants
+                        .iter()
+                        .filter(|(i, _)| *i == r.id)
+                        .map(|(_, p)| *p)
+                        .collect(),
+                    id: r.id,
+                    project_id: r.project_id,
+                    occurred_on: r.occurred_on,
+                    kind: parse_stored(&r.kind, "interactions.kind")?,
+                    summary: r.summary,
+                    notes: r.notes,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn raise_question(
+        &self,
+        project_id: i64,
+        draft: &QuestionDraft,
+    ) -> Result<FollowUpQuestion> {
+        self.project(project_id).await?;
+        self.check_people(&[("asked_of_id", draft.asked_of_id)])
+            .await?;
+        let id = on_pool!(self, pool => {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO follow_up_questions (project_id, question, asked_of_id, asked_on, state, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(project_id)
+            .bind(&draft.question)
+            .bind(draft.asked_of_id)
+            .bind(draft.asked_on)
+            .bind(QuestionState::Open.as_str())
+            .bind(Utc::now())
+            .fetch_one(pool)
+            .await?;
+            id
+        });
+        self.question(id).await
+    }
+
+    pub async fn question(&self, id: i64) -> Result<FollowUpQuestion> {
+        let row: Option<QuestionRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, project_id, question, asked_of_id, asked_on, answer, answered_on, confirmed_on, state \
+                 FROM follow_up_questions WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.ok_or_else(|| StoreError::not_found("follow-up question", id))?
+            .try_into()
+    }
+
+    /// A project's follow-up questions, oldest first.
+    pub async fn questions(&self, project_id: i64) -> Result<Vec<FollowUpQuestion>> {
+        let rows: Vec<QuestionRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, project_id, question, asked_of_id, asked_on, answer, answered_on, confirmed_on, state \
+                 FROM follow_up_questions WHERE project_id = $1 AND NOT archived ORDER BY asked_on, id",
+            )
+            .bind(project_id)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(FollowUpQuestion::try_from).collect()
+    }
+
+    /// Records the answer to a question.
+    pub async fn answer_question(
+        &self,
+        id: i64,
+        answer: &str,
+        on: NaiveDate,
+    ) -> Result<FollowUpQuestion> {
+        let question = self.question(id).await?;
+        next_question_state(question.state, QuestionState::Answered)
+            .map_err(|e| StoreError::invalid("state", e))?;
+        if answer.trim().is_empty() {
+            return Err(StoreError::invalid("answer", "must not be empty"));
+        }
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE follow_up_questions SET answer = $1, answered_on = $2, state = $3 WHERE id = $4")
+                .bind(answer.trim())
+                .bind(on)
+                .bind(QuestionState::Answered.as_str())
+                .bind(id)
+                .execute(pool)
+                .await?;
+        });
+        self.question(id).await
+    }
+
+    /// Marks that the answer was understood and confirmed with the person.
+    pub async fn confirm_understanding(&self, id: i64, on: NaiveDate) -> Result<FollowUpQuestion> {
+        let question = self.question(id).await?;
+        next_question_state(question.state, QuestionState::UnderstandingConfirmed)
+            .map_err(|e| StoreError::invalid("state", e))?;
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE follow_up_questions SET confirmed_on = $1, state = $2 WHERE id = $3")
+                .bind(on)
+                .bind(QuestionState::UnderstandingConfirmed.as_str())
+                .bind(id)
+                .execute(pool)
+                .await?;
+        });
+        self.question(id).await
+    }
+
+    pub async fn record_commitment(
+        &self,
+        actor: &str,
+        project_id: i64,
+        draft: &CommitmentDraft,
+    ) -> Result<Commitment> {
+        self.project(project_id).await?;
+        self.check_people(&[
+            ("promised_by_id", draft.promised_by_id),
+            ("promised_to_id", draft.promised_to_id),
+        ])
+        .await?;
+        if draft.description.trim().is_empty() {
+            return Err(StoreError::invalid("description", "say what was promised"));
+        }
+        let now = Utc::now();
+        let id = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO commitments (project_id, promised_by_id, promised_to_id, description, due_on, state, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(project_id)
+            .bind(draft.promised_by_id)
+            .bind(draft.promised_to_id)
+            .bind(draft.description.trim())
+            .bind(draft.due_on)
+            .bind(CommitmentState::Open.as_str())
+            .bind(now)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            audit!(tx, actor, "commitment", id, "create", (&draft.description, draft.due_on));
+            tx.commit().await?;
+            id
+        });
+        self.commitment(id).await
+    }
+
+    pub async fn commitment(&self, id: i64) -> Result<Commitment> {
+        let row: Option<CommitmentRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, project_id, promised_by_id, promised_to_id, description, due_on, state, resolved_on \
+                 FROM commitments WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.ok_or_else(|| StoreError::not_found("commitment", id))?
+            .try_into()
+    }
+
+    /// A project's commitments by due date.
+    pub async fn commitments(&self, project_id: i64) -> Result<Vec<Commitment>> {
+        let rows: Vec<CommitmentRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, project_id, promised_by_id, promised_to_id, description, due_on, state, resolved_on \
+                 FROM commitments WHERE project_id = $1 AND NOT archived ORDER BY due_on, id",
+            )
+            .bind(project_id)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(Commitment::try_from).collect()
+    }
+
+    /// Settles (or reopens) a commitment; the change is audited. A
+    /// renegotiated commitment takes its new due date.
+    pub async fn settle_commitment(
+        &self,
+        actor: &str,
+        id: i64,
+        state: CommitmentState,
+        on: NaiveDate,
+        new_due: Option<NaiveDate>,
+    ) -> Result<Commitment> {
+        let current = self.commitment(id).await?;
+        if state == CommitmentState::Renegotiated && new_due.is_none() {
+            return Err(StoreError::invalid(
+                "due_on",
+                "a renegotiated commitment needs its new due date",
+            ));
+        }
+        let resolved_on = match state {
+            CommitmentState::Open | CommitmentState::Renegotiated => None,
+            _ => Some(on),
+        };
+        let due_on = new_due.unwrap_or(current.due_on);
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE commitments SET state = $1, resolved_on = $2, due_on = $3, updated_at = $4 WHERE id = $5")
+                .bind(state.as_str())
+                .bind(resolved_on)
+                .bind(due_on)
+                .bind(Utc::now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audit!(tx, actor, "commitment", id, state.as_str(), (current.state.as_str(), due_on));
+            tx.commit().await?;
+        });
+        self.commitment(id).await
+    }
+}

@@ -1,0 +1,453 @@
+//! One story through every store operation, in the order a project manager
+//! would cause them, run against SQLite and against PostgreSQL.
+//!
+//! PostgreSQL: the suite uses `RAPPORT_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`) to create a fresh database
+//! per run. When the server cannot be reached the PostgreSQL half is
+//! reported as SKIPPED on stderr, and fails outright when
+//! `RAPPORT_REQUIRE_POSTGRES=1` (as `.ci/run` sets it).
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
+
+use chrono::NaiveDate;
+use rapport_core::domain::{
+    project_evm, AccountDraft, CommitmentState, InteractionKind, PersonDraft, PersonInput,
+    PlannedPoint, ProjectDraft, ProjectInput, QuestionState, StatusDraft,
+};
+use rapport_store::{CommitmentDraft, InteractionDraft, QuestionDraft, Store, StoreError};
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().expect("test dates are valid")
+}
+
+fn person(side: &str, account_id: Option<i64>, name: &str) -> PersonDraft {
+    PersonDraft::new(PersonInput {
+        side,
+        account_id,
+        name,
+        title: Some("Title"),
+        organisation: None,
+        email: Some("someone@example.com"),
+        phone: None,
+        behaviour_style: None,
+        communication_preferences: None,
+    })
+    .expect("valid person")
+}
+
+fn project(account_id: i64, pm: i64, rep: i64, stakeholders: Vec<(i64, &str)>) -> ProjectDraft {
+    ProjectDraft::new(ProjectInput {
+        account_id,
+        name: "Pump station retrofit",
+        code: Some("PS-1"),
+        project_manager_id: pm,
+        client_rep_id: rep,
+        status: Some("active"),
+        currency: "USD",
+        bac_minor: 420_000_00,
+        start: date("2026-01-01"),
+        finish: date("2026-05-31"),
+        planned: [
+            ("2026-01-31", 30_000_00),
+            ("2026-02-28", 90_000_00),
+            ("2026-03-31", 180_000_00),
+            ("2026-04-30", 300_000_00),
+            ("2026-05-31", 420_000_00),
+        ]
+        .iter()
+        .map(|(d, pv)| PlannedPoint {
+            period_end: date(d),
+            pv_minor: *pv,
+        })
+        .collect(),
+        stakeholders,
+    })
+    .expect("valid project")
+}
+
+async fn story(store: Store) {
+    // An account with its standards.
+    let account = store
+        .create_account(
+            "pm",
+            &AccountDraft::new(
+                "Northwind Water",
+                Some("Utilities"),
+                None,
+                vec![(
+                    "Weekly written status".into(),
+                    Some("Fridays by noon".into()),
+                )],
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(account.standards.len(), 1);
+    let other = store
+        .create_account(
+            "pm",
+            &AccountDraft::new("Contoso", None, None, vec![]).unwrap(),
+        )
+        .await
+        .unwrap();
+
+    // People on both sides.
+    let rep = store
+        .create_person(&person("client", Some(account.id), "Dana Rep"))
+        .await
+        .unwrap();
+    let sponsor = store
+        .create_person(&person("client", Some(account.id), "Sam Sponsor"))
+        .await
+        .unwrap();
+    let outsider = store
+        .create_person(&person("client", Some(other.id), "Olga Other"))
+        .await
+        .unwrap();
+    let pm = store
+        .create_person(&person("firm", None, "Priya PM"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.people(Some(account.id), false).await.unwrap().len(),
+        2
+    );
+    let missing_account = store
+        .create_person(&person("client", Some(9999), "Ghost"))
+        .await;
+    assert!(matches!(missing_account, Err(StoreError::Invalid(_))));
+
+    // A project refuses a client rep from another account and a client-side PM.
+    let wrong = store
+        .create_project("pm", &project(account.id, rep.id, outsider.id, vec![]))
+        .await;
+    match wrong {
+        Err(StoreError::Invalid(errors)) => {
+            let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, vec!["project_manager_id", "client_rep_id"]);
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    let created = store
+        .create_project(
+            "pm",
+            &project(account.id, pm.id, rep.id, vec![(sponsor.id, "Sponsor")]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.baseline.planned.len(), 5);
+    assert_eq!(created.stakeholders[0].role, "Sponsor");
+
+    // Stakeholders change role, join and leave.
+    let stakeholders = store
+        .set_stakeholder("pm", created.id, sponsor.id, "Executive sponsor")
+        .await
+        .unwrap();
+    assert_eq!(stakeholders[0].role, "Executive sponsor");
+    let stakeholders = store
+        .remove_stakeholder("pm", created.id, sponsor.id)
+        .await
+        .unwrap();
+    assert!(stakeholders.is_empty());
+
+    // Status records, one per date; a second on the same date conflicts.
+    let march = StatusDraft::new(
+        date("2026-03-31"),
+        150_000_00,
+        171_000_00,
+        Some(455_000_00),
+        Some("Pumps late"),
+    )
+    .unwrap();
+    let first = store.create_status("pm", created.id, &march).await.unwrap();
+    let duplicate = store.create_status("pm", created.id, &march).await;
+    assert!(
+        matches!(duplicate, Err(StoreError::Conflict(_))),
+        "{duplicate:?}"
+    );
+    let april = StatusDraft::new(date("2026-04-30"), 260_000_00, 290_000_00, None, None).unwrap();
+    let second = store.create_status("pm", created.id, &april).await.unwrap();
+    let fixed = StatusDraft::new(
+        date("2026-04-30"),
+        250_000_00,
+        290_000_00,
+        None,
+        Some("corrected"),
+    )
+    .unwrap();
+    let second = store
+        .update_status("pm", created.id, second.id, &fixed)
+        .await
+        .unwrap();
+    assert_eq!(second.ev_minor, 250_000_00);
+
+    // Earned value from stored records: at 2026-03-31 (period 3) CPI = 150/171.
+    let records = store.status_records(created.id, false).await.unwrap();
+    let drafts: Vec<StatusDraft> = records.iter().map(|r| r.draft()).collect();
+    let evm = project_evm(&created.baseline, &drafts);
+    assert_eq!(evm.len(), 2);
+    assert_eq!(evm[0].at, 3.0);
+    assert!((evm[0].metrics.cpi.unwrap() - 150.0 / 171.0).abs() < 1e-12);
+
+    // Archive rather than delete; archived records leave the live list.
+    store
+        .set_status_archived("pm", created.id, first.id, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.status_records(created.id, false).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        store.status_records(created.id, true).await.unwrap().len(),
+        2
+    );
+    // The date is free again for a live record.
+    store.create_status("pm", created.id, &march).await.unwrap();
+    // A record of this project is not reachable through another project id.
+    assert!(matches!(
+        store.status_record(created.id + 1000, first.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    // Interactions, questions and commitments.
+    let met = store
+        .record_interaction(
+            created.id,
+            &InteractionDraft {
+                occurred_on: date("2026-03-02"),
+                kind: InteractionKind::Meeting,
+                summary: "Kick-off on site".into(),
+                notes: None,
+                participant_ids: vec![rep.id, pm.id, rep.id],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(met.participant_ids.len(), 2);
+    assert_eq!(
+        store.interactions(created.id).await.unwrap()[0]
+            .participant_ids
+            .len(),
+        2
+    );
+
+    let question = store
+        .raise_question(
+            created.id,
+            &QuestionDraft {
+                question: "Which outage window suits operations?".into(),
+                asked_of_id: rep.id,
+                asked_on: date("2026-03-02"),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(store
+        .confirm_understanding(question.id, date("2026-03-03"))
+        .await
+        .is_err());
+    store
+        .answer_question(question.id, "Sunday nights", date("2026-03-03"))
+        .await
+        .unwrap();
+    let confirmed = store
+        .confirm_understanding(question.id, date("2026-03-04"))
+        .await
+        .unwrap();
+    assert_eq!(confirmed.state, QuestionState::UnderstandingConfirmed);
+    assert_eq!(store.questions(created.id).await.unwrap().len(), 1);
+
+    let promise = store
+        .record_commitment(
+            "pm",
+            created.id,
+            &CommitmentDraft {
+                promised_by_id: pm.id,
+                promised_to_id: rep.id,
+                description: "Send revised pump schedule".into(),
+                due_on: date("2026-03-06"),
+            },
+        )
+        .await
+        .unwrap();
+    let renegotiated = store
+        .settle_commitment(
+            "pm",
+            promise.id,
+            CommitmentState::Renegotiated,
+            date("2026-03-05"),
+            Some(date("2026-03-10")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(renegotiated.due_on, date("2026-03-10"));
+    let kept = store
+        .settle_commitment(
+            "pm",
+            promise.id,
+            CommitmentState::Kept,
+            date("2026-03-09"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept.resolved_on, Some(date("2026-03-09")));
+    assert_eq!(store.commitments(created.id).await.unwrap().len(), 1);
+
+    // Project changes and archive are audited.
+    let mut changed = project(account.id, pm.id, rep.id, vec![]);
+    changed.name = "Pump station retrofit, phase 1".into();
+    let updated = store
+        .update_project("alice", created.id, &changed)
+        .await
+        .unwrap();
+    assert_eq!(updated.name, "Pump station retrofit, phase 1");
+    store
+        .set_project_archived("alice", created.id, true)
+        .await
+        .unwrap();
+    assert!(store.projects(None, false).await.unwrap().is_empty());
+    assert_eq!(
+        store.projects(Some(account.id), true).await.unwrap().len(),
+        1
+    );
+    let trail = store.audit_trail("project", created.id).await.unwrap();
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec![
+            "create",
+            "set_stakeholder",
+            "remove_stakeholder",
+            "update",
+            "archive"
+        ]
+    );
+    assert_eq!(trail[3].actor, "alice");
+    assert_eq!(trail[3].detail["name"], "Pump station retrofit, phase 1");
+    assert_eq!(
+        store
+            .audit_trail("status_record", first.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        store
+            .audit_trail("commitment", promise.id)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Accounts update and archive; unknown ids are NotFound.
+    let renamed = store
+        .update_account(
+            "pm",
+            account.id,
+            &AccountDraft::new("Northwind Water Co.", None, None, vec![]).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(renamed.standards.is_empty());
+    store
+        .set_account_archived("pm", other.id, true)
+        .await
+        .unwrap();
+    assert_eq!(store.accounts(false).await.unwrap().len(), 1);
+    assert!(matches!(
+        store.project(424242).await,
+        Err(StoreError::NotFound {
+            entity: "project",
+            ..
+        })
+    ));
+    assert!(matches!(
+        store.set_person_archived(424242, true).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn story_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_file(&dir.path().join("rapport.db"))
+        .await
+        .unwrap();
+    assert!(store.location().contains("rapport.db"));
+    story(store).await;
+}
+
+#[tokio::test]
+async fn sqlite_file_is_migrated_once_and_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    let store = Store::open_file(&path).await.unwrap();
+    store
+        .create_account(
+            "pm",
+            &AccountDraft::new("Kept", None, None, vec![]).unwrap(),
+        )
+        .await
+        .unwrap();
+    store.close().await;
+    let reopened = Store::open_file(&path).await.unwrap();
+    assert_eq!(reopened.accounts(false).await.unwrap()[0].name, "Kept");
+}
+
+/// A fresh PostgreSQL database for one test, dropped afterwards.
+async fn fresh_postgres() -> Option<(Store, sqlx::PgPool, String)> {
+    use sqlx::Connection;
+    let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let required = std::env::var("RAPPORT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    let admin = match sqlx::PgPool::connect(&admin_url).await {
+        Ok(pool) => pool,
+        Err(e) if !required => {
+            eprintln!("SKIPPED: PostgreSQL store story: cannot reach {admin_url}: {e}");
+            return None;
+        }
+        Err(e) => panic!("PostgreSQL is required (RAPPORT_REQUIRE_POSTGRES=1) but {admin_url} is unreachable: {e}"),
+    };
+    let name = format!("rapport_story_{}_{}", std::process::id(), rand_suffix());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    let url = format!("{base}/{name}");
+    // Check the new database accepts connections before handing it out.
+    sqlx::PgConnection::connect(&url)
+        .await
+        .unwrap()
+        .close()
+        .await
+        .unwrap();
+    Some((Store::connect(&url).await.unwrap(), admin, name))
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+#[tokio::test]
+async fn story_on_postgres() {
+    let Some((store, admin, name)) = fresh_postgres().await else {
+        return;
+    };
+    assert!(store.is_postgres());
+    story(store.clone()).await;
+    store.close().await;
+    sqlx::query(&format!("DROP DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}

@@ -1,0 +1,168 @@
+//! `/api/v1/people`: people on the client's side and the firm's.
+
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{extract::State, Json, Router};
+use chrono::{DateTime, Utc};
+use rapport_core::domain::{PersonDraft, PersonInput, Side};
+use rapport_store::Person;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/people", get(list).post(create))
+        .route("/people/{id}", get(read).put(update))
+        .route("/people/{id}/archive", post(archive))
+        .route("/people/{id}/restore", post(restore))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonBody {
+    /// `client` or `firm`.
+    pub side: String,
+    /// Required for client-side people.
+    pub account_id: Option<i64>,
+    pub name: String,
+    pub title: Option<String>,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub behaviour_style: Option<String>,
+    pub communication_preferences: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonView {
+    pub id: i64,
+    #[schema(value_type = String, example = "client")]
+    pub side: Side,
+    pub account_id: Option<i64>,
+    pub name: String,
+    pub title: Option<String>,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub behaviour_style: Option<String>,
+    pub communication_preferences: Option<String>,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Person> for PersonView {
+    fn from(p: Person) -> Self {
+        Self {
+            id: p.id,
+            side: p.side,
+            account_id: p.account_id,
+            name: p.name,
+            title: p.title,
+            organisation: p.organisation,
+            email: p.email,
+            phone: p.phone,
+            behaviour_style: p.behaviour_style,
+            communication_preferences: p.communication_preferences,
+            archived: p.archived,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+fn draft(body: &PersonBody) -> ApiResult<PersonDraft> {
+    PersonDraft::new(PersonInput {
+        side: &body.side,
+        account_id: body.account_id,
+        name: &body.name,
+        title: body.title.as_deref(),
+        organisation: body.organisation.as_deref(),
+        email: body.email.as_deref(),
+        phone: body.phone.as_deref(),
+        behaviour_style: body.behaviour_style.as_deref(),
+        communication_preferences: body.communication_preferences.as_deref(),
+    })
+    .map_err(ApiError::invalid)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PeopleQuery {
+    /// Only this account's people.
+    pub account_id: Option<i64>,
+    #[serde(default)]
+    pub include_archived: bool,
+}
+
+/// List people by name.
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleQuery),
+    responses((status = 200, body = [PersonView])))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<PeopleQuery>,
+) -> ApiResult<Json<Vec<PersonView>>> {
+    let people = state.store.people(q.account_id, q.include_archived).await?;
+    Ok(Json(people.into_iter().map(PersonView::from).collect()))
+}
+
+/// Create a person.
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = PersonBody,
+    responses((status = 201, body = PersonView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PersonBody>,
+) -> ApiResult<(StatusCode, Json<PersonView>)> {
+    let person = state.store.create_person(&draft(&body)?).await?;
+    Ok((StatusCode::CREATED, Json(person.into())))
+}
+
+/// Read one person.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path, description = "person id")),
+    responses((status = 200, body = PersonView), (status = 404, body = ErrorBody)))]
+pub async fn read(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<PersonView>> {
+    Ok(Json(state.store.person(id).await?.into()))
+}
+
+/// Replace a person's fields.
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", request_body = PersonBody,
+    params(("id" = i64, Path, description = "person id")),
+    responses((status = 200, body = PersonView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PersonBody>,
+) -> ApiResult<Json<PersonView>> {
+    Ok(Json(
+        state.store.update_person(id, &draft(&body)?).await?.into(),
+    ))
+}
+
+/// Archive a person.
+#[utoipa::path(post, path = "/api/v1/people/{id}/archive", tag = "people", params(("id" = i64, Path, description = "person id")),
+    responses((status = 200, body = PersonView), (status = 404, body = ErrorBody)))]
+pub async fn archive(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<PersonView>> {
+    Ok(Json(
+        state.store.set_person_archived(id, true).await?.into(),
+    ))
+}
+
+/// Bring an archived person back.
+#[utoipa::path(post, path = "/api/v1/people/{id}/restore", tag = "people", params(("id" = i64, Path, description = "person id")),
+    responses((status = 200, body = PersonView), (status = 404, body = ErrorBody)))]
+pub async fn restore(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<PersonView>> {
+    Ok(Json(
+        state.store.set_person_archived(id, false).await?.into(),
+    ))
+}

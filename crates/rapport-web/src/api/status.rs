@@ -1,0 +1,182 @@
+//! `/api/v1/projects/{id}/status`: status records (cumulative EV and AC at
+//! a date), in the project's currency units.
+
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{extract::State, Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_core::domain::{StatusDraft, ValidationErrors};
+use rapport_store::StatusRecord;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::projects::minor;
+use super::{ListQuery, ACTOR};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{id}/status", get(list).post(create))
+        .route("/projects/{id}/status/{status_id}", get(read).put(update))
+        .route("/projects/{id}/status/{status_id}/archive", post(archive))
+        .route("/projects/{id}/status/{status_id}/restore", post(restore))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusBody {
+    pub status_date: NaiveDate,
+    /// Cumulative earned value, in currency units.
+    pub ev: f64,
+    /// Cumulative actual cost, in currency units.
+    pub ac: f64,
+    /// The project manager's own estimate at completion.
+    pub eac: Option<f64>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusView {
+    pub id: i64,
+    pub project_id: i64,
+    pub status_date: NaiveDate,
+    pub ev: f64,
+    pub ac: f64,
+    pub eac: Option<f64>,
+    pub comment: Option<String>,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+async fn view(state: &AppState, record: StatusRecord) -> ApiResult<StatusView> {
+    let currency = state
+        .store
+        .project(record.project_id)
+        .await?
+        .baseline
+        .currency;
+    Ok(views(&currency, vec![record]).remove(0))
+}
+
+fn views(currency: &rapport_core::domain::Currency, records: Vec<StatusRecord>) -> Vec<StatusView> {
+    records
+        .into_iter()
+        .map(|r| StatusView {
+            id: r.id,
+            project_id: r.project_id,
+            status_date: r.status_date,
+            ev: currency.to_units(r.ev_minor),
+            ac: currency.to_units(r.ac_minor),
+            eac: r.manager_eac_minor.map(|m| currency.to_units(m)),
+            comment: r.comment,
+            archived: r.archived,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect()
+}
+
+async fn draft(state: &AppState, project_id: i64, body: &StatusBody) -> ApiResult<StatusDraft> {
+    let currency = state.store.project(project_id).await?.baseline.currency;
+    let mut errors = ValidationErrors::default();
+    let ev = minor(&mut errors, &currency, "ev", body.ev);
+    let ac = minor(&mut errors, &currency, "ac", body.ac);
+    let eac = body.eac.map(|e| minor(&mut errors, &currency, "eac", e));
+    match StatusDraft::new(body.status_date, ev, ac, eac, body.comment.as_deref()) {
+        Ok(draft) if errors.is_empty() => Ok(draft),
+        Ok(_) => Err(ApiError::invalid(errors)),
+        Err(more) => {
+            errors.0.extend(more.0);
+            Err(ApiError::invalid(errors))
+        }
+    }
+}
+
+/// A project's status records, oldest first.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/status", tag = "status records",
+    params(("id" = i64, Path, description = "project id"), ListQuery),
+    responses((status = 200, body = [StatusView]), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Vec<StatusView>>> {
+    let currency = state.store.project(id).await?.baseline.currency;
+    let records = state.store.status_records(id, q.include_archived).await?;
+    Ok(Json(views(&currency, records)))
+}
+
+/// Record progress at a status date (one live record per date).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/status", tag = "status records", request_body = StatusBody,
+    params(("id" = i64, Path, description = "project id")),
+    responses((status = 201, body = StatusView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<StatusBody>,
+) -> ApiResult<(StatusCode, Json<StatusView>)> {
+    let draft = draft(&state, id, &body).await?;
+    let record = state.store.create_status(ACTOR, id, &draft).await?;
+    Ok((StatusCode::CREATED, Json(view(&state, record).await?)))
+}
+
+/// Read one status record.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/status/{status_id}", tag = "status records",
+    params(("id" = i64, Path, description = "project id"), ("status_id" = i64, Path, description = "status record id")),
+    responses((status = 200, body = StatusView), (status = 404, body = ErrorBody)))]
+pub async fn read(
+    State(state): State<AppState>,
+    ApiPath((id, status_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<StatusView>> {
+    let record = state.store.status_record(id, status_id).await?;
+    Ok(Json(view(&state, record).await?))
+}
+
+/// Correct a status record.
+#[utoipa::path(put, path = "/api/v1/projects/{id}/status/{status_id}", tag = "status records", request_body = StatusBody,
+    params(("id" = i64, Path, description = "project id"), ("status_id" = i64, Path, description = "status record id")),
+    responses((status = 200, body = StatusView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiPath((id, status_id)): ApiPath<(i64, i64)>,
+    ApiJson(body): ApiJson<StatusBody>,
+) -> ApiResult<Json<StatusView>> {
+    let draft = draft(&state, id, &body).await?;
+    let record = state
+        .store
+        .update_status(ACTOR, id, status_id, &draft)
+        .await?;
+    Ok(Json(view(&state, record).await?))
+}
+
+/// Archive a status record; it leaves the earned-value analysis.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/status/{status_id}/archive", tag = "status records",
+    params(("id" = i64, Path, description = "project id"), ("status_id" = i64, Path, description = "status record id")),
+    responses((status = 200, body = StatusView), (status = 404, body = ErrorBody)))]
+pub async fn archive(
+    State(state): State<AppState>,
+    ApiPath((id, status_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<StatusView>> {
+    let record = state
+        .store
+        .set_status_archived(ACTOR, id, status_id, true)
+        .await?;
+    Ok(Json(view(&state, record).await?))
+}
+
+/// Bring an archived status record back (refused if its date is taken).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/status/{status_id}/restore", tag = "status records",
+    params(("id" = i64, Path, description = "project id"), ("status_id" = i64, Path, description = "status record id")),
+    responses((status = 200, body = StatusView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn restore(
+    State(state): State<AppState>,
+    ApiPath((id, status_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<StatusView>> {
+    let record = state
+        .store
+        .set_status_archived(ACTOR, id, status_id, false)
+        .await?;
+    Ok(Json(view(&state, record).await?))
+}

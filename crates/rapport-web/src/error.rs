@@ -1,0 +1,205 @@
+//! The one HTTP error type, and extractors whose rejections use it.
+//!
+//! Every error leaves as JSON `{ "error": { "code", "message", "fields"? } }`
+//! with a 4xx status for the caller's mistakes. A 5xx is always a bug or an
+//! outage: its cause is logged and the caller gets a generic message.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rapport_core::domain::{FieldError, ValidationErrors};
+use rapport_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// Malformed request: bad JSON syntax, a path id that is not a number.
+    BadRequest(String),
+    /// Well-formed but wrong: missing fields, wrong types, invalid values.
+    Unprocessable {
+        message: String,
+        fields: Vec<FieldError>,
+    },
+    NotFound(String),
+    Conflict(String),
+    UnsupportedMediaType(String),
+    /// A bug or an outage; the cause is logged, never shown.
+    Internal(String),
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code: `bad_request`, `validation_failed`,
+    /// `not_found`, `conflict`, `unsupported_media_type`, `internal`.
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldErrorView>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldErrorView {
+    pub field: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn invalid(errors: ValidationErrors) -> Self {
+        Self::Unprocessable {
+            message: format!(
+                "the request has {} invalid field(s): {errors}",
+                errors.0.len()
+            ),
+            fields: errors.0,
+        }
+    }
+
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = ValidationErrors::default();
+        errors.add(field, message);
+        Self::invalid(errors)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, fields) = match self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m, None),
+            ApiError::Unprocessable { message, fields } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                message,
+                Some(fields),
+            ),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            ApiError::UnsupportedMediaType(m) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                m,
+                None,
+            ),
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side; it has been logged".to_string(),
+                    None,
+                )
+            }
+        };
+        let fields = fields.map(|fields| {
+            fields
+                .into_iter()
+                .map(|f| FieldErrorView {
+                    field: f.field,
+                    message: f.message,
+                })
+                .collect()
+        });
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code,
+                message,
+                fields,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { .. } => ApiError::NotFound(error.to_string()),
+            StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Invalid(errors) => ApiError::invalid(errors),
+            other => ApiError::Internal(format!("{other:#}")),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(format!(
+                "the body is not valid JSON: {}",
+                source_message(&e)
+            )),
+            JsonRejection::JsonDataError(e) => {
+                let detail = source_message(&e);
+                // serde reports "field: message at line L column C"; keep the
+                // path as the field so clients can show it beside the input.
+                let field = detail
+                    .split_once(": ")
+                    .map_or("body", |(path, _)| path)
+                    .to_string();
+                ApiError::Unprocessable {
+                    message: format!("the JSON does not match the expected shape: {detail}"),
+                    fields: vec![FieldError {
+                        field,
+                        message: detail,
+                    }],
+                }
+            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
+                "send the body as JSON with the header Content-Type: application/json".into(),
+            ),
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+/// The innermost error message (serde's, with its path and position).
+fn source_message(error: &dyn std::error::Error) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::BadRequest(format!(
+            "the path is not valid: {}; ids are whole numbers",
+            source_message(&rejection)
+        ))
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::BadRequest(format!(
+            "the query string is not valid: {}",
+            source_message(&rejection)
+        ))
+    }
+}
+
+/// `Json` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// `Path` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// `Query` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+pub type ApiResult<T> = Result<T, ApiError>;

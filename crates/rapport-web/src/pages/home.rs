@@ -1,0 +1,130 @@
+//! `/`: every live project with its latest cost and schedule performance.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use rapport_core::domain::{project_evm, ProjectStatus};
+use std::collections::HashMap;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// One project row, every number already computed and formatted.
+pub struct ProjectRow {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub account: String,
+    pub status: &'static str,
+    pub budget: String,
+    pub status_date: String,
+    pub percent_complete: String,
+    pub cpi: String,
+    pub cpi_class: &'static str,
+    pub spi_t: String,
+    pub spi_t_class: &'static str,
+    pub eac: String,
+    pub planned_finish: String,
+    pub forecast_finish: String,
+    pub finish_class: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub projects: Vec<ProjectRow>,
+    pub location: String,
+}
+
+/// Green at or above 1, amber down to 0.9, red below — the customary EVM
+/// traffic-light bands (e.g. DAU Gold Card guidance on CPI/SPI < 0.9).
+fn band(index: Option<f64>) -> &'static str {
+    match index {
+        None => "none",
+        Some(v) if v >= 1.0 => "good",
+        Some(v) if v >= 0.9 => "watch",
+        Some(_) => "bad",
+    }
+}
+
+fn index(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".into(), |v| format!("{v:.2}"))
+}
+
+fn money(value: f64, currency: &str) -> String {
+    let digits = format!("{:.0}", value.abs().round());
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if value < -0.5 { "−" } else { "" };
+    format!("{sign}{grouped} {currency}")
+}
+
+fn status_label(status: ProjectStatus) -> &'static str {
+    match status {
+        ProjectStatus::Proposed => "Proposed",
+        ProjectStatus::Active => "Active",
+        ProjectStatus::OnHold => "On hold",
+        ProjectStatus::Finished => "Finished",
+        ProjectStatus::Cancelled => "Cancelled",
+    }
+}
+
+pub async fn show(State(state): State<AppState>) -> Result<HomePage, ApiError> {
+    let store = &state.store;
+    let accounts: HashMap<i64, String> = store
+        .accounts(true)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let mut projects = Vec::new();
+    for project in store.projects(None, false).await? {
+        let records = store.status_records(project.id, false).await?;
+        let drafts: Vec<_> = records.iter().map(|r| r.draft()).collect();
+        let latest = project_evm(&project.baseline, &drafts).pop();
+        let b = &project.baseline;
+        let currency = b.currency.code();
+        let m = latest.as_ref().map(|l| &l.metrics);
+        let forecast = m.and_then(|m| m.forecast_finish);
+        projects.push(ProjectRow {
+            id: project.id,
+            name: project.name.clone(),
+            code: project.code.clone().unwrap_or_default(),
+            account: accounts
+                .get(&project.account_id)
+                .cloned()
+                .unwrap_or_default(),
+            status: status_label(project.status),
+            budget: money(b.currency.to_units(b.bac_minor), currency),
+            status_date: latest
+                .as_ref()
+                .map_or_else(|| "no status yet".into(), |l| l.status_date.to_string()),
+            percent_complete: m
+                .map_or_else(|| "—".into(), |m| format!("{:.0}%", m.percent_complete)),
+            cpi: index(m.and_then(|m| m.cpi)),
+            cpi_class: band(m.and_then(|m| m.cpi)),
+            spi_t: index(m.and_then(|m| m.spi_t)),
+            spi_t_class: band(m.and_then(|m| m.spi_t)),
+            eac: m
+                .and_then(|m| m.eac.manager.or(m.eac.cpi))
+                .map_or_else(|| "—".into(), |v| money(v, currency)),
+            planned_finish: b.finish.to_string(),
+            forecast_finish: forecast.map_or_else(|| "—".into(), |d| d.to_string()),
+            finish_class: match forecast {
+                None => "none",
+                Some(d) if d <= b.finish => "good",
+                Some(d) if (d - b.finish).num_days() <= 14 => "watch",
+                Some(_) => "bad",
+            },
+        });
+    }
+    Ok(HomePage {
+        projects,
+        location: store.location().to_string(),
+    })
+}
