@@ -446,7 +446,7 @@ async fn story_on_postgres() {
     assert!(store.is_postgres());
     story(store.clone()).await;
     store.close().await;
-    sqlx::query(&format!("DROP DATABASE {name}"))
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&admin)
         .await
         .unwrap();

@@ -27,6 +27,8 @@ pub struct ProjectRow {
     pub planned_finish: String,
     pub forecast_finish: String,
     pub finish_class: &'static str,
+    /// The worse of CPI and SPI(t), for ordering by risk.
+    worst_index: Option<f64>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -121,8 +123,19 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage, ApiError> {
                 Some(d) if (d - b.finish).num_days() <= 14 => "watch",
                 Some(_) => "bad",
             },
+            worst_index: match (m.and_then(|m| m.cpi), m.and_then(|m| m.spi_t)) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
         });
     }
+    // Most at risk first; projects without a status yet at the end.
+    projects.sort_by(|a, b| match (a.worst_index, b.worst_index) {
+        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.name.cmp(&b.name)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.name.cmp(&b.name),
+    });
     Ok(HomePage {
         projects,
         location: store.location().to_string(),

@@ -1,0 +1,158 @@
+//! The pages in a real headless Chromium, driven through ChromeDriver.
+//!
+//! Needs `chromium` and `chromedriver` on the PATH (Debian packages
+//! `chromium` and `chromium-driver`). Without them the suite reports
+//! SKIPPED on stderr, and fails when `RAPPORT_REQUIRE_CHROMIUM=1` (as
+//! `.ci/run` sets it).
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find(program: &str) -> Option<String> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .map(|p| p.display().to_string())
+}
+
+async fn start_driver() -> Option<(Driver, Client)> {
+    let required = std::env::var("RAPPORT_REQUIRE_CHROMIUM").is_ok_and(|v| v == "1");
+    let (Some(chromedriver), Some(chromium)) = (find("chromedriver"), find("chromium")) else {
+        assert!(!required, "Chromium is required (RAPPORT_REQUIRE_CHROMIUM=1) but chromium/chromedriver are not on the PATH");
+        eprintln!("SKIPPED: browser tests: install chromium and chromium-driver to run them");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        _profile: profile,
+    };
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1400,900",
+                format!("--user-data-dir={}", driver._profile.path().display()),
+            ]
+        }),
+    );
+    // ChromeDriver takes a moment to listen; retry the session for up to 20 s.
+    let mut last_error = None;
+    for _ in 0..100 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&driver.url)
+            .await
+        {
+            Ok(client) => return Some((driver, client)),
+            Err(e) => {
+                last_error = Some(e);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("cannot start a Chromium session through ChromeDriver: {last_error:?}");
+}
+
+async fn spawn_demo_app() -> (String, tempfile::TempDir, tokio::sync::oneshot::Sender<()>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = rapport_store::Store::open_file(&dir.path().join("rapport.db"))
+        .await
+        .unwrap();
+    rapport_store::demo::load(&store, "2026-11-27".parse().unwrap())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(rapport_web::serve(
+        listener,
+        rapport_web::AppState { store },
+        async {
+            let _ = rx.await;
+        },
+    ));
+    (address, dir, tx)
+}
+
+#[tokio::test]
+async fn portfolio_page_shows_each_projects_delivery_numbers_in_a_browser() {
+    let Some((_driver, client)) = start_driver().await else {
+        return;
+    };
+    let (address, _dir, _stop) = spawn_demo_app().await;
+
+    client.goto(&format!("{address}/")).await.unwrap();
+    assert_eq!(client.title().await.unwrap(), "Rapport — projects");
+    let rows = client
+        .find_all(Locator::Css("#projects tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 9);
+
+    // The overrunning pump station shows a CPI below 0.90 in the red band.
+    let pump = client
+        .find(Locator::XPath("//tr[td/a[text()='Pump station retrofit']]"))
+        .await
+        .unwrap();
+    let cpi = pump
+        .find(Locator::Css("td[data-metric=cpi]"))
+        .await
+        .unwrap();
+    let value: f64 = cpi.text().await.unwrap().parse().unwrap();
+    assert!(value < 0.9, "CPI {value}");
+    assert_eq!(cpi.attr("class").await.unwrap().as_deref(), Some("num bad"));
+
+    // The finished pilot forecasts no later than its (late) actual finish.
+    let pilot = client
+        .find(Locator::XPath("//tr[td/a[text()='Leak detection pilot']]"))
+        .await
+        .unwrap();
+    let text = pilot.text().await.unwrap();
+    assert!(text.contains("Finished") && text.contains("100%"), "{text}");
+
+    // A project's name leads to its earned-value analysis.
+    pump.find(Locator::Css("td a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let url = client.current_url().await.unwrap();
+    assert!(url.path().ends_with("/evm"), "{url}");
+    client.close().await.unwrap();
+}
