@@ -4,43 +4,13 @@
 //! Owns parsing and the mapping of every error to a line and column of the
 //! file. It does not read the file (the CLI does) nor format results.
 
-use std::ops::Range;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::evm::{self, Baseline, Calendar, EvmError, EvmMetrics, StatusPoint};
 
-/// A problem in an earned-value file, located for the person who wrote it.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("line {line}, column {column}: {message}")]
-pub struct FileError {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl FileError {
-    fn at(source: &str, span: Range<usize>, message: impl Into<String>) -> Self {
-        let (line, column) = line_and_column(source, span.start);
-        Self {
-            line,
-            column,
-            message: message.into(),
-        }
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = source[line_start..offset].chars().count() + 1;
-    (line, column)
-}
+pub use crate::located::{line_and_column, FileError};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

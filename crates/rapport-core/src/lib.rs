@@ -5,5 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod domain;
+pub mod estimate;
 pub mod evm;
 pub mod evm_file;
+pub mod located;

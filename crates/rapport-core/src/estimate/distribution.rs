@@ -1,0 +1,529 @@
+//! Three-point estimates and the distributions drawn through them.
+//!
+//! - **PERT** is the Beta-PERT distribution with λ = 4: a Beta(α, β) on
+//!   [low, high] with α = 1 + 4(likely − low)/(high − low) and
+//!   β = 1 + 4(high − likely)/(high − low), so α + β = 6. Its mean is
+//!   μ = (low + 4·likely + high)/6 and its variance is
+//!   (μ − low)(high − μ)/7 — *not* the textbook ((high − low)/6)², which
+//!   understates it: even for a symmetric estimate the Beta-PERT variance
+//!   is (high − low)²/28, not /36 (D. Vose, *Risk Analysis*, 3rd ed.,
+//!   2008, §9.1.4; the classical formula lives in [`super::pert`], kept for
+//!   the textbook method).
+//! - **Triangular** on [low, high] with mode likely: mean (a + m + b)/3,
+//!   variance (a² + b² + m² − ab − am − bm)/18.
+//! - **Uniform** spreads evenly between low and high, ignoring likely.
+//!
+//! Samples are drawn by inversion, x = Q(u), so a correlated uniform from
+//! the copula keeps each marginal exactly as specified. Triangular and
+//! uniform quantiles are closed-form; the PERT quantile is tabulated once
+//! per shape at 2,049 points from the exact density and interpolated
+//! linearly (the tests bound its error against the incomplete beta
+//! function).
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// Which distribution a three-point value follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    Pert,
+    Triangular,
+    Uniform,
+}
+
+impl Shape {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::Pert => "pert",
+            Shape::Triangular => "triangular",
+            Shape::Uniform => "uniform",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "pert" => Ok(Shape::Pert),
+            "triangular" => Ok(Shape::Triangular),
+            "uniform" => Ok(Shape::Uniform),
+            other => Err(format!(
+                "\"{other}\" is not a distribution; use pert, triangular or uniform"
+            )),
+        }
+    }
+}
+
+/// Low, most likely and high values, validated: finite, not negative, and
+/// low ≤ likely ≤ high.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ThreePoint {
+    low: f64,
+    likely: f64,
+    high: f64,
+}
+
+impl ThreePoint {
+    pub fn new(low: f64, likely: f64, high: f64) -> Result<Self, String> {
+        if ![low, likely, high].iter().all(|v| v.is_finite()) {
+            return Err("values must be finite numbers".into());
+        }
+        if low < 0.0 {
+            return Err(format!("low ({low}) must not be negative"));
+        }
+        if low > likely {
+            return Err(format!(
+                "low ({low}) is above likely ({likely}); give [low, likely, high] in increasing order"
+            ));
+        }
+        if likely > high {
+            return Err(format!(
+                "likely ({likely}) is above high ({high}); give [low, likely, high] in increasing order"
+            ));
+        }
+        Ok(Self { low, likely, high })
+    }
+
+    /// A value known exactly.
+    pub fn exact(value: f64) -> Result<Self, String> {
+        Self::new(value, value, value)
+    }
+
+    pub fn low(&self) -> f64 {
+        self.low
+    }
+    pub fn likely(&self) -> f64 {
+        self.likely
+    }
+    pub fn high(&self) -> f64 {
+        self.high
+    }
+
+    /// Multiplies all three values (hours × rate, a scale factor).
+    pub fn scaled(&self, factor: f64) -> Self {
+        Self {
+            low: self.low * factor,
+            likely: self.likely * factor,
+            high: self.high * factor,
+        }
+    }
+
+    pub fn is_exact(&self) -> bool {
+        self.low == self.high
+    }
+
+    pub fn mean(&self, shape: Shape) -> f64 {
+        let (a, m, b) = (self.low, self.likely, self.high);
+        match shape {
+            Shape::Pert => (a + 4.0 * m + b) / 6.0,
+            Shape::Triangular => (a + m + b) / 3.0,
+            Shape::Uniform => (a + b) / 2.0,
+        }
+    }
+
+    pub fn variance(&self, shape: Shape) -> f64 {
+        let (a, m, b) = (self.low, self.likely, self.high);
+        match shape {
+            Shape::Pert => {
+                let mu = self.mean(shape);
+                (mu - a) * (b - mu) / 7.0
+            }
+            Shape::Triangular => (a * a + b * b + m * m - a * b - a * m - b * m) / 18.0,
+            Shape::Uniform => (b - a) * (b - a) / 12.0,
+        }
+    }
+
+    /// Beta shape parameters of the PERT distribution on [low, high].
+    pub fn pert_alpha_beta(&self) -> (f64, f64) {
+        let width = self.high - self.low;
+        if width == 0.0 {
+            return (3.0, 3.0);
+        }
+        let alpha = 1.0 + 4.0 * (self.likely - self.low) / width;
+        (alpha, 6.0 - alpha)
+    }
+
+    /// Exact CDF, for tests and closed-form checks.
+    pub fn cdf(&self, shape: Shape, x: f64) -> f64 {
+        let (a, m, b) = (self.low, self.likely, self.high);
+        if x <= a {
+            return if x < a || a < b { 0.0 } else { 1.0 };
+        }
+        if x >= b {
+            return 1.0;
+        }
+        match shape {
+            Shape::Uniform => (x - a) / (b - a),
+            Shape::Triangular => {
+                if x <= m {
+                    (x - a) * (x - a) / ((b - a) * (m - a))
+                } else {
+                    1.0 - (b - x) * (b - x) / ((b - a) * (b - m))
+                }
+            }
+            Shape::Pert => {
+                let (alpha, beta) = self.pert_alpha_beta();
+                regularized_incomplete_beta(alpha, beta, (x - a) / (b - a))
+            }
+        }
+    }
+
+    /// Probability density at x (used for the standard error of simulated
+    /// percentiles).
+    pub fn pdf(&self, shape: Shape, x: f64) -> f64 {
+        let (a, m, b) = (self.low, self.likely, self.high);
+        if x < a || x > b || a == b {
+            return 0.0;
+        }
+        match shape {
+            Shape::Uniform => 1.0 / (b - a),
+            Shape::Triangular => {
+                if x <= m {
+                    2.0 * (x - a) / ((b - a) * (m - a))
+                } else {
+                    2.0 * (b - x) / ((b - a) * (b - m))
+                }
+            }
+            Shape::Pert => {
+                let (alpha, beta) = self.pert_alpha_beta();
+                let t = (x - a) / (b - a);
+                let ln_beta = ln_gamma(alpha) + ln_gamma(beta) - ln_gamma(alpha + beta);
+                ((alpha - 1.0) * t.ln() + (beta - 1.0) * (1.0 - t).ln() - ln_beta).exp() / (b - a)
+            }
+        }
+    }
+
+    /// Exact quantile Q(p), by closed form or by bisection on the exact CDF
+    /// (PERT); slow, for tests and reports, not for sampling.
+    pub fn quantile(&self, shape: Shape, p: f64) -> f64 {
+        let (a, b) = (self.low, self.high);
+        if a == b {
+            return a;
+        }
+        match shape {
+            Shape::Pert => {
+                let (mut lo, mut hi) = (a, b);
+                for _ in 0..200 {
+                    let mid = 0.5 * (lo + hi);
+                    if self.cdf(shape, mid) < p {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                0.5 * (lo + hi)
+            }
+            _ => Sampler::new(*self, shape, &mut TableCache::default()).sample(p),
+        }
+    }
+}
+
+/// Tabulated PERT quantile functions, shared by every value with the same
+/// shape parameter (many estimates reuse [10, 15, 20]-like shapes).
+#[derive(Debug, Default)]
+pub struct TableCache {
+    tables: std::collections::HashMap<u64, Arc<[f64]>>,
+}
+
+/// Knots of the tabulated quantile function (plus one for u = 1).
+const KNOTS: usize = 2048;
+/// Cells of the density grid the CDF is integrated on.
+const CELLS: usize = 4096;
+
+impl TableCache {
+    fn pert(&mut self, alpha: f64) -> Arc<[f64]> {
+        self.tables
+            .entry(alpha.to_bits())
+            .or_insert_with(|| pert_quantile_table(alpha, 6.0 - alpha).into())
+            .clone()
+    }
+}
+
+/// Q(j / KNOTS) for j = 0..=KNOTS of a Beta(α, β) on [0, 1]. The CDF is
+/// integrated cell by cell with the midpoint rule on the exact density
+/// (error O(h²) where the density is smooth) and inverted linearly inside
+/// each cell.
+fn pert_quantile_table(alpha: f64, beta: f64) -> Vec<f64> {
+    let h = 1.0 / CELLS as f64;
+    let mut mass = Vec::with_capacity(CELLS);
+    let mut total = 0.0;
+    for k in 0..CELLS {
+        let x = (k as f64 + 0.5) * h;
+        let density = ((alpha - 1.0) * x.ln() + (beta - 1.0) * (1.0 - x).ln()).exp();
+        mass.push(density);
+        total += density;
+    }
+    let mut table = Vec::with_capacity(KNOTS + 1);
+    table.push(0.0);
+    let mut cell = 0;
+    let mut cdf_before = 0.0; // CDF at the left edge of `cell`, unnormalised
+    for j in 1..KNOTS {
+        let target = j as f64 / KNOTS as f64 * total;
+        while cell < CELLS - 1 && cdf_before + mass[cell] < target {
+            cdf_before += mass[cell];
+            cell += 1;
+        }
+        let within = if mass[cell] > 0.0 {
+            ((target - cdf_before) / mass[cell]).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        table.push((cell as f64 + within) * h);
+    }
+    table.push(1.0);
+    table
+}
+
+/// A compiled quantile function for fast sampling: x = sample(u).
+#[derive(Debug, Clone)]
+pub enum Sampler {
+    Constant(f64),
+    Uniform {
+        low: f64,
+        width: f64,
+    },
+    Triangular {
+        low: f64,
+        high: f64,
+        /// F(mode) = (m − a)/(b − a).
+        at_mode: f64,
+        left: f64,
+        right: f64,
+    },
+    Table {
+        low: f64,
+        width: f64,
+        table: Arc<[f64]>,
+    },
+}
+
+impl Sampler {
+    pub fn new(value: ThreePoint, shape: Shape, cache: &mut TableCache) -> Self {
+        let (a, m, b) = (value.low, value.likely, value.high);
+        if a == b {
+            return Sampler::Constant(a);
+        }
+        match shape {
+            Shape::Uniform => Sampler::Uniform {
+                low: a,
+                width: b - a,
+            },
+            Shape::Triangular => Sampler::Triangular {
+                low: a,
+                high: b,
+                at_mode: (m - a) / (b - a),
+                left: (b - a) * (m - a),
+                right: (b - a) * (b - m),
+            },
+            Shape::Pert => Sampler::Table {
+                low: a,
+                width: b - a,
+                table: cache.pert(value.pert_alpha_beta().0),
+            },
+        }
+    }
+
+    #[inline]
+    pub fn sample(&self, u: f64) -> f64 {
+        match self {
+            Sampler::Constant(x) => *x,
+            Sampler::Uniform { low, width } => low + u * width,
+            Sampler::Triangular {
+                low,
+                high,
+                at_mode,
+                left,
+                right,
+            } => {
+                if u < *at_mode {
+                    low + (u * left).sqrt()
+                } else {
+                    high - ((1.0 - u) * right).sqrt()
+                }
+            }
+            Sampler::Table { low, width, table } => {
+                let position = u * KNOTS as f64;
+                let k = (position as usize).min(KNOTS - 1);
+                let fraction = position - k as f64;
+                let x = table[k] + fraction * (table[k + 1] - table[k]);
+                low + width * x
+            }
+        }
+    }
+
+    pub fn is_constant(&self) -> bool {
+        matches!(self, Sampler::Constant(_))
+    }
+}
+
+/// ln Γ(x) for x > 0, Lanczos approximation (Numerical Recipes, 2nd ed.,
+/// §6.1, `gammln`; relative error < 2e-10).
+fn ln_gamma(x: f64) -> f64 {
+    const COF: [f64; 6] = [
+        76.180_091_729_471_46,
+        -86.505_320_329_416_77,
+        24.014_098_240_830_91,
+        -1.231_739_572_450_155,
+        0.120_865_097_386_617_9e-2,
+        -0.539_523_938_495_3e-5,
+    ];
+    let mut y = x;
+    let tmp = x + 5.5;
+    let tmp = tmp - (x + 0.5) * tmp.ln();
+    let mut series = 1.000_000_000_190_015;
+    for c in COF {
+        y += 1.0;
+        series += c / y;
+    }
+    -tmp + (2.506_628_274_631_000_5 * series / x).ln()
+}
+
+/// The regularised incomplete beta function I_x(a, b), by the continued
+/// fraction of Numerical Recipes, 2nd ed., §6.4 (`betai`, `betacf`).
+pub fn regularized_incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_continued_fraction(a, b, x) / a
+    } else {
+        1.0 - front * beta_continued_fraction(b, a, 1.0 - x) / b
+    }
+}
+
+fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..=300 {
+        let m = f64::from(m);
+        let m2 = 2.0 * m;
+        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        h *= d * c;
+        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = 1.0 + aa / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        let delta = d * c;
+        h *= delta;
+        if (delta - 1.0).abs() < 1e-15 {
+            break;
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tp(a: f64, m: f64, b: f64) -> ThreePoint {
+        ThreePoint::new(a, m, b).unwrap()
+    }
+
+    /// Beta-PERT moments (Vose, *Risk Analysis*, 3rd ed., §9.1.4): for
+    /// [2, 5, 14], μ = (2 + 20 + 14)/6 = 6 and σ² = (6 − 2)(14 − 6)/7 =
+    /// 32/7 = 4.571, while ((14 − 2)/6)² = 4 would understate it.
+    #[test]
+    fn pert_moments_use_the_beta_variance_not_the_textbook_shortcut() {
+        let v = tp(2.0, 5.0, 14.0);
+        assert_eq!(v.mean(Shape::Pert), 6.0);
+        assert!((v.variance(Shape::Pert) - 32.0 / 7.0).abs() < 1e-12);
+        // Symmetric case: Beta(3, 3) has variance 9/(36 × 7) = 1/28 of the
+        // squared range, so (b − a)²/28 = 3.571, above the shortcut's 2.778.
+        let s = tp(10.0, 15.0, 20.0);
+        assert!((s.variance(Shape::Pert) - 100.0 / 28.0).abs() < 1e-12);
+    }
+
+    /// Triangular moments (Evans, Hastings & Peacock, *Statistical
+    /// Distributions*, ch. 40): [2, 5, 14] → mean 7, variance
+    /// (4 + 196 + 25 − 28 − 10 − 70)/18 = 117/18 = 6.5.
+    #[test]
+    fn triangular_moments_and_quantiles() {
+        let v = tp(2.0, 5.0, 14.0);
+        assert_eq!(v.mean(Shape::Triangular), 7.0);
+        assert!((v.variance(Shape::Triangular) - 6.5).abs() < 1e-12);
+        // F(mode) = 3/12 = 0.25, so Q(0.25) = 5; median solves
+        // 1 − (14 − x)²/(12 × 9) = 0.5 → x = 14 − √54.
+        assert!((v.quantile(Shape::Triangular, 0.25) - 5.0).abs() < 1e-12);
+        assert!((v.quantile(Shape::Triangular, 0.5) - (14.0 - 54f64.sqrt())).abs() < 1e-12);
+        assert!((v.cdf(Shape::Triangular, 14.0 - 54f64.sqrt()) - 0.5).abs() < 1e-12);
+    }
+
+    /// I_x(a, b) against closed forms: I_x(1, 1) = x; I_x(2, 2) =
+    /// 3x² − 2x³; I_x(1, 5) = 1 − (1 − x)^5.
+    #[test]
+    fn incomplete_beta_matches_closed_forms() {
+        for x in [0.05, 0.3, 0.5, 0.81] {
+            assert!((regularized_incomplete_beta(1.0, 1.0, x) - x).abs() < 1e-9);
+            assert!(
+                (regularized_incomplete_beta(2.0, 2.0, x) - (3.0 * x * x - 2.0 * x * x * x)).abs()
+                    < 1e-9
+            );
+            assert!(
+                (regularized_incomplete_beta(1.0, 5.0, x) - (1.0 - (1.0 - x).powi(5))).abs() < 1e-9
+            );
+        }
+    }
+
+    /// The tabulated PERT quantile against the exact one (bisection on the
+    /// incomplete beta): within 2e-5 of the range from P0.5 to P99.5 for
+    /// skewed, symmetric and extreme shapes.
+    #[test]
+    fn pert_table_tracks_the_exact_quantile() {
+        let mut cache = TableCache::default();
+        for v in [
+            tp(0.0, 0.0, 1.0),
+            tp(0.0, 0.1, 1.0),
+            tp(0.0, 0.5, 1.0),
+            tp(0.0, 0.93, 1.0),
+            tp(0.0, 1.0, 1.0),
+        ] {
+            let sampler = Sampler::new(v, Shape::Pert, &mut cache);
+            let mut worst: f64 = 0.0;
+            for i in 1..200 {
+                let p = 0.005 + 0.99 * f64::from(i) / 200.0;
+                worst = worst.max((sampler.sample(p) - v.quantile(Shape::Pert, p)).abs());
+            }
+            assert!(worst < 2e-5, "{v:?}: worst quantile error {worst}");
+        }
+    }
+
+    #[test]
+    fn three_points_must_be_in_order() {
+        assert!(ThreePoint::new(3.0, 2.0, 5.0)
+            .unwrap_err()
+            .contains("low (3) is above likely (2)"));
+        assert!(ThreePoint::new(1.0, 6.0, 5.0)
+            .unwrap_err()
+            .contains("likely (6) is above high (5)"));
+        assert!(ThreePoint::new(-1.0, 0.0, 5.0).is_err());
+        assert!(ThreePoint::new(f64::NAN, 0.0, 5.0).is_err());
+    }
+}

@@ -1,0 +1,292 @@
+//! The estimate model: roles, items, risks, correlations, assumptions,
+//! exclusions and alternatives, validated (see [`super::file`] for how a
+//! TOML file becomes one), and the scenarios the simulation runs.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::distribution::{Shape, ThreePoint};
+
+/// A whole estimate, valid by construction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    pub name: String,
+    pub description: Option<String>,
+    pub currency: Option<String>,
+    /// Default distribution of three-point values.
+    pub shape: Shape,
+    pub iterations: u32,
+    pub seed: u64,
+    /// Headline percentile and contingency level, in (0, 1).
+    pub confidence: f64,
+    pub class: Option<AaceClass>,
+    pub target_cost: Option<f64>,
+    /// Working days.
+    pub target_duration: Option<f64>,
+    pub roles: Vec<Role>,
+    pub items: Vec<Item>,
+    pub risks: Vec<Risk>,
+    pub correlations: Vec<Correlation>,
+    pub assumptions: Vec<String>,
+    pub exclusions: Vec<String>,
+    pub alternatives: Vec<Alternative>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Role {
+    pub id: String,
+    pub name: Option<String>,
+    /// Cost per hour.
+    pub rate: f64,
+}
+
+/// One piece of work. Its hours, direct cost and duration share one random
+/// draw per iteration: when the work turns out harder than likely, all
+/// three are high together. Independent uncertainties belong in separate
+/// items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub hours: Option<ThreePoint>,
+    pub cost: Option<ThreePoint>,
+    /// Working days; items without one take no place in the schedule.
+    pub duration: Option<ThreePoint>,
+    /// Finish-to-start predecessors (items with a duration).
+    pub after: Vec<String>,
+    pub shape: Shape,
+}
+
+/// An uncertain event: with `probability` it adds `cost` and delays the
+/// item `on` by `delay` working days. Cost and delay of one occurrence
+/// share one draw (a bigger event costs more and lasts longer).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk {
+    pub id: String,
+    pub name: String,
+    pub probability: f64,
+    pub cost: Option<ThreePoint>,
+    pub delay: Option<ThreePoint>,
+    pub on: Option<String>,
+    pub shape: Shape,
+}
+
+/// Items whose values move together: every pair has this Spearman rank
+/// correlation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correlation {
+    pub items: Vec<String>,
+    pub coefficient: f64,
+}
+
+/// How an alternative scales hours.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum HoursScale {
+    All(f64),
+    PerItem(BTreeMap<String, f64>),
+}
+
+impl HoursScale {
+    pub fn factor(&self, item: &str) -> f64 {
+        match self {
+            HoursScale::All(f) => *f,
+            HoursScale::PerItem(map) => map.get(item).copied().unwrap_or(1.0),
+        }
+    }
+}
+
+/// A variant of the estimate compared side by side with it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alternative {
+    pub name: String,
+    pub description: Option<String>,
+    /// Items taken out; their successors inherit their predecessors.
+    pub drop: Vec<String>,
+    pub drop_risks: Vec<String>,
+    /// Role rates that differ from the estimate's.
+    pub rates: BTreeMap<String, f64>,
+    pub scale_hours: HoursScale,
+    /// Items added.
+    pub add: Vec<Item>,
+}
+
+/// AACE International estimate classes (Recommended Practice 18R-97,
+/// Figure 1): maturity of project definition, end usage and the typical
+/// accuracy range (low and high ends of the ranges, as fractions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AaceClass(u8);
+
+impl AaceClass {
+    pub fn new(class: i64) -> Result<Self, String> {
+        match class {
+            1..=5 => Ok(Self(class as u8)),
+            other => Err(format!(
+                "{other} is not an AACE estimate class; use 1 (most defined) to 5 (concept)"
+            )),
+        }
+    }
+
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    /// Maturity level of project definition deliverables, as a text range.
+    pub fn maturity(self) -> &'static str {
+        match self.0 {
+            5 => "0% to 2%",
+            4 => "1% to 15%",
+            3 => "10% to 40%",
+            2 => "30% to 75%",
+            _ => "65% to 100%",
+        }
+    }
+
+    pub fn end_usage(self) -> &'static str {
+        match self.0 {
+            5 => "concept screening",
+            4 => "study or feasibility",
+            3 => "budget authorisation or control",
+            2 => "control or bid/tender",
+            _ => "check estimate or bid/tender",
+        }
+    }
+
+    /// Expected accuracy: (low range, high range), each (best, worst), as
+    /// fractions of the estimate, e.g. class 3: low −10% to −20%, high +10%
+    /// to +30%.
+    pub fn accuracy(self) -> ((f64, f64), (f64, f64)) {
+        match self.0 {
+            5 => ((-0.20, -0.50), (0.30, 1.00)),
+            4 => ((-0.15, -0.30), (0.20, 0.50)),
+            3 => ((-0.10, -0.20), (0.10, 0.30)),
+            2 => ((-0.05, -0.15), (0.05, 0.20)),
+            _ => ((-0.03, -0.10), (0.03, 0.15)),
+        }
+    }
+}
+
+/// The items, risks and rates one simulation runs: the estimate itself or
+/// one alternative applied to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub items: Vec<ScenarioItem>,
+    pub risks: Vec<Risk>,
+    pub correlations: Vec<Correlation>,
+}
+
+/// An item with its rate resolved and hours scaled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioItem {
+    pub item: Item,
+    /// Cost per hour of the item's role (0 without hours).
+    pub rate: f64,
+}
+
+impl Estimate {
+    pub fn rate_of(&self, role: &str) -> Option<f64> {
+        self.roles.iter().find(|r| r.id == role).map(|r| r.rate)
+    }
+
+    /// The estimate as it stands.
+    pub fn base_scenario(&self) -> Scenario {
+        self.scenario(None)
+    }
+
+    /// The estimate with an alternative applied: dropped items leave (their
+    /// successors inherit their predecessors), rates and hours change,
+    /// added items join. The file parser checked that the result is valid.
+    pub fn scenario(&self, alternative: Option<&Alternative>) -> Scenario {
+        let Some(alt) = alternative else {
+            return Scenario {
+                name: self.name.clone(),
+                items: self
+                    .items
+                    .iter()
+                    .map(|item| ScenarioItem {
+                        rate: item
+                            .role
+                            .as_deref()
+                            .and_then(|r| self.rate_of(r))
+                            .unwrap_or(0.0),
+                        item: item.clone(),
+                    })
+                    .collect(),
+                risks: self.risks.clone(),
+                correlations: self.correlations.clone(),
+            };
+        };
+        let dropped = |id: &str| alt.drop.iter().any(|d| d == id);
+        let rate = |role: &Option<String>| {
+            role.as_deref()
+                .map(|r| {
+                    alt.rates
+                        .get(r)
+                        .copied()
+                        .or_else(|| self.rate_of(r))
+                        .unwrap_or(0.0)
+                })
+                .unwrap_or(0.0)
+        };
+        let all: Vec<&Item> = self.items.iter().chain(alt.add.iter()).collect();
+        // A dropped item's place in the network passes to its predecessors.
+        let resolve = |after: &[String]| -> Vec<String> {
+            let mut out = Vec::new();
+            let mut pending: Vec<String> = after.to_vec();
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some(id) = pending.pop() {
+                if !seen.insert(id.clone()) {
+                    continue;
+                }
+                if dropped(&id) {
+                    if let Some(item) = all.iter().find(|i| i.id == id) {
+                        pending.extend(item.after.iter().cloned());
+                    }
+                } else if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+            out.sort_by_key(|id| all.iter().position(|i| &i.id == id));
+            out
+        };
+        let items = all
+            .iter()
+            .filter(|i| !dropped(&i.id))
+            .map(|i| {
+                let mut item = (*i).clone();
+                item.after = resolve(&i.after);
+                if let Some(hours) = item.hours {
+                    item.hours = Some(hours.scaled(alt.scale_hours.factor(&item.id)));
+                }
+                ScenarioItem {
+                    rate: rate(&item.role),
+                    item,
+                }
+            })
+            .collect();
+        let risks = self
+            .risks
+            .iter()
+            .filter(|r| !alt.drop_risks.contains(&r.id) && !r.on.as_deref().is_some_and(dropped))
+            .cloned()
+            .collect();
+        let correlations = self
+            .correlations
+            .iter()
+            .map(|c| Correlation {
+                items: c.items.iter().filter(|i| !dropped(i)).cloned().collect(),
+                coefficient: c.coefficient,
+            })
+            .filter(|c| c.items.len() > 1)
+            .collect();
+        Scenario {
+            name: alt.name.clone(),
+            items,
+            risks,
+            correlations,
+        }
+    }
+}
