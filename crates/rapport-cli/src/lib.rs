@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod estimate;
 pub mod evm;
 pub mod serve;
 
@@ -24,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the web application and JSON API.
     Serve(serve::ServeArgs),
+    /// Simulate an estimate file: cost and schedule percentiles, drivers, alternatives, basis of estimate.
+    Estimate(estimate::EstimateArgs),
     /// Earned value and earned schedule from a TOML file, offline (no database).
     Evm {
         /// The earned-value file (see docs/evm-file.md).
@@ -57,6 +60,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Estimate(args) => estimate::run(args),
         Command::Evm { file, format } => evm::run(&file, format),
     };
     match outcome {

@@ -1,0 +1,290 @@
+//! `rapport estimate FILE`: simulate an estimate file and print or write
+//! its results — a table for people, JSON for programs, or the basis of
+//! estimate as Markdown, HTML or PDF.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use rapport_core::estimate::{simulate, Estimate, EstimateResults, Settings};
+
+use crate::evm::money;
+use crate::Outcome;
+
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// The estimate file (see docs/estimate-file.md).
+    pub file: PathBuf,
+    /// Iterations (overrides the file's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(100..=10_000_000))]
+    pub iterations: Option<u32>,
+    /// Random seed (overrides the file's); the same seed gives the same results.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EstimateFormat::Table)]
+    pub format: EstimateFormat,
+    /// Write to this file instead of standard output (required for pdf on a terminal).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EstimateFormat {
+    /// A summary for people.
+    Table,
+    /// Every result, unrounded.
+    Json,
+    /// The basis of estimate as Markdown.
+    Md,
+    /// The basis of estimate as a standalone HTML page.
+    Html,
+    /// The basis of estimate as PDF.
+    Pdf,
+}
+
+pub fn run(args: EstimateArgs) -> Outcome {
+    let source = match std::fs::read_to_string(&args.file) {
+        Ok(source) => source,
+        Err(e) => {
+            return Outcome::BadInput(format!(
+                "cannot read {}: {e}; give the path of an estimate TOML file (see docs/estimate-file.md)",
+                args.file.display()
+            ))
+        }
+    };
+    let estimate = match Estimate::parse(&source) {
+        Ok(estimate) => estimate,
+        Err(e) => {
+            return Outcome::BadInput(format!(
+                "{}:{}:{}: {}",
+                args.file.display(),
+                e.line,
+                e.column,
+                e.message
+            ))
+        }
+    };
+    if args.format == EstimateFormat::Pdf
+        && args.output.is_none()
+        && std::io::stdout().is_terminal()
+    {
+        return Outcome::BadInput(
+            "a PDF is not for the terminal; give --output FILE.pdf or redirect the output".into(),
+        );
+    }
+    let mut settings = Settings::of(&estimate);
+    if let Some(n) = args.iterations {
+        settings.iterations = n;
+    }
+    if let Some(seed) = args.seed {
+        settings.seed = seed;
+    }
+    settings.threads = args.threads.map(usize::from);
+
+    let results = match run_with_progress(&estimate, &settings) {
+        Ok(results) => results,
+        Err(e) => return Outcome::Failure(e),
+    };
+    let bytes = match render(&estimate, &results, args.format) {
+        Ok(bytes) => bytes,
+        Err(e) => return Outcome::Failure(e),
+    };
+    match &args.output {
+        Some(path) => write_file(path, &bytes),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&bytes).and_then(|()| out.flush()) {
+                Ok(()) => Outcome::Success,
+                Err(e) => {
+                    Outcome::Failure(anyhow::Error::new(e).context("cannot write the results"))
+                }
+            }
+        }
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Outcome {
+    match std::fs::write(path, bytes) {
+        Ok(()) => {
+            eprintln!("wrote {}", path.display());
+            Outcome::Success
+        }
+        Err(e) => Outcome::BadInput(format!("cannot write {}: {e}", path.display())),
+    }
+}
+
+/// Simulates with a progress bar on a terminal when the run is long enough
+/// to wait for.
+pub fn run_with_progress(
+    estimate: &Estimate,
+    settings: &Settings,
+) -> anyhow::Result<EstimateResults> {
+    let total = u64::from(settings.iterations) * (1 + estimate.alternatives.len() as u64);
+    let work = total * estimate.items.len().max(1) as u64;
+    let bar = if std::io::stderr().is_terminal() && work > 20_000_000 {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} simulating {bar:40} {pos}/{len} iterations ({eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let progress = |done: u64| {
+        if let Some(bar) = &bar {
+            bar.set_position(done);
+        }
+    };
+    let results = simulate(estimate, settings, &progress)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(results)
+}
+
+pub fn render(
+    estimate: &Estimate,
+    results: &EstimateResults,
+    format: EstimateFormat,
+) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        EstimateFormat::Json => (serde_json::to_string_pretty(results)? + "\n").into_bytes(),
+        EstimateFormat::Table => table(results).into_bytes(),
+        EstimateFormat::Md => rapport_report::basis_of_estimate(estimate, results)
+            .markdown()
+            .into_bytes(),
+        EstimateFormat::Html => rapport_report::basis_of_estimate(estimate, results)
+            .html()?
+            .into_bytes(),
+        EstimateFormat::Pdf => rapport_report::basis_of_estimate(estimate, results).pdf()?,
+    })
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.0}%", p * 100.0)
+}
+
+/// The headline, both ranges and the drivers, rounded for reading.
+pub fn table(r: &EstimateResults) -> String {
+    let mut out = String::new();
+    let currency = r
+        .currency
+        .as_deref()
+        .map(|c| format!(" {c}"))
+        .unwrap_or_default();
+    let conf = percent(r.confidence);
+    let _ = writeln!(
+        out,
+        "{} — {} iterations, seed {}",
+        r.name, r.iterations, r.seed
+    );
+    let _ = writeln!(out);
+    match &r.duration {
+        Some(d) => {
+            let _ = writeln!(
+                out,
+                "{conf} confident the cost stays under {}{currency} and the work finishes within {:.0} working days.",
+                money(r.cost.at_confidence),
+                d.at_confidence.ceil()
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{conf} confident the cost stays under {}{currency}.",
+                money(r.cost.at_confidence)
+            );
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{:<14}{:>16}{:>12}", "", "cost", "duration");
+    let d = r.duration.as_ref();
+    let rows: [(&str, f64, Option<f64>); 8] = [
+        ("base", r.cost.base, d.map(|d| d.base)),
+        ("mean", r.cost.mean, d.map(|d| d.mean)),
+        ("P10", r.cost.p10, d.map(|d| d.p10)),
+        ("P50", r.cost.p50, d.map(|d| d.p50)),
+        ("P80", r.cost.p80, d.map(|d| d.p80)),
+        ("P90", r.cost.p90, d.map(|d| d.p90)),
+        ("contingency", r.cost.contingency, d.map(|d| d.contingency)),
+        ("sd", r.cost.sd, d.map(|d| d.sd)),
+    ];
+    for (label, cost, duration) in rows {
+        let _ = writeln!(
+            out,
+            "{label:<14}{:>16}{:>12}",
+            money(cost),
+            duration.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "(contingency = P{:.0} − base; durations in working days)",
+        r.confidence * 100.0
+    );
+    if let Some(p) = &r.probability {
+        let _ = writeln!(out);
+        for (label, value) in [
+            ("meeting the target cost", p.cost),
+            ("meeting the target duration", p.duration),
+            ("meeting both", p.joint),
+        ] {
+            if let Some(v) = value {
+                let _ = writeln!(out, "Chance of {label}: {}", percent(v));
+            }
+        }
+    }
+    let mut drivers: Vec<_> = r
+        .items
+        .iter()
+        .filter_map(|i| i.sensitivity_cost.map(|s| (i, s)))
+        .collect();
+    drivers.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    if !drivers.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWhat drives the cost (rank correlation with the total):"
+        );
+        for (item, s) in drivers.iter().take(5) {
+            let _ = writeln!(out, "  {:<40}{:>6.2}", item.name, s);
+        }
+    }
+    let mut critical: Vec<_> = r
+        .items
+        .iter()
+        .filter_map(|i| i.criticality.map(|c| (i, c)))
+        .filter(|(_, c)| *c > 0.0)
+        .collect();
+    critical.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if !critical.is_empty() {
+        let _ = writeln!(out, "\nMost often on the critical path:");
+        for (item, c) in critical.iter().take(5) {
+            let _ = writeln!(out, "  {:<40}{:>6}", item.name, percent(*c));
+        }
+    }
+    if !r.alternatives.is_empty() {
+        let _ = writeln!(out, "\nAlternatives (P{:.0}):", r.confidence * 100.0);
+        for a in &r.alternatives {
+            let _ = writeln!(
+                out,
+                "  {:<40}{:>14}{currency}{:>10}  cheaper in {} of iterations",
+                a.name,
+                money(a.cost.at_confidence),
+                a.duration.as_ref().map_or_else(
+                    || "—".into(),
+                    |d| format!("{:.0} d", d.at_confidence.ceil())
+                ),
+                percent(a.compared_to_estimate.probability_cheaper)
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,486 @@
+//! The basis of estimate: how an estimate was built and how sure it is,
+//! written for the client rep's management. Page one answers four
+//! questions in plain words — how much, how sure, why, and what the options
+//! are; the pages after it give the detail a cost engineer checks.
+
+use rapport_core::estimate::{Estimate, EstimateResults};
+use serde::Serialize;
+
+use crate::charts;
+use crate::format::{ceil3, days, days_up, grouped, money, money_headline, percent, round3};
+
+/// Everything the document says, already worded and formatted.
+#[derive(Debug, Clone, Serialize)]
+pub struct BasisOfEstimate {
+    pub title: String,
+    pub description: Option<String>,
+    /// "We are 80% confident the cost stays under USD 512,000 and the work
+    /// finishes within 124 working days."
+    pub headline: String,
+    /// How sure, in words and odds.
+    pub certainty: Vec<String>,
+    /// The range from P10 to P90 in words.
+    pub range: String,
+    pub targets: Vec<String>,
+    /// What drives the cost and the schedule, as sentences.
+    pub drivers: Vec<String>,
+    pub options: Vec<OptionRow>,
+    pub options_note: Option<String>,
+    pub key_figures: Vec<FigureRow>,
+    pub class: Option<ClassSection>,
+    pub items: Vec<ItemRow>,
+    pub risks: Vec<RiskRow>,
+    pub assumptions: Vec<String>,
+    pub exclusions: Vec<String>,
+    pub method: Vec<String>,
+    pub charts: Charts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionRow {
+    pub name: String,
+    pub description: String,
+    pub cost: String,
+    pub duration: String,
+    pub difference: String,
+    pub chance_cheaper: String,
+}
+
+/// One line of the key-figures table: label, cost, duration.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureRow {
+    pub label: String,
+    pub cost: String,
+    pub duration: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassSection {
+    pub class: u8,
+    /// The class, what it is used for, its typical accuracy and how the
+    /// simulated range compares, in sentences.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRow {
+    pub id: String,
+    pub name: String,
+    pub basis: String,
+    pub cost_range: String,
+    pub duration_range: String,
+    pub after: String,
+    pub mean_cost: String,
+    pub criticality: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskRow {
+    pub name: String,
+    pub probability: String,
+    pub impact: String,
+    pub expected_cost: String,
+    pub expected_delay: String,
+}
+
+/// The charts as SVG documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct Charts {
+    pub cost: String,
+    pub duration: Option<String>,
+    pub tornado: Option<String>,
+    pub alternatives: Option<String>,
+}
+
+fn range3(low: f64, likely: f64, high: f64, fmt: &dyn Fn(f64) -> String) -> String {
+    if low == high {
+        fmt(likely)
+    } else {
+        format!("{} – {} – {}", fmt(low), fmt(likely), fmt(high))
+    }
+}
+
+fn odds(p: f64) -> String {
+    // "1 in 5" reads better than 20% for a board; fall back to percent.
+    let q = 1.0 - p;
+    let n = (1.0 / q).round();
+    if q > 0.0 && ((1.0 / n) - q).abs() < 0.005 && n <= 20.0 {
+        format!("1 in {n:.0}")
+    } else {
+        percent(q)
+    }
+}
+
+pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEstimate {
+    let cur = r.currency.as_deref();
+    let m = |v: f64| money(v, cur);
+    let mh = |v: f64| money_headline(v, cur);
+    let conf = percent(r.confidence);
+    let p_label = format!("P{:.0}", r.confidence * 100.0);
+
+    let headline = match &r.duration {
+        Some(d) => format!(
+            "We are {conf} confident the cost stays under {} and the work finishes within {} working days.",
+            mh(r.cost.at_confidence),
+            days_up(d.at_confidence)
+        ),
+        None => format!("We are {conf} confident the cost stays under {}.", mh(r.cost.at_confidence)),
+    };
+    let mut certainty = vec![
+        format!(
+            "There is a {} chance the cost goes above {}: we simulated the work {} times with every item and risk varying within its range, and {} of the outcomes stayed at or under it.",
+            odds(r.confidence),
+            mh(r.cost.at_confidence),
+            crate::format::grouped(f64::from(r.iterations)),
+            conf
+        ),
+        format!(
+            "If everything went as most likely and no risk occurred, the cost would be {}. We recommend holding the difference, {}, as contingency: it is what it takes to be {conf} sure.",
+            m(r.cost.base),
+            // Against the rounded headline, so the page adds up.
+            m(ceil3(r.cost.at_confidence) - r.cost.base)
+        ),
+    ];
+    if let Some(d) = &r.duration {
+        certainty.push(format!(
+            "The most likely schedule is {} working days; allowing for uncertainty and risks, {} working days gives the same {conf} confidence.",
+            days_up(d.base),
+            days_up(d.at_confidence)
+        ));
+    }
+    let range = format!(
+        "Nine in ten outcomes cost more than {} and nine in ten cost less than {}; the middle outcome is {}.",
+        m(round3(r.cost.p10)),
+        m(round3(r.cost.p90)),
+        m(round3(r.cost.p50))
+    );
+    let mut targets = Vec::new();
+    if let Some(p) = &r.probability {
+        if let (Some(t), Some(pc)) = (estimate.target_cost, p.cost) {
+            targets.push(format!(
+                "Chance of staying within the target cost of {}: {}.",
+                m(t),
+                percent(pc)
+            ));
+        }
+        if let (Some(t), Some(pd)) = (estimate.target_duration, p.duration) {
+            targets.push(format!(
+                "Chance of finishing within the target of {} working days: {}.",
+                days_up(t),
+                percent(pd)
+            ));
+        }
+        if let Some(j) = p.joint {
+            targets.push(format!("Chance of meeting both at once: {}.", percent(j)));
+        }
+    }
+
+    let mut by_cost: Vec<_> = r
+        .items
+        .iter()
+        .filter_map(|i| i.sensitivity_cost.map(|s| (i, s)))
+        .collect();
+    by_cost.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let mut drivers = Vec::new();
+    let top: Vec<String> = by_cost
+        .iter()
+        .take(3)
+        .map(|(i, _)| quoted(&i.name))
+        .collect();
+    if !top.is_empty() {
+        drivers.push(format!(
+            "The cost depends most on {}: the uncertainty in these items moves the total more than anything else.",
+            join_names(&top)
+        ));
+    }
+    let mut by_time: Vec<_> = r
+        .items
+        .iter()
+        .filter_map(|i| i.sensitivity_duration.map(|s| (i, s)))
+        .collect();
+    by_time.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let top_time: Vec<String> = by_time
+        .iter()
+        .take(3)
+        .map(|(i, _)| quoted(&i.name))
+        .collect();
+    if !top_time.is_empty() {
+        drivers.push(format!(
+            "The finish date depends most on {}.",
+            join_names(&top_time)
+        ));
+    }
+    let mut risks_by_cost: Vec<_> = r.risks.iter().collect();
+    risks_by_cost
+        .sort_by(|a, b| (b.mean_cost + b.mean_delay).total_cmp(&(a.mean_cost + a.mean_delay)));
+    if let Some(top) = risks_by_cost.first() {
+        let risk = estimate.risks.iter().find(|x| x.id == top.id);
+        let mut impact = Vec::new();
+        if let Some(c) = risk.and_then(|x| x.cost) {
+            impact.push(format!("cost {} to {}", m(c.low()), m(c.high())));
+        }
+        if let (Some(d), Some(on)) = (
+            risk.and_then(|x| x.delay),
+            risk.and_then(|x| x.on.as_deref()),
+        ) {
+            let task = estimate
+                .items
+                .iter()
+                .find(|i| i.id == on)
+                .map_or(on, |i| i.name.as_str());
+            impact.push(format!(
+                "hold up {} by {} to {} working days",
+                quoted(task),
+                d.low(),
+                d.high()
+            ));
+        }
+        drivers.push(format!(
+            "The largest risk is {} ({} likely). If it happens it would {}; averaged over all outcomes it adds {} to the cost.",
+            quoted(&top.name),
+            percent(top.probability),
+            impact.join(" and "),
+            m(round3(top.mean_cost))
+        ));
+    }
+
+    let options: Vec<OptionRow> = std::iter::once(OptionRow {
+        name: "As estimated".into(),
+        description: "The scope and rates above.".into(),
+        cost: m(ceil3(r.cost.at_confidence)),
+        duration: r.duration.as_ref().map_or("—".into(), |d| {
+            format!("{} days", days_up(d.at_confidence))
+        }),
+        difference: "—".into(),
+        chance_cheaper: "—".into(),
+    })
+    .chain(r.alternatives.iter().map(|a| {
+        // Differences of the rounded figures, so the table adds up.
+        let diff = ceil3(a.cost.at_confidence) - ceil3(r.cost.at_confidence);
+        OptionRow {
+            name: a.name.clone(),
+            description: a.description.clone().unwrap_or_default(),
+            cost: m(ceil3(a.cost.at_confidence)),
+            duration: a.duration.as_ref().map_or("—".into(), |d| {
+                format!("{} days", days_up(d.at_confidence))
+            }),
+            difference: format!("{}{}", if diff > 0.0 { "+" } else { "" }, grouped(diff)),
+            chance_cheaper: percent(a.compared_to_estimate.probability_cheaper),
+        }
+    }))
+    .collect();
+    let options_note = (!r.alternatives.is_empty()).then(|| {
+        format!(
+            "Costs and durations at {conf} confidence ({p_label}), rounded up to three significant figures; “vs estimate” in {}. Every option was simulated with the same random draws, so the differences come from the options themselves, not from chance; “cheaper in” is the share of simulated outcomes in which the option cost less than the estimate.",
+            cur.unwrap_or("currency units")
+        )
+    });
+
+    let d = r.duration.as_ref();
+    let fig = |label: &str, c: f64, dv: Option<f64>| FigureRow {
+        label: label.into(),
+        cost: m(c),
+        duration: dv.map_or("—".into(), days),
+    };
+    let key_figures = vec![
+        fig("Most likely (base)", r.cost.base, d.map(|d| d.base)),
+        fig("Optimistic (P10)", r.cost.p10, d.map(|d| d.p10)),
+        fig("Middle (P50)", r.cost.p50, d.map(|d| d.p50)),
+        fig(
+            &format!("Recommended ({p_label})"),
+            r.cost.at_confidence,
+            d.map(|d| d.at_confidence),
+        ),
+        fig("Pessimistic (P90)", r.cost.p90, d.map(|d| d.p90)),
+        fig("Contingency", r.cost.contingency, d.map(|d| d.contingency)),
+        fig("Mean", r.cost.mean, d.map(|d| d.mean)),
+    ];
+
+    let class = estimate.class.map(|c| {
+        let ((low_best, low_worst), (high_best, high_worst)) = c.accuracy();
+        let point = r.cost.at_confidence;
+        let pct = |f: f64| format!("{}{:.0}%", if f < 0.0 { "\u{2212}" } else { "+" }, (f * 100.0).abs());
+        ClassSection {
+            class: c.number(),
+            text: format!(
+                "This is an AACE International class {} estimate, the class used for {} when the project is {} defined. Such estimates are typically accurate to between {} and {} on the low side and {} to {} on the high side. In our simulation, the P10 and P90 outcomes lie at {} and {} of the recommended {p_label} figure.",
+                c.number(),
+                c.end_usage(),
+                c.maturity(),
+                pct(low_best),
+                pct(low_worst),
+                pct(high_best),
+                pct(high_worst),
+                pct(r.cost.p10 / point - 1.0),
+                pct(r.cost.p90 / point - 1.0)
+            ),
+        }
+    });
+
+    let items = estimate
+        .items
+        .iter()
+        .zip(&r.items)
+        .map(|(item, res)| {
+            let rate = item.role.as_deref().and_then(|role| estimate.rate_of(role));
+            let mut basis = Vec::new();
+            if let (Some(h), Some(role), Some(rate)) = (item.hours, &item.role, rate) {
+                basis.push(format!(
+                    "{} h × {}/h ({role})",
+                    range3(h.low(), h.likely(), h.high(), &|v| format!("{v}")),
+                    m(rate)
+                ));
+            }
+            if let Some(c) = item.cost {
+                basis.push(format!(
+                    "direct {}",
+                    range3(c.low(), c.likely(), c.high(), &|v| m(v))
+                ));
+            }
+            if basis.is_empty() {
+                basis.push("schedule only".into());
+            }
+            let cost_low = item.hours.map_or(0.0, |h| h.low() * rate.unwrap_or(0.0))
+                + item.cost.map_or(0.0, |c| c.low());
+            let cost_high = item.hours.map_or(0.0, |h| h.high() * rate.unwrap_or(0.0))
+                + item.cost.map_or(0.0, |c| c.high());
+            ItemRow {
+                id: item.id.clone(),
+                name: item.name.clone(),
+                basis: format!("{} ({})", basis.join(" + "), item.shape.as_str()),
+                cost_range: if item.hours.is_some() || item.cost.is_some() {
+                    range3(cost_low, res.base_cost, cost_high, &|v| {
+                        crate::format::grouped(v)
+                    })
+                } else {
+                    "—".into()
+                },
+                duration_range: item.duration.map_or("—".into(), |d| {
+                    range3(d.low(), d.likely(), d.high(), &|v| format!("{v}"))
+                }),
+                after: if item.after.is_empty() {
+                    "—".into()
+                } else {
+                    item.after.join(", ")
+                },
+                mean_cost: if item.hours.is_some() || item.cost.is_some() {
+                    crate::format::grouped(res.mean_cost)
+                } else {
+                    "—".into()
+                },
+                criticality: res.criticality.map_or("—".into(), percent),
+            }
+        })
+        .collect();
+
+    let risks = estimate
+        .risks
+        .iter()
+        .zip(&r.risks)
+        .map(|(risk, res)| {
+            let mut impact = Vec::new();
+            if let Some(c) = risk.cost {
+                impact.push(format!(
+                    "cost {}",
+                    range3(c.low(), c.likely(), c.high(), &|v| m(v))
+                ));
+            }
+            if let (Some(dl), Some(on)) = (risk.delay, &risk.on) {
+                impact.push(format!(
+                    "delay {} days on {on}",
+                    range3(dl.low(), dl.likely(), dl.high(), &|v| format!("{v}"))
+                ));
+            }
+            RiskRow {
+                name: risk.name.clone(),
+                probability: percent(risk.probability),
+                impact: impact.join("; "),
+                expected_cost: m(res.mean_cost),
+                expected_delay: if risk.delay.is_some() {
+                    days(res.mean_delay)
+                } else {
+                    "—".into()
+                },
+            }
+        })
+        .collect();
+
+    let method = vec![
+        format!(
+            "Each item was estimated as a range: lowest credible, most likely and highest credible value. The estimate was simulated {} times (random seed {}, so anyone can reproduce these figures exactly); in each run every item takes a value within its range, more often near its most likely value, and each risk occurs with its probability.",
+            crate::format::grouped(f64::from(r.iterations)),
+            r.seed
+        ),
+        "Ranges follow the Beta-PERT distribution unless an item says triangular or uniform. An item's hours, direct cost and duration move together; items listed as correlated move together as stated (rank correlation, through a Gaussian copula, which keeps each item's own range exact).".into(),
+        "The duration is the longest chain of dependent tasks in each run, including risk delays, so a task that is usually not critical still counts when it runs late. The criticality of a task is the share of runs in which it was on that longest chain.".into(),
+        format!(
+            "A percentile P is the smallest simulated value that at least P of the runs did not exceed. The contingency is the {p_label} value minus the base (the sum of most-likely values without risks)."
+        ),
+    ];
+
+    let label_cost = |v: f64| grouped(round3(v));
+    let charts = Charts {
+        cost: charts::distribution(
+            &format!("Cost{}", cur.map(|c| format!(" ({c})")).unwrap_or_default()),
+            &r.cost,
+            r.confidence,
+            &label_cost,
+        ),
+        duration: r.duration.as_ref().map(|d| {
+            charts::distribution("Duration (working days)", d, r.confidence, &|v| {
+                format!("{v:.0}")
+            })
+        }),
+        tornado: (!by_cost.is_empty()).then(|| {
+            let bars: Vec<(String, f64)> = by_cost
+                .iter()
+                .take(10)
+                .map(|(i, s)| (i.name.clone(), *s))
+                .collect();
+            charts::tornado("What drives the cost", &bars)
+        }),
+        alternatives: (!r.alternatives.is_empty()).then(|| {
+            let curves: Vec<(String, &[f64])> =
+                std::iter::once(("As estimated".to_string(), r.cost.curve.as_slice()))
+                    .chain(
+                        r.alternatives
+                            .iter()
+                            .map(|a| (a.name.clone(), a.cost.curve.as_slice())),
+                    )
+                    .collect();
+            charts::overlay("Options compared: cost", &curves, &label_cost)
+        }),
+    };
+
+    BasisOfEstimate {
+        title: estimate.name.clone(),
+        description: estimate.description.clone(),
+        headline,
+        certainty,
+        range,
+        targets,
+        drivers,
+        options,
+        options_note,
+        key_figures,
+        class,
+        items,
+        risks,
+        assumptions: estimate.assumptions.clone(),
+        exclusions: estimate.exclusions.clone(),
+        method,
+        charts,
+    }
+}
+
+fn quoted(name: &str) -> String {
+    format!("\u{201c}{name}\u{201d}")
+}
+
+fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
