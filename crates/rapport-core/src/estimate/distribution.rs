@@ -15,12 +15,17 @@
 //!
 //! Samples are drawn by inversion, x = Q(u), so a correlated uniform from
 //! the copula keeps each marginal exactly as specified. Triangular and
-//! uniform quantiles are closed-form; the PERT quantile is tabulated once
-//! per shape at 2,049 points from the exact density and interpolated
-//! linearly (the tests bound its error against the incomplete beta
-//! function).
+//! uniform quantiles are closed-form; the PERT quantile is tabulated at
+//! 1,025 points from the exact density and interpolated linearly. The tests
+//! bound its error against the incomplete beta function: under 5e-5 of the
+//! range from P0.5 to P99.5 for every shape, a hundredth of the sampling
+//! error of a P99 at 10,000 iterations. (2,049 points halve that error and
+//! cost a tenth more time on the 1,000-task benchmark, where tables must
+//! stay in cache.)
 
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -218,59 +223,147 @@ impl ThreePoint {
     }
 }
 
-/// Tabulated PERT quantile functions, shared by every value with the same
-/// shape parameter (many estimates reuse [10, 15, 20]-like shapes).
+/// Tabulated PERT quantile functions for the estimate's items: each item's
+/// table is blended from the two nearest shapes of [`ShapeGrid`], and
+/// values with the same shape share one table.
 #[derive(Debug, Default)]
 pub struct TableCache {
-    tables: std::collections::HashMap<u64, Arc<[f64]>>,
+    tables: std::collections::HashMap<u64, Arc<[f32]>>,
 }
 
-/// Knots of the tabulated quantile function (plus one for u = 1).
-const KNOTS: usize = 2048;
-/// Cells of the density grid the CDF is integrated on.
+/// Cells of a table: Q is tabulated at u = j/KNOTS, j = 0..=KNOTS, and
+/// interpolated linearly.
+const KNOTS: usize = 1024;
+const KNOT_BITS: u32 = KNOTS.trailing_zeros();
+const _: () = assert!(
+    KNOTS.is_power_of_two(),
+    "table positions are read from the draw's bits"
+);
+const TABLE_LEN: usize = KNOTS + 1;
+/// Cells of the density grid each shape's CDF is integrated on.
 const CELLS: usize = 4096;
+/// Shapes tabulated exactly: α from 1 to 5 in steps of 1/STEPS_PER_UNIT.
+const STEPS_PER_UNIT: usize = 64;
+const SHAPES: usize = 4 * STEPS_PER_UNIT + 1;
 
 impl TableCache {
-    fn pert(&mut self, alpha: f64) -> Arc<[f64]> {
+    /// Builds the tables of these values' PERT shapes, in parallel (a
+    /// thousand items' tables take a few milliseconds on one core).
+    pub fn prepare<'a>(&mut self, values: impl Iterator<Item = (&'a ThreePoint, Shape)>) {
+        let mut wanted: Vec<u64> = values
+            .filter(|(v, shape)| *shape == Shape::Pert && !v.is_exact())
+            .map(|(v, _)| v.pert_alpha_beta().0.to_bits())
+            .filter(|bits| !self.tables.contains_key(bits))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let grid = ShapeGrid::get();
+        let built: Vec<(u64, Arc<[f32]>)> = wanted
+            .into_par_iter()
+            .map(|bits| (bits, grid.blend(f64::from_bits(bits)).into()))
+            .collect();
+        self.tables.extend(built);
+    }
+
+    fn pert(&mut self, alpha: f64) -> Arc<[f32]> {
         self.tables
             .entry(alpha.to_bits())
-            .or_insert_with(|| pert_quantile_table(alpha, 6.0 - alpha).into())
+            .or_insert_with(|| ShapeGrid::get().blend(alpha).into())
             .clone()
     }
 }
 
-/// Q(j / KNOTS) for j = 0..=KNOTS of a Beta(α, β) on [0, 1]. The CDF is
+/// Quantile tables of Beta(α, 6 − α) for α on a grid over [1, 5] — every
+/// PERT shape — computed once per process on first use (about 260 × 4,096
+/// density evaluations, a few milliseconds) and never changed: a constant
+/// table, not state. An item's table is blended linearly between the two
+/// neighbouring shapes (Δα = 1/64). The tests bound the whole chain's error
+/// against the exact quantile.
+struct ShapeGrid {
+    /// SHAPES tables of TABLE_LEN values, shape-major.
+    values: Vec<f64>,
+}
+
+impl ShapeGrid {
+    fn get() -> &'static ShapeGrid {
+        static GRID: std::sync::OnceLock<ShapeGrid> = std::sync::OnceLock::new();
+        GRID.get_or_init(|| {
+            let h = 1.0 / CELLS as f64;
+            let (ln_x, ln_1mx): (Vec<f64>, Vec<f64>) = (0..CELLS)
+                .map(|k| {
+                    let x = (k as f64 + 0.5) * h;
+                    (x.ln(), (1.0 - x).ln())
+                })
+                .unzip();
+            let tables: Vec<Vec<f64>> = (0..SHAPES)
+                .into_par_iter()
+                .map(|s| {
+                    let alpha = 1.0 + s as f64 / STEPS_PER_UNIT as f64;
+                    pert_quantile_table(alpha, 6.0 - alpha, &ln_x, &ln_1mx)
+                })
+                .collect();
+            ShapeGrid {
+                values: tables.concat(),
+            }
+        })
+    }
+
+    fn table(&self, shape: usize) -> &[f64] {
+        &self.values[shape * TABLE_LEN..(shape + 1) * TABLE_LEN]
+    }
+
+    /// An item's table, in single precision (7 significant digits of the
+    /// range): 4 KB instead of 8, half the cache traffic while sampling.
+    fn blend(&self, alpha: f64) -> Vec<f32> {
+        let position = ((alpha - 1.0) * STEPS_PER_UNIT as f64).clamp(0.0, (SHAPES - 1) as f64);
+        let below = (position.floor() as usize).min(SHAPES - 2);
+        let w = position - below as f64;
+        let (a, b) = (self.table(below), self.table(below + 1));
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x + w * (y - x)) as f32)
+            .collect()
+    }
+}
+
+/// The u of each table slot.
+fn knot_u(slot: usize) -> f64 {
+    slot as f64 / KNOTS as f64
+}
+
+/// Q at every slot of [`knot_u`] for a Beta(α, β) on [0, 1]. The CDF is
 /// integrated cell by cell with the midpoint rule on the exact density
 /// (error O(h²) where the density is smooth) and inverted linearly inside
-/// each cell.
-fn pert_quantile_table(alpha: f64, beta: f64) -> Vec<f64> {
+/// each cell. `ln_x` and `ln_1mx` hold ln x and ln(1 − x) at the cell
+/// midpoints.
+fn pert_quantile_table(alpha: f64, beta: f64, ln_x: &[f64], ln_1mx: &[f64]) -> Vec<f64> {
     let h = 1.0 / CELLS as f64;
-    let mut mass = Vec::with_capacity(CELLS);
+    let mut cumulative = Vec::with_capacity(CELLS + 1);
+    cumulative.push(0.0);
     let mut total = 0.0;
-    for k in 0..CELLS {
-        let x = (k as f64 + 0.5) * h;
-        let density = ((alpha - 1.0) * x.ln() + (beta - 1.0) * (1.0 - x).ln()).exp();
-        mass.push(density);
-        total += density;
+    for (lx, l1) in ln_x.iter().zip(ln_1mx) {
+        total += ((alpha - 1.0) * lx + (beta - 1.0) * l1).exp();
+        cumulative.push(total);
     }
-    let mut table = Vec::with_capacity(KNOTS + 1);
-    table.push(0.0);
+    // Every knot's u, lower half then upper half (see `knot_u`), inverted in
+    // one walk up the cumulative masses.
+    let mut knots: Vec<(f64, usize)> = (0..TABLE_LEN).map(|slot| (knot_u(slot), slot)).collect();
+    knots.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut table = vec![0.0; TABLE_LEN];
     let mut cell = 0;
-    let mut cdf_before = 0.0; // CDF at the left edge of `cell`, unnormalised
-    for j in 1..KNOTS {
-        let target = j as f64 / KNOTS as f64 * total;
-        while cell < CELLS - 1 && cdf_before + mass[cell] < target {
-            cdf_before += mass[cell];
+    for (u, slot) in knots {
+        let target = u * total;
+        while cell < CELLS - 1 && cumulative[cell + 1] < target {
             cell += 1;
         }
-        let within = if mass[cell] > 0.0 {
-            ((target - cdf_before) / mass[cell]).clamp(0.0, 1.0)
+        let mass = cumulative[cell + 1] - cumulative[cell];
+        let within = if mass > 0.0 {
+            ((target - cumulative[cell]) / mass).clamp(0.0, 1.0)
         } else {
             0.0
         };
-        table.push((cell as f64 + within) * h);
+        table[slot] = ((cell as f64 + within) * h).clamp(0.0, 1.0);
     }
-    table.push(1.0);
     table
 }
 
@@ -293,7 +386,7 @@ pub enum Sampler {
     Table {
         low: f64,
         width: f64,
-        table: Arc<[f64]>,
+        table: Arc<[f32]>,
     },
 }
 
@@ -323,6 +416,18 @@ impl Sampler {
         }
     }
 
+    /// The value for a 32-bit draw (see [`super::rng::Stream::draw`]): the
+    /// table position comes from the draw's top bits, without a
+    /// float-to-integer conversion.
+    #[inline(always)]
+    pub fn sample_draw(&self, draw: u32) -> f64 {
+        match self {
+            Sampler::Constant(x) => *x,
+            Sampler::Table { low, width, table } => low + width * table_quantile(table, draw),
+            _ => self.sample(super::rng::draw_to_uniform(draw)),
+        }
+    }
+
     #[inline]
     pub fn sample(&self, u: f64) -> f64 {
         match self {
@@ -341,19 +446,39 @@ impl Sampler {
                     high - ((1.0 - u) * right).sqrt()
                 }
             }
-            Sampler::Table { low, width, table } => {
-                let position = u * KNOTS as f64;
-                let k = (position as usize).min(KNOTS - 1);
-                let fraction = position - k as f64;
-                let x = table[k] + fraction * (table[k + 1] - table[k]);
-                low + width * x
+            Sampler::Table { .. } => self.sample_draw(super::rng::uniform_to_draw(u)),
+        }
+    }
+
+    /// Reads one value per cache line of the table, so the lines arrive
+    /// together (the loads are independent) rather than one miss at a time
+    /// during sampling, whose loads wait on the draws. Measured: about a
+    /// fifth off the benchmark network's run time.
+    pub fn warm(&self) {
+        if let Sampler::Table { table, .. } = self {
+            let mut sum = 0.0f32;
+            for line in table.chunks(16) {
+                sum += line[0];
             }
+            std::hint::black_box(sum);
         }
     }
 
     pub fn is_constant(&self) -> bool {
         matches!(self, Sampler::Constant(_))
     }
+}
+
+/// Q(u) on [0, 1] from a table of [`pert_quantile_table`], for the draw
+/// u = (draw + ½)/2³²: the cell from the draw's top bits, the position in
+/// it from the rest.
+#[inline(always)]
+fn table_quantile(table: &[f32], draw: u32) -> f64 {
+    const SHIFT: u32 = 32 - KNOT_BITS;
+    let k = (draw >> SHIFT) as usize;
+    let t = (f64::from(draw & ((1 << SHIFT) - 1)) + 0.5) * (1.0 / f64::from(1u32 << SHIFT));
+    let (a, b) = (f64::from(table[k]), f64::from(table[k + 1]));
+    a + t * (b - a)
 }
 
 /// ln Γ(x) for x > 0, Lanczos approximation (Numerical Recipes, 2nd ed.,
@@ -493,8 +618,8 @@ mod tests {
     }
 
     /// The tabulated PERT quantile against the exact one (bisection on the
-    /// incomplete beta): within 2e-5 of the range from P0.5 to P99.5 for
-    /// skewed, symmetric and extreme shapes.
+    /// incomplete beta): within 5e-5 of the range from P0.5 to P99.5 for
+    /// skewed, symmetric and extreme shapes (see the module docs).
     #[test]
     fn pert_table_tracks_the_exact_quantile() {
         let mut cache = TableCache::default();
@@ -511,7 +636,7 @@ mod tests {
                 let p = 0.005 + 0.99 * f64::from(i) / 200.0;
                 worst = worst.max((sampler.sample(p) - v.quantile(Shape::Pert, p)).abs());
             }
-            assert!(worst < 2e-5, "{v:?}: worst quantile error {worst}");
+            assert!(worst < 5e-5, "{v:?}: worst quantile error {worst}");
         }
     }
 

@@ -1,15 +1,13 @@
 //! Counter-based random numbers for the simulation.
 //!
 //! Every random quantity is a pure function of (seed, what it is for,
-//! iteration number): `uniform(stream, i)` mixes the counter with the
-//! SplitMix64 finaliser (Steele, Lea & Flood, "Fast splittable pseudorandom
-//! number generators", OOPSLA 2014). So results do not depend on the number
+//! iteration number): a stream's key comes from the SplitMix64 finaliser
+//! (Steele, Lea & Flood, "Fast splittable pseudorandom number generators",
+//! OOPSLA 2014) and its i-th draw from wyrand's output function on the
+//! counter. So results do not depend on the number
 //! of threads or the order iterations run in, and an alternative that drops
 //! an item still sees the same draws for every other item (common random
 //! numbers), which makes differences between alternatives real, not noise.
-
-/// 2^64 / φ, SplitMix64's increment.
-const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// SplitMix64's output function: a bijective 64-bit mixer.
 #[inline]
@@ -39,14 +37,71 @@ impl Stream {
         Self(mix64(mix64(seed ^ 0x5851_F42D_4C95_7F2D) ^ fnv1a(name)))
     }
 
-    /// The i-th uniform of the stream, in the open interval (0, 1): 53
-    /// random bits centred in their cell, so neither 0 nor 1 can occur and
-    /// Φ⁻¹(u) is always finite.
+    /// Draws 2m and 2m + 1 of the stream, as the low and high halves of
+    /// one 64-bit word: wyrand's output function on the m-th step of its
+    /// Weyl sequence (Wang Yi, wyhash/wyrand, public domain; passes
+    /// BigCrush and PractRand), one 64×64→128-bit multiply for two draws.
+    #[inline]
+    pub fn pair(self, m: u64) -> u64 {
+        let x = self.0.wrapping_add(m.wrapping_mul(0xa076_1d64_78bd_642f));
+        let product = u128::from(x) * u128::from(x ^ 0xe703_7ed1_a0b4_28db);
+        (product >> 64) as u64 ^ product as u64
+    }
+
+    /// The i-th draw of the stream: 32 random bits. [`draw_to_uniform`]
+    /// turns it into the uniform [`Self::uniform`] returns; samplers read
+    /// table positions straight from the bits.
+    #[inline]
+    pub fn draw(self, i: u64) -> u32 {
+        let word = self.pair(i >> 1);
+        if i & 1 == 0 {
+            word as u32
+        } else {
+            (word >> 32) as u32
+        }
+    }
+
+    /// Draws first..first + len, two per hash.
+    pub fn fill(self, first: u64, len: usize, out: &mut Vec<u32>) {
+        out.clear();
+        let mut i = first;
+        let end = first + len as u64;
+        if i & 1 == 1 && i < end {
+            out.push(self.draw(i));
+            i += 1;
+        }
+        while i + 1 < end {
+            let word = self.pair(i >> 1);
+            out.push(word as u32);
+            out.push((word >> 32) as u32);
+            i += 2;
+        }
+        if i < end {
+            out.push(self.draw(i));
+        }
+    }
+
+    /// The i-th uniform of the stream, in the open interval (0, 1): the
+    /// draw's 32 bits centred in their cell, so neither 0 nor 1 can occur
+    /// and Φ⁻¹(u) is always finite (|z| < 6.3).
     #[inline]
     pub fn uniform(self, i: u64) -> f64 {
-        let bits = mix64(self.0.wrapping_add(i.wrapping_mul(GAMMA)));
-        ((bits >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
+        draw_to_uniform(self.draw(i))
     }
+}
+
+/// 2^32: a draw d stands for u = (d + 1/2) / 2^32.
+pub const DRAW_SCALE: f64 = 4_294_967_296.0;
+
+#[inline]
+pub fn draw_to_uniform(draw: u32) -> f64 {
+    (f64::from(draw) + 0.5) * (1.0 / DRAW_SCALE)
+}
+
+/// The draw whose cell holds u (the inverse of [`draw_to_uniform`]).
+#[inline]
+pub fn uniform_to_draw(u: f64) -> u32 {
+    (u * DRAW_SCALE).min(DRAW_SCALE - 1.0) as u32
 }
 
 /// Standard normal CDF Φ(x) = erfc(−x/√2)/2, with the Chebyshev erfc of
@@ -143,6 +198,19 @@ mod tests {
         assert!((sum / n as f64 - 0.5).abs() < 4.0 * (1.0 / 12.0 / n as f64).sqrt());
         // Share below 0.1: binomial SE sqrt(0.09 / n) = 6.7e-4; 4 SE.
         assert!((below_tenth as f64 / n as f64 - 0.1).abs() < 4.0 * (0.09 / n as f64).sqrt());
+    }
+
+    #[test]
+    fn filling_a_range_gives_the_same_draws_one_by_one() {
+        let stream = Stream::new(3, "item:x");
+        let mut out = Vec::new();
+        for (first, len) in [(0u64, 8usize), (5, 6), (7, 1), (10, 0), (1, 4)] {
+            stream.fill(first, len, &mut out);
+            let one_by_one: Vec<u32> = (first..first + len as u64)
+                .map(|i| stream.draw(i))
+                .collect();
+            assert_eq!(out, one_by_one, "first {first}, len {len}");
+        }
     }
 
     #[test]

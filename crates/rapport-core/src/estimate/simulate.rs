@@ -8,8 +8,9 @@
 //! finish-to-start network; the project cost is the sum of item costs and
 //! of the cost impacts of risks that occur.
 //!
-//! Iterations run in chunks of [`CHUNK`], item by item inside a chunk so
-//! each item's quantile table stays in cache while its draws are made.
+//! Iterations run in chunks (see [`chunk_size`]), item by item inside a
+//! chunk so each item's quantile table stays in cache while its draws are
+//! made.
 //! Chunks run in parallel; every random number is a pure function of
 //! (seed, stream, iteration) and per-chunk results are combined in chunk
 //! order, so the results are bit-for-bit the same whatever the number of
@@ -40,10 +41,18 @@ use super::correlation::{build_copula, Copula};
 use super::distribution::{Sampler, TableCache};
 use super::model::{Estimate, Scenario};
 use super::network::{longest_path, topological_order};
-use super::rng::{normal_cdf, normal_quantile, Stream};
+use super::rng::{normal_cdf, normal_quantile, uniform_to_draw, Stream};
 
-/// Iterations per unit of parallel work.
-pub const CHUNK: usize = 256;
+/// Iterations per unit of parallel work: about an eighth of the run, so
+/// two, four or eight threads share it evenly, and between 256 and 4,096
+/// so an item's quantile table is reused many times once loaded while the
+/// per-thread workspace (8 bytes per scheduled item and iteration of the
+/// chunk) stays a few tens of megabytes. It depends on the iterations
+/// only, never on the threads, so results do not either.
+pub fn chunk_size(iterations: usize) -> usize {
+    // A multiple of 64 keeps chunks aligned to the draws' pairs.
+    iterations.div_ceil(8).div_ceil(64).clamp(4, 64) * 64
+}
 
 /// How to run a simulation.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,7 +226,8 @@ struct CRisk {
     probability: f64,
     cost: Option<Sampler>,
     delay: Option<Sampler>,
-    slot: Option<usize>,
+    /// Row of the chunk's delay buffer for the item it holds up.
+    delay_row: Option<usize>,
 }
 
 /// A scenario ready to simulate.
@@ -231,6 +241,12 @@ struct Compiled {
     copula: Option<Copula>,
     copula_streams: Vec<Stream>,
     risks: Vec<CRisk>,
+    /// Delay-buffer row of each slot that some risk can hold up.
+    delay_row: Vec<Option<usize>>,
+    /// Slots no other slot follows: only they can finish last.
+    sinks: Vec<usize>,
+    is_sink: Vec<bool>,
+    delayed_slots: usize,
     base_cost: f64,
     base_item_costs: Vec<f64>,
     base_duration: Option<f64>,
@@ -261,6 +277,14 @@ impl Compiled {
             .iter()
             .map(|&i| preds_all[i].iter().filter_map(|&p| slot_of[p]).collect())
             .collect();
+        let mut followed = vec![false; scheduled.len()];
+        for list in &preds {
+            for &p in list {
+                followed[p] = true;
+            }
+        }
+        let sinks: Vec<usize> = (0..scheduled.len()).filter(|&s| !followed[s]).collect();
+        let is_sink: Vec<bool> = followed.iter().map(|f| !f).collect();
         let mut order = scheduled.clone();
         order.extend((0..n).filter(|i| slot_of[*i].is_none()));
 
@@ -284,6 +308,21 @@ impl Compiled {
             }
         }
 
+        cache.prepare(
+            scenario
+                .items
+                .iter()
+                .flat_map(|s| {
+                    [s.item.hours, s.item.cost, s.item.duration]
+                        .into_iter()
+                        .flatten()
+                        .map(move |v| (v, s.item.shape))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|(v, s)| (v, *s)),
+        );
         let items: Vec<CItem> = scenario
             .items
             .iter()
@@ -319,16 +358,27 @@ impl Compiled {
             .map(|c| c.members.iter().map(|&m| items[m].stream).collect())
             .unwrap_or_default();
 
+        let mut delay_row = vec![None; scheduled.len()];
+        let mut delayed_slots = 0;
         let risks = scenario
             .risks
             .iter()
-            .map(|r| CRisk {
-                occurs: Stream::new(seed, &format!("risk-occurs:{}", r.id)),
-                impact: Stream::new(seed, &format!("risk-impact:{}", r.id)),
-                probability: r.probability,
-                cost: r.cost.map(|v| Sampler::new(v, r.shape, cache)),
-                delay: r.delay.map(|v| Sampler::new(v, r.shape, cache)),
-                slot: r.on.as_deref().and_then(index).and_then(|i| slot_of[i]),
+            .map(|r| {
+                let slot = r.on.as_deref().and_then(index).and_then(|i| slot_of[i]);
+                let row = slot.map(|s| {
+                    *delay_row[s].get_or_insert_with(|| {
+                        delayed_slots += 1;
+                        delayed_slots - 1
+                    })
+                });
+                CRisk {
+                    occurs: Stream::new(seed, &format!("risk-occurs:{}", r.id)),
+                    impact: Stream::new(seed, &format!("risk-impact:{}", r.id)),
+                    probability: r.probability,
+                    cost: r.cost.map(|v| Sampler::new(v, r.shape, cache)),
+                    delay: r.delay.map(|v| Sampler::new(v, r.shape, cache)),
+                    delay_row: if r.delay.is_some() { row } else { None },
+                }
             })
             .collect();
 
@@ -361,6 +411,10 @@ impl Compiled {
             copula,
             copula_streams,
             risks,
+            delay_row,
+            delayed_slots,
+            sinks,
+            is_sink,
             base_cost: base_item_costs.iter().sum(),
             base_item_costs,
             base_duration,
@@ -393,20 +447,30 @@ impl Compiled {
         }
     }
 
-    #[inline]
-    fn draw(&self, item: &CItem, i: u64, j: usize, len: usize, cu: &[f64]) -> f64 {
+    /// The item's draws for the chunk.
+    fn fill_bits(&self, item: &CItem, first: u64, len: usize, cu: &[f64], bits: &mut Vec<u32>) {
         match item.copula_slot {
-            Some(k) => cu[k * len + j],
-            None => item.stream.uniform(i),
+            Some(k) => {
+                bits.clear();
+                bits.extend(
+                    cu[k * len..(k + 1) * len]
+                        .iter()
+                        .map(|u| uniform_to_draw(*u)),
+                );
+            }
+            None => item.stream.fill(first, len, bits),
         }
     }
 
-    /// Simulates iterations first..first+len into `cost` and `duration`.
+    /// Simulates iterations first..first+len into `cost` and `duration`;
+    /// when `store` is given (items × len), keeps each item's draws there,
+    /// quantised, for the sensitivity pass.
     fn run_chunk(
         &self,
         first: u64,
         cost: &mut [f64],
         duration: &mut [f64],
+        mut store: Option<&mut [u16]>,
         ws: &mut Workspace,
     ) -> ChunkStats {
         let len = cost.len();
@@ -414,12 +478,17 @@ impl Compiled {
         let mut stats = ChunkStats::new(self.items.len(), slots, self.risks.len());
         self.fill_copula(first, len, &mut ws.z, &mut ws.cu);
         cost.fill(0.0);
-        ws.start.clear();
-        ws.start.resize(slots * len, 0.0);
-        ws.finish.clear();
+        duration.fill(0.0);
+        ws.last.clear();
+        ws.last.resize(len, 0);
+        ws.tied.clear();
+        // A project whose items all take no time ties at 0.
+        ws.tied.resize(len, true);
+        // Every row of `finish` is written before it is read; only the
+        // delay rows of items that risks can hold up need zeroing.
         ws.finish.resize(slots * len, 0.0);
         ws.delay.clear();
-        ws.delay.resize(slots * len, 0.0);
+        ws.delay.resize(self.delayed_slots * len, 0.0);
 
         for (r, risk) in self.risks.iter().enumerate() {
             for j in 0..len {
@@ -434,81 +503,158 @@ impl Compiled {
                     cost[j] += x;
                     stats.risk_cost[r] += x;
                 }
-                if let (Some(d), Some(slot)) = (&risk.delay, risk.slot) {
+                if let (Some(d), Some(row)) = (&risk.delay, risk.delay_row) {
                     let x = d.sample(v);
-                    ws.delay[slot * len + j] += x;
+                    ws.delay[row * len + j] += x;
                     stats.risk_delay[r] += x;
                 }
             }
         }
 
-        for &k in &self.order {
+        for (position, &k) in self.order.iter().enumerate() {
             let item = &self.items[k];
-            let priced = item.hours.is_some() || item.cost.is_some();
-            let mut item_cost = 0.0;
-            match item.slot {
-                Some(slot) => {
-                    let (before, rest) = ws.finish.split_at_mut(slot * len);
-                    let finish = &mut rest[..len];
-                    let start = &mut ws.start[slot * len..(slot + 1) * len];
-                    let delay = &ws.delay[slot * len..(slot + 1) * len];
-                    let dur = item.duration.as_ref();
-                    for j in 0..len {
-                        let u = self.draw(item, first + j as u64, j, len, &ws.cu);
-                        if priced {
-                            let c = item.hours.as_ref().map_or(0.0, |h| h.sample(u) * item.rate)
-                                + item.cost.as_ref().map_or(0.0, |c| c.sample(u));
-                            cost[j] += c;
-                            item_cost += c;
-                        }
-                        let mut s = 0.0f64;
-                        for &p in &self.preds[slot] {
-                            // Predecessors come earlier in topological order.
-                            s = s.max(before[p * len + j]);
-                        }
-                        start[j] = s;
-                        finish[j] = s + dur.map_or(0.0, |d| d.sample(u)) + delay[j];
+            // Fetch the next item's tables while this one is sampled.
+            if let Some(&next) = self.order.get(position + 1) {
+                let next = &self.items[next];
+                for sampler in [&next.hours, &next.cost, &next.duration]
+                    .into_iter()
+                    .flatten()
+                {
+                    sampler.warm();
+                }
+            }
+            self.fill_bits(item, first, len, &ws.cu, &mut ws.bits);
+            let bits = &ws.bits;
+            if let Some(store) = store.as_deref_mut() {
+                for (q, b) in store[k * len..(k + 1) * len].iter_mut().zip(bits) {
+                    *q = quantise(*b);
+                }
+            }
+            if item.hours.is_some() || item.cost.is_some() {
+                let mut item_cost = 0.0;
+                for (c, b) in cost.iter_mut().zip(bits) {
+                    let x = item
+                        .hours
+                        .as_ref()
+                        .map_or(0.0, |h| h.sample_draw(*b) * item.rate)
+                        + item.cost.as_ref().map_or(0.0, |s| s.sample_draw(*b));
+                    *c += x;
+                    item_cost += x;
+                }
+                stats.item_cost[k] = item_cost;
+            }
+            let (Some(slot), Some(dur)) = (item.slot, item.duration.as_ref()) else {
+                continue;
+            };
+            let (before, rest) = ws.finish.split_at_mut(slot * len);
+            let finish = &mut rest[..len];
+            let row = |p: usize| &before[p * len..(p + 1) * len];
+            // finish = latest predecessor finish + duration, in one pass for
+            // the usual one to three predecessors (predecessors come earlier
+            // in topological order). Plain comparisons rather than f64::max,
+            // which must treat NaN specially and does not vectorise.
+            match self.preds[slot].as_slice() {
+                [] => {
+                    for (f, b) in finish.iter_mut().zip(bits) {
+                        *f = dur.sample_draw(*b);
                     }
                 }
-                None => {
-                    for j in 0..len {
-                        let u = self.draw(item, first + j as u64, j, len, &ws.cu);
-                        let c = item.hours.as_ref().map_or(0.0, |h| h.sample(u) * item.rate)
-                            + item.cost.as_ref().map_or(0.0, |c| c.sample(u));
-                        cost[j] += c;
-                        item_cost += c;
+                [p] => {
+                    for ((f, b), x) in finish.iter_mut().zip(bits).zip(row(*p)) {
+                        *f = x + dur.sample_draw(*b);
+                    }
+                }
+                [p, q] => {
+                    for (((f, b), x), y) in finish.iter_mut().zip(bits).zip(row(*p)).zip(row(*q)) {
+                        let s = if y > x { y } else { x };
+                        *f = s + dur.sample_draw(*b);
+                    }
+                }
+                [p, q, r] => {
+                    for ((((f, b), x), y), z) in finish
+                        .iter_mut()
+                        .zip(bits)
+                        .zip(row(*p))
+                        .zip(row(*q))
+                        .zip(row(*r))
+                    {
+                        let s = if y > x { y } else { x };
+                        let s = if z > s { z } else { s };
+                        *f = s + dur.sample_draw(*b);
+                    }
+                }
+                [p, others @ ..] => {
+                    finish.copy_from_slice(row(*p));
+                    for &o in others {
+                        for (f, x) in finish.iter_mut().zip(row(o)) {
+                            *f = if *x > *f { *x } else { *f };
+                        }
+                    }
+                    for (f, b) in finish.iter_mut().zip(bits) {
+                        *f += dur.sample_draw(*b);
                     }
                 }
             }
-            stats.item_cost[k] = item_cost;
+            if let Some(row) = self.delay_row[slot] {
+                for (f, d) in finish.iter_mut().zip(&ws.delay[row * len..(row + 1) * len]) {
+                    *f += d;
+                }
+            }
+            // Only items nothing waits for can finish last: keep the
+            // running latest finish, which item holds it, and whether
+            // another finished at exactly the same time (rare, but then
+            // both start critical chains).
+            if self.is_sink[slot] {
+                for (j, f) in finish.iter().enumerate() {
+                    if *f > duration[j] {
+                        duration[j] = *f;
+                        ws.last[j] = slot as u32;
+                        ws.tied[j] = false;
+                    } else if *f == duration[j] {
+                        ws.tied[j] = true;
+                    }
+                }
+            }
         }
 
         if slots > 0 {
-            for (j, total) in duration.iter_mut().enumerate() {
-                let mut longest = 0.0f64;
-                for slot in 0..slots {
-                    longest = longest.max(ws.finish[slot * len + j]);
+            // Critical chains start at the items that finished last.
+            ws.seeds.clear();
+            for j in 0..len {
+                if ws.tied[j] {
+                    for &slot in &self.sinks {
+                        if ws.finish[slot * len + j] == duration[j] {
+                            ws.seeds.push((j as u32, slot as u32));
+                        }
+                    }
+                } else {
+                    ws.seeds.push((j as u32, ws.last[j]));
                 }
-                *total = longest;
             }
             ws.mark.resize(slots, 0);
-            for (j, &total) in duration.iter().enumerate() {
+            let mut k = 0;
+            while k < ws.seeds.len() {
+                let j = ws.seeds[k].0 as usize;
                 ws.stamp = ws.stamp.wrapping_add(1);
                 if ws.stamp == 0 {
                     ws.mark.fill(0);
                     ws.stamp = 1;
                 }
                 ws.stack.clear();
-                for slot in 0..slots {
-                    if ws.finish[slot * len + j] == total {
-                        ws.mark[slot] = ws.stamp;
-                        ws.stack.push(slot);
-                    }
+                while k < ws.seeds.len() && ws.seeds[k].0 as usize == j {
+                    let slot = ws.seeds[k].1 as usize;
+                    ws.mark[slot] = ws.stamp;
+                    ws.stack.push(slot);
+                    k += 1;
                 }
                 while let Some(slot) = ws.stack.pop() {
                     stats.critical[slot] += 1;
-                    let start = ws.start[slot * len + j];
-                    for &p in &self.preds[slot] {
+                    let preds = &self.preds[slot];
+                    let start = preds
+                        .iter()
+                        .map(|&p| ws.finish[p * len + j])
+                        .fold(0.0, f64::max);
+                    for &p in preds {
                         if ws.mark[p] != ws.stamp && ws.finish[p * len + j] == start {
                             ws.mark[p] = ws.stamp;
                             ws.stack.push(p);
@@ -520,44 +666,98 @@ impl Compiled {
         stats
     }
 
-    /// Per item: Σu, Σu², Σu·rank_cost, Σu·rank_duration over the chunk.
+    /// Per item: Σ q·rank_cost and Σ q·rank_duration over the chunk, where
+    /// q is the item's quantised draw — read from `store` when pass one
+    /// kept it, recomputed from the counter otherwise (the same numbers).
     fn sensitivity_chunk(
         &self,
         first: u64,
         cost_ranks: &[f64],
         duration_ranks: Option<&[f64]>,
+        store: Option<&[u16]>,
         ws: &mut Workspace,
-    ) -> Vec<[f64; 4]> {
+    ) -> Vec<[f64; 2]> {
         let len = cost_ranks.len();
-        self.fill_copula(first, len, &mut ws.z, &mut ws.cu);
+        if store.is_none() {
+            self.fill_copula(first, len, &mut ws.z, &mut ws.cu);
+        }
+        // Σ u·r = Σ (q + ½)/2¹⁶ · r = (Σ q·r + ½ Σ r) / 2¹⁶.
+        let half_cost: f64 = 0.5 * cost_ranks.iter().sum::<f64>();
+        let half_duration: f64 = duration_ranks.map_or(0.0, |d| 0.5 * d.iter().sum::<f64>());
         self.items
             .iter()
-            .map(|item| {
-                let mut sums = [0.0; 4];
+            .enumerate()
+            .map(|(k, item)| {
                 if !(item.cost_varies || item.duration_varies) {
-                    return sums;
+                    return [0.0; 2];
                 }
-                for j in 0..len {
-                    let u = self.draw(item, first + j as u64, j, len, &ws.cu);
-                    sums[0] += u;
-                    sums[1] += u * u;
-                    sums[2] += u * cost_ranks[j];
-                    if let Some(d) = duration_ranks {
-                        sums[3] += u * d[j];
+                let q: &[u16] = match store {
+                    Some(store) => &store[k * len..(k + 1) * len],
+                    None => {
+                        self.fill_bits(item, first, len, &ws.cu, &mut ws.bits);
+                        ws.q.clear();
+                        ws.q.extend(ws.bits.iter().map(|b| quantise(*b)));
+                        &ws.q
                     }
-                }
-                sums
+                };
+                let cost = if item.cost_varies {
+                    dot(q, cost_ranks)
+                } else {
+                    0.0
+                };
+                let duration = match duration_ranks {
+                    Some(d) if item.duration_varies => dot(q, d),
+                    _ => 0.0,
+                };
+                [
+                    (cost + half_cost) / 65_536.0,
+                    (duration + half_duration) / 65_536.0,
+                ]
             })
             .collect()
     }
+}
+
+/// Σ q·r with four independent partial sums (so the additions pipeline).
+fn dot(q: &[u16], r: &[f64]) -> f64 {
+    let mut lanes = [0.0f64; 4];
+    let (q4, q_rest) = q.split_at(q.len() / 4 * 4);
+    let (r4, r_rest) = r.split_at(q4.len());
+    for (qs, rs) in q4.chunks_exact(4).zip(r4.chunks_exact(4)) {
+        for l in 0..4 {
+            lanes[l] += f64::from(qs[l]) * rs[l];
+        }
+    }
+    let rest: f64 = q_rest
+        .iter()
+        .zip(r_rest)
+        .map(|(a, b)| f64::from(*a) * b)
+        .sum();
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + rest
+}
+
+/// A draw kept in 16 bits for the sensitivity pass (its top bits): the
+/// rank of an item needs no more resolution than 1/65,536.
+#[inline]
+fn quantise(draw: u32) -> u16 {
+    (draw >> 16) as u16
 }
 
 #[derive(Default)]
 struct Workspace {
     z: Vec<f64>,
     cu: Vec<f64>,
-    start: Vec<f64>,
+    /// The current item's draws for the chunk.
+    bits: Vec<u32>,
+    /// The current item's quantised draws (sensitivity pass).
+    q: Vec<u16>,
     finish: Vec<f64>,
+    /// (iteration in chunk, slot) of items that finish last.
+    seeds: Vec<(u32, u32)>,
+    /// Per iteration of the chunk: the slot finishing last so far, and
+    /// whether another sink finished at the same time.
+    last: Vec<u32>,
+    tied: Vec<bool>,
     delay: Vec<f64>,
     mark: Vec<u32>,
     stamp: u32,
@@ -589,6 +789,9 @@ impl ChunkStats {
 struct Run {
     cost: Vec<f64>,
     duration: Option<Vec<f64>>,
+    /// Every item's quantised draws, chunk by chunk (items × chunk each),
+    /// when small enough to keep.
+    draws: Option<Vec<u16>>,
     critical: Vec<u64>,
     item_cost: Vec<f64>,
     risk_hits: Vec<u64>,
@@ -596,32 +799,49 @@ struct Run {
     risk_delay: Vec<f64>,
 }
 
-fn run(compiled: &Compiled, n: usize, done: &AtomicU64, progress: &(dyn Fn(u64) + Sync)) -> Run {
+/// Draws kept for the sensitivity pass when they take at most this many
+/// bytes (2 per item and iteration); above it they are recomputed, so
+/// memory stays proportional to the iterations.
+const KEEP_DRAWS_BYTES: usize = 64 << 20;
+
+fn run(
+    compiled: &Compiled,
+    n: usize,
+    keep_draws: bool,
+    done: &AtomicU64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Run {
     let mut cost = vec![0.0; n];
-    let mut duration = vec![0.0; if compiled.slots() > 0 { n } else { 0 }];
-    let per_chunk: Vec<ChunkStats> = if compiled.slots() > 0 {
-        cost.par_chunks_mut(CHUNK)
-            .zip(duration.par_chunks_mut(CHUNK))
-            .enumerate()
-            .map_init(Workspace::default, |ws, (c, (cs, ds))| {
-                let stats = compiled.run_chunk((c * CHUNK) as u64, cs, ds, ws);
-                progress(done.fetch_add(cs.len() as u64, Ordering::Relaxed) + cs.len() as u64);
-                stats
-            })
-            .collect()
+    let mut duration = vec![0.0; n];
+    let items = compiled.items.len();
+    let keep = keep_draws && items * n * 2 <= KEEP_DRAWS_BYTES;
+    let mut draws = vec![0u16; if keep { items * n } else { 0 }];
+    let chunk = chunk_size(n);
+    let chunks = n.div_ceil(chunk);
+    let stores: Vec<Option<&mut [u16]>> = if keep {
+        draws.chunks_mut(items * chunk).map(Some).collect()
     } else {
-        cost.par_chunks_mut(CHUNK)
-            .enumerate()
-            .map_init(Workspace::default, |ws, (c, cs)| {
-                let stats = compiled.run_chunk((c * CHUNK) as u64, cs, &mut [], ws);
-                progress(done.fetch_add(cs.len() as u64, Ordering::Relaxed) + cs.len() as u64);
-                stats
-            })
-            .collect()
+        (0..chunks).map(|_| None).collect()
     };
+    // One long job per thread: each allocates its workspace (megabytes)
+    // once. Chunks cost about the same, so nothing is lost to imbalance.
+    let per_job = chunks.div_ceil(rayon::current_num_threads()).max(1);
+    let per_chunk: Vec<ChunkStats> = cost
+        .par_chunks_mut(chunk)
+        .zip(duration.par_chunks_mut(chunk))
+        .zip(stores.into_par_iter())
+        .enumerate()
+        .with_min_len(per_job)
+        .map_init(Workspace::default, |ws, (c, ((cs, ds), store))| {
+            let stats = compiled.run_chunk((c * chunk) as u64, cs, ds, store, ws);
+            progress(done.fetch_add(cs.len() as u64, Ordering::Relaxed) + cs.len() as u64);
+            stats
+        })
+        .collect();
     let mut out = Run {
         cost,
         duration: (compiled.slots() > 0).then_some(duration),
+        draws: keep.then_some(draws),
         critical: vec![0; compiled.slots()],
         item_cost: vec![0.0; compiled.items.len()],
         risk_hits: vec![0; compiled.risks.len()],
@@ -778,15 +998,25 @@ fn normalised_ranks(values: &[f64]) -> Vec<f64> {
     ranks
 }
 
-fn spearman_from_sums(sums: &[f64; 4], which: usize, ranks: &[f64], n: f64) -> Option<f64> {
-    let mean_u = sums[0] / n;
-    let var_u = sums[1] / n - mean_u * mean_u;
-    let mean_r = ranks.iter().sum::<f64>() / n;
-    let var_r = ranks.iter().map(|r| r * r).sum::<f64>() / n - mean_r * mean_r;
-    if var_u <= 0.0 || var_r <= 1e-15 {
+/// Mean and variance of normalised ranks.
+fn rank_moments(ranks: &[f64]) -> (f64, f64) {
+    let n = ranks.len() as f64;
+    let mean = ranks.iter().sum::<f64>() / n;
+    (
+        mean,
+        ranks.iter().map(|r| r * r).sum::<f64>() / n - mean * mean,
+    )
+}
+
+/// Spearman's ρ between an item's draws and a total, from Σ u·r over n
+/// iterations: the draw's rank is its population rank n·u, whose mean
+/// (1/2) and variance (1/12) are known exactly, as a permutation's are; the
+/// total's ranks bring their own moments (ties share ranks).
+fn spearman(sum_ur: f64, (mean_r, var_r): (f64, f64), n: f64) -> Option<f64> {
+    if var_r <= 1e-15 {
         return None;
     }
-    Some(((sums[which] / n - mean_u * mean_r) / (var_u * var_r).sqrt()).clamp(-1.0, 1.0))
+    Some(((sum_ur / n - 0.5 * mean_r) / (var_r / 12.0).sqrt()).clamp(-1.0, 1.0))
 }
 
 /// Simulates the estimate and its alternatives. `progress` is called with
@@ -825,7 +1055,7 @@ fn simulate_here(
     let mut cache = TableCache::default();
     let scenario = estimate.base_scenario();
     let compiled = Compiled::new(&scenario, settings.seed, &mut cache);
-    let base = run(&compiled, n, &done, progress);
+    let base = run(&compiled, n, true, &done, progress);
 
     let (cost, sorted_cost) = summarize(&base.cost, compiled.base_cost, estimate.confidence);
     let (duration, sorted_duration) = match (&base.duration, compiled.base_duration) {
@@ -844,27 +1074,39 @@ fn simulate_here(
     );
 
     // Sensitivities: a second pass over the same draws against the ranks.
+    let chunk = chunk_size(n);
+    let chunks_per_thread = n
+        .div_ceil(chunk)
+        .div_ceil(rayon::current_num_threads())
+        .max(1);
     let cost_ranks = normalised_ranks(&base.cost);
     let duration_ranks = base.duration.as_deref().map(normalised_ranks);
-    let chunks: Vec<Vec<[f64; 4]>> = cost_ranks
-        .par_chunks(CHUNK)
+    let items_n = compiled.items.len();
+    let chunks: Vec<Vec<[f64; 2]>> = cost_ranks
+        .par_chunks(chunk)
         .enumerate()
+        .with_min_len(chunks_per_thread)
         .map_init(Workspace::default, |ws, (c, ranks)| {
             let d = duration_ranks
                 .as_deref()
-                .map(|d| &d[c * CHUNK..c * CHUNK + ranks.len()]);
-            compiled.sensitivity_chunk((c * CHUNK) as u64, ranks, d, ws)
+                .map(|d| &d[c * chunk..c * chunk + ranks.len()]);
+            let store = base
+                .draws
+                .as_deref()
+                .map(|all| &all[c * chunk * items_n..c * chunk * items_n + ranks.len() * items_n]);
+            compiled.sensitivity_chunk((c * chunk) as u64, ranks, d, store, ws)
         })
         .collect();
-    let mut sums = vec![[0.0; 4]; compiled.items.len()];
+    let mut sums = vec![[0.0; 2]; items_n];
     for chunk in chunks {
         for (total, part) in sums.iter_mut().zip(chunk) {
-            for k in 0..4 {
-                total[k] += part[k];
-            }
+            total[0] += part[0];
+            total[1] += part[1];
         }
     }
     let nf = n as f64;
+    let cost_moments = rank_moments(&cost_ranks);
+    let duration_moments = duration_ranks.as_deref().map(rank_moments);
     let items = scenario
         .items
         .iter()
@@ -878,12 +1120,12 @@ fn simulate_here(
                 mean_cost: base.item_cost[k] / nf,
                 criticality: c.slot.map(|slot| base.critical[slot] as f64 / nf),
                 sensitivity_cost: if c.cost_varies {
-                    spearman_from_sums(&sums[k], 2, &cost_ranks, nf)
+                    spearman(sums[k][0], cost_moments, nf)
                 } else {
                     None
                 },
-                sensitivity_duration: match (&duration_ranks, c.duration_varies) {
-                    (Some(r), true) => spearman_from_sums(&sums[k], 3, r, nf),
+                sensitivity_duration: match (duration_moments, c.duration_varies) {
+                    (Some(m), true) => spearman(sums[k][1], m, nf),
                     _ => None,
                 },
             }
@@ -910,7 +1152,7 @@ fn simulate_here(
         .map(|alt| {
             let scenario = estimate.scenario(Some(alt));
             let compiled = Compiled::new(&scenario, settings.seed, &mut cache);
-            let out = run(&compiled, n, &done, progress);
+            let out = run(&compiled, n, false, &done, progress);
             let (cost, sorted_cost) = summarize(&out.cost, compiled.base_cost, estimate.confidence);
             let (duration, sorted_duration) = match (&out.duration, compiled.base_duration) {
                 (Some(d), Some(b)) => {

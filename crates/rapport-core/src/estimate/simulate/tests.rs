@@ -278,10 +278,11 @@ fn correlated_draws_have_the_requested_rank_correlation() {
     let (mut z, mut cu) = (Vec::new(), Vec::new());
     let mut a = Vec::with_capacity(n);
     let mut b = Vec::with_capacity(n);
-    for start in (0..n).step_by(CHUNK) {
-        compiled.fill_copula(start as u64, CHUNK, &mut z, &mut cu);
-        a.extend_from_slice(&cu[0..CHUNK]);
-        b.extend_from_slice(&cu[CHUNK..2 * CHUNK]);
+    let chunk = 1000;
+    for start in (0..n).step_by(chunk) {
+        compiled.fill_copula(start as u64, chunk, &mut z, &mut cu);
+        a.extend_from_slice(&cu[0..chunk]);
+        b.extend_from_slice(&cu[chunk..2 * chunk]);
     }
     let (ra, rb) = (normalised_ranks(&a[..n]), normalised_ranks(&b[..n]));
     let mean = (n as f64 + 1.0) / 2.0 / n as f64;
