@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use rapport_core::estimate::{simulate, Estimate, EstimateResults, Settings};
+use rapport_store::{Store, StoreError};
 
 use crate::evm::money;
 use crate::Outcome;
@@ -31,6 +32,15 @@ pub struct EstimateArgs {
     /// Write to this file instead of standard output (required for pdf on a terminal).
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Save the file and its results as the next estimate version of this project.
+    #[arg(long, requires = "project")]
+    pub save: bool,
+    /// The project to save to (with --save).
+    #[arg(long, requires = "save")]
+    pub project: Option<i64>,
+    /// The database to save to (default: the one `rapport serve` uses).
+    #[arg(long, env = "RAPPORT_DATABASE_URL")]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,6 +100,17 @@ pub fn run(args: EstimateArgs) -> Outcome {
         Ok(results) => results,
         Err(e) => return Outcome::Failure(e),
     };
+    if let (true, Some(project)) = (args.save, args.project) {
+        if let outcome @ (Outcome::BadInput(_) | Outcome::Failure(_)) = save(
+            args.database_url.as_deref(),
+            project,
+            &estimate,
+            &source,
+            &results,
+        ) {
+            return outcome;
+        }
+    }
     let bytes = match render(&estimate, &results, args.format) {
         Ok(bytes) => bytes,
         Err(e) => return Outcome::Failure(e),
@@ -106,6 +127,71 @@ pub fn run(args: EstimateArgs) -> Outcome {
             }
         }
     }
+}
+
+/// Stores the estimate file and its results as the project's next version.
+fn save(
+    database_url: Option<&str>,
+    project: i64,
+    estimate: &Estimate,
+    source: &str,
+    results: &EstimateResults,
+) -> Outcome {
+    let url = match database_url {
+        Some(url) => url.to_string(),
+        None => match crate::serve::default_database() {
+            Ok(path) => path.display().to_string(),
+            Err(e) => return Outcome::Failure(e),
+        },
+    };
+    let json = match serde_json::to_string(results) {
+        Ok(json) => json,
+        Err(e) => return Outcome::Failure(e.into()),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            return Outcome::Failure(
+                anyhow::Error::new(e).context("cannot start the async runtime"),
+            )
+        }
+    };
+    runtime.block_on(async {
+        let store = match Store::connect(&url).await {
+            Ok(store) => store,
+            Err(e) => return Outcome::BadInput(e.to_string()),
+        };
+        let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+        let version = match store
+            .create_estimate_version(&actor, project, &estimate.name, source)
+            .await
+        {
+            Ok(version) => version,
+            Err(e @ StoreError::NotFound { .. }) => {
+                return Outcome::BadInput(format!(
+                    "--project {project}: {e} in {}",
+                    store.location()
+                ))
+            }
+            Err(e) => return Outcome::Failure(e.into()),
+        };
+        if let Err(e) = store
+            .save_estimate_results(version.id, results.iterations, results.seed, &json)
+            .await
+        {
+            return Outcome::Failure(e.into());
+        }
+        eprintln!(
+            "saved as version {} of project {project}'s estimate ({})",
+            version.version,
+            store.location()
+        );
+        store.close().await;
+        Outcome::Success
+    })
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Outcome {

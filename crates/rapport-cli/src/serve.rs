@@ -29,8 +29,8 @@ pub struct ServeArgs {
     pub database_url: Option<String>,
 }
 
-/// Where the default SQLite file lives.
-fn default_database() -> anyhow::Result<PathBuf> {
+/// Where the default SQLite file lives (shared with `rapport estimate --save`).
+pub fn default_database() -> anyhow::Result<PathBuf> {
     let dir = dirs::data_dir()
         .context("cannot find a data directory for this user; pass --database-url")?
         .join("rapport");
@@ -122,9 +122,7 @@ async fn serve(args: ServeArgs) -> Outcome {
         println!("Demo portfolio loaded. API: http://{address}/api/v1/projects · OpenAPI: http://{address}/api/openapi.json");
     }
     println!("Press Ctrl+C to stop.");
-    let state = AppState {
-        store: store.clone(),
-    };
+    let state = AppState::new(store.clone());
     let result = rapport_web::serve(listener, state, shutdown_signal()).await;
     store.close().await;
     match result {

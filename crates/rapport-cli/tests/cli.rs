@@ -127,3 +127,233 @@ fn serve_refuses_an_address_it_cannot_bind() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen on"));
 }
+
+#[test]
+fn estimate_json_has_the_documented_shape() {
+    let out = rapport(&[
+        "estimate",
+        "examples/control-system-upgrade.toml",
+        "--format",
+        "json",
+        "--iterations",
+        "2000",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for part in ["cost", "duration"] {
+        for key in [
+            "mean",
+            "sd",
+            "p5",
+            "p10",
+            "p20",
+            "p30",
+            "p40",
+            "p50",
+            "p60",
+            "p70",
+            "p80",
+            "p90",
+            "p95",
+            "base",
+            "contingency",
+        ] {
+            assert!(json[part].get(key).is_some(), "missing {part}.{key}");
+        }
+    }
+    for key in ["cost", "duration", "joint"] {
+        assert!(
+            json["probability"].get(key).is_some(),
+            "missing probability.{key}"
+        );
+    }
+    let item = &json["items"][0];
+    for key in [
+        "id",
+        "criticality",
+        "sensitivity_cost",
+        "sensitivity_duration",
+    ] {
+        assert!(item.get(key).is_some(), "missing items[].{key}");
+    }
+    assert_eq!(json["alternatives"].as_array().unwrap().len(), 2);
+    assert!(json["alternatives"][0]["cost"]["p80"].is_number());
+    assert_eq!(json["iterations"], 2000);
+    // Base cost, by hand from the example: hours × rates plus direct costs.
+    let base = (60.0 + 420.0 + 600.0 + 80.0 + 160.0 + 50.0 + 140.0) * 150.0
+        + 520.0 * 95.0
+        + 360.0 * 165.0
+        + 126_000.0
+        + 18_000.0
+        + 24_500.0;
+    assert_eq!(json["cost"]["base"].as_f64().unwrap(), base);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_results_whatever_the_threads() {
+    let run = |threads: &str| {
+        let out = rapport(&[
+            "estimate",
+            "examples/control-system-upgrade.toml",
+            "--format",
+            "json",
+            "--iterations",
+            "3000",
+            "--threads",
+            threads,
+        ]);
+        assert!(out.status.success());
+        out.stdout
+    };
+    assert_eq!(run("1"), run("3"));
+}
+
+#[test]
+fn estimate_pdf_is_written_to_the_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("boe.pdf");
+    let out = rapport(&[
+        "estimate",
+        "examples/control-system-upgrade.toml",
+        "--format",
+        "pdf",
+        "--iterations",
+        "2000",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(
+        bytes.len() > 20_000,
+        "a document with charts, not an empty page"
+    );
+}
+
+#[test]
+fn invalid_estimates_exit_2_with_item_field_and_position() {
+    let (_dir, path) = write_temp("[estimate]\nname = \"x\"\n[[item]]\nid = \"a\"\nduration = 1\nafter = [\"b\"]\n[[item]]\nid = \"b\"\nduration = 1\nafter = [\"a\"]\n");
+    let out = rapport(&["estimate", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(&format!("{path}:")) && err.contains("dependency cycle: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("a → b") && err.contains("b → a"),
+        "the cycle is printed: {err}"
+    );
+    let (_dir, path) = write_temp("[estimate]\nname = \"x\"\n[[item]]\nid = \"a\"\ncost = 1\n[[risk]]\nid = \"r\"\nprobability = 2\ncost = 1\n");
+    let out = rapport(&["estimate", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains(":8:15: risk \"r\": probability: 2 is not a probability"));
+}
+
+#[test]
+fn estimate_is_saved_as_a_project_version() {
+    use rapport_core::domain::*;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let project_id = runtime.block_on(async {
+        let store = rapport_store::Store::open_file(&db).await.unwrap();
+        let account = store
+            .create_account(
+                "t",
+                &AccountDraft::new("Client", None, None, vec![]).unwrap(),
+            )
+            .await
+            .unwrap();
+        let person = |side: &'static str, account_id| PersonInput {
+            side,
+            account_id,
+            name: "Someone",
+            title: None,
+            organisation: None,
+            email: None,
+            phone: None,
+            behaviour_style: None,
+            communication_preferences: None,
+        };
+        let rep = store
+            .create_person(&PersonDraft::new(person("client", Some(account.id))).unwrap())
+            .await
+            .unwrap();
+        let pm = store
+            .create_person(&PersonDraft::new(person("firm", None)).unwrap())
+            .await
+            .unwrap();
+        let date = |s: &str| s.parse().unwrap();
+        let draft = ProjectDraft::new(ProjectInput {
+            account_id: account.id,
+            name: "P",
+            code: None,
+            project_manager_id: pm.id,
+            client_rep_id: rep.id,
+            status: None,
+            currency: "USD",
+            bac_minor: 100_00,
+            start: date("2026-01-01"),
+            finish: date("2026-02-01"),
+            planned: vec![PlannedPoint {
+                period_end: date("2026-02-01"),
+                pv_minor: 100_00,
+            }],
+            stakeholders: vec![],
+        })
+        .unwrap();
+        let id = store.create_project("t", &draft).await.unwrap().id;
+        store.close().await;
+        id
+    });
+    let db_arg = db.display().to_string();
+    let id_arg = project_id.to_string();
+    let out = rapport(&[
+        "estimate",
+        "examples/control-system-upgrade.toml",
+        "--iterations",
+        "1000",
+        "--format",
+        "json",
+        "--save",
+        "--project",
+        &id_arg,
+        "--database-url",
+        &db_arg,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("saved as version 1"));
+    runtime.block_on(async {
+        let store = rapport_store::Store::open_file(&db).await.unwrap();
+        let version = store.estimate_version(project_id, 1).await.unwrap();
+        assert!(version.source.contains("Control system upgrade"));
+        assert!(store.estimate_results(version.id).await.unwrap().is_some());
+    });
+    let out = rapport(&[
+        "estimate",
+        "examples/control-system-upgrade.toml",
+        "--save",
+        "--project",
+        "999",
+        "--database-url",
+        &db_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = rapport(&["estimate", "examples/control-system-upgrade.toml", "--save"]);
+    assert_eq!(out.status.code(), Some(2), "--save needs --project");
+}

@@ -22,6 +22,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 mod accounts;
 mod audit_log;
 pub mod demo;
+mod estimates;
 mod people;
 mod projects;
 mod relationships;
@@ -29,6 +30,7 @@ mod status;
 
 pub use accounts::Account;
 pub use audit_log::AuditEntry;
+pub use estimates::{EstimateVersion, StoredResults};
 pub use people::Person;
 pub use projects::{Project, Stakeholder};
 pub use relationships::{

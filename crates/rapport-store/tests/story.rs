@@ -344,6 +344,52 @@ async fn story(store: Store) {
         3
     );
 
+    // Estimate versions number themselves per project and keep results.
+    let v1 = store
+        .create_estimate_version(
+            "pm",
+            created.id,
+            "Control system upgrade",
+            "[estimate]\nname = \"x\"\n",
+        )
+        .await
+        .unwrap();
+    let v2 = store
+        .create_estimate_version(
+            "pm",
+            created.id,
+            "Control system upgrade, rev. B",
+            "[estimate]\nname = \"y\"\n",
+        )
+        .await
+        .unwrap();
+    assert_eq!((v1.version, v2.version), (1, 2));
+    assert_eq!(v2.simulated_at, None);
+    assert_eq!(store.estimate_results(v2.id).await.unwrap(), None);
+    store
+        .save_estimate_results(v2.id, 10_000, 7, "{\"cost\": 1}")
+        .await
+        .unwrap();
+    store
+        .save_estimate_results(v2.id, 20_000, 7, "{\"cost\": 2}")
+        .await
+        .unwrap();
+    let kept = store.estimate_results(v2.id).await.unwrap().unwrap();
+    assert_eq!(
+        (kept.iterations, kept.results.as_str()),
+        (20_000, "{\"cost\": 2}")
+    );
+    let versions = store.estimate_versions(created.id).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert!(versions[1].simulated_at.is_some());
+    assert!(matches!(
+        store.estimate_version(created.id, 3).await,
+        Err(StoreError::NotFound {
+            entity: "estimate version",
+            ..
+        })
+    ));
+
     // Accounts update and archive; unknown ids are NotFound.
     let renamed = store
         .update_account(

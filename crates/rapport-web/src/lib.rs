@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 use std::future::Future;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::routing::get;
@@ -16,6 +17,7 @@ use axum::{Json, Router};
 use rapport_store::Store;
 use serde::Serialize;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower_http::trace::TraceLayer;
 
 pub mod api;
@@ -26,6 +28,33 @@ pub mod pages;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
+    /// Admits one CPU-heavy job (simulation, typesetting) at a time: the
+    /// engine already uses every core, so more would only queue inside it.
+    heavy: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            heavy: Arc::new(Semaphore::new(1)),
+        }
+    }
+
+    /// Runs CPU-heavy work on the blocking pool, after earlier heavy jobs.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let _permit = self
+            .heavy
+            .acquire()
+            .await
+            .map_err(|e| error::ApiError::Internal(format!("the job queue is closed: {e}")))?;
+        tokio::task::spawn_blocking(job)
+            .await
+            .map_err(|e| error::ApiError::Internal(format!("a background job failed: {e}")))
+    }
 }
 
 /// The whole HTTP surface. Authentication will wrap the API and page

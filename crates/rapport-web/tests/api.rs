@@ -21,7 +21,7 @@ async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = rapport_web::AppState { store };
+    let state = rapport_web::AppState::new(store);
     tokio::spawn(async move {
         rapport_web::serve(listener, state, async {
             let _ = rx.await;
@@ -426,4 +426,135 @@ async fn home_page_lists_the_demo_portfolio() {
     assert!(html.contains("Pump station retrofit"));
     assert_eq!(html.matches("data-project-id=").count(), 9);
     assert!(html.contains("data-metric=\"cpi\""));
+}
+
+const ESTIMATE: &str = r#"
+[estimate]
+name = "Control system upgrade"
+currency = "USD"
+iterations = 2000
+seed = 7
+target_cost = 30000
+[[role]]
+id = "engineer"
+rate = 150
+[[item]]
+id = "design"
+role = "engineer"
+hours = [80, 120, 200]
+duration = [10, 15, 25]
+[[item]]
+id = "build"
+cost = [5000, 6000, 9000]
+duration = [5, 8, 12]
+after = ["design"]
+[[risk]]
+id = "late"
+probability = 0.3
+delay = [2, 4, 8]
+on = "build"
+[[alternative]]
+name = "No build"
+drop = ["build"]
+"#;
+
+impl TestApp {
+    async fn post_toml(&self, path: &str, body: &'static str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .header("content-type", "application/toml")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test]
+async fn an_estimate_is_imported_simulated_and_documented() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let base = format!("/api/v1/projects/{id}/estimates");
+
+    let (status, version) = app.post_toml(&base, ESTIMATE).await;
+    assert_eq!(status, StatusCode::CREATED, "{version}");
+    assert_eq!(version["version"], 1);
+    assert_eq!(version["items"], 2);
+    assert_eq!(version["simulated_at"], Value::Null);
+
+    // Not simulated yet: results and documents say what to do.
+    let (status, error) = app.get(&format!("{base}/1/results")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("/simulate first"));
+
+    let (status, results) = app.post(&format!("{base}/1/simulate"), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{results}");
+    assert_eq!(results["iterations"], 2000);
+    // Base cost: 120 h × 150 + 6,000 = 24,000; base duration 15 + 8 = 23.
+    assert_eq!(results["cost"]["base"], 24000.0);
+    assert_eq!(results["duration"]["base"], 23.0);
+    assert!(results["probability"]["cost"].as_f64().unwrap() > 0.5);
+    assert_eq!(results["alternatives"][0]["name"], "No build");
+
+    let (status, kept) = app.get(&format!("{base}/1/results")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kept, results, "the results are kept as simulated");
+    let (_, list) = app.get(&base).await;
+    assert!(list[0]["simulated_at"].is_string());
+
+    let pdf = app
+        .client
+        .get(format!("{}{base}/1/basis", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let md = app
+        .client
+        .get(format!("{}{base}/1/basis?format=md", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        md.contains("# Basis of estimate: Control system upgrade"),
+        "{md}"
+    );
+    assert!(md.contains("confident the cost stays under USD"), "{md}");
+    let (status, _) = app.get(&format!("{base}/1/basis?format=docx")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_broken_estimate_file_is_refused_with_its_line_and_column() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let (status, error) = app
+        .post_toml(
+            &format!("/api/v1/projects/{id}/estimates"),
+            "[estimate]\nname = \"x\"\n[[item]]\nid = \"a\"\ncost = [3, 2, 1]\n",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&error), vec!["source:5:8"], "{error}");
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("item \"a\": cost: low (3) is above likely (2)"));
+    let (status, _) = app.get(&format!("/api/v1/projects/{id}/estimates/1")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nothing was stored");
+    let (status, _) = app
+        .post_toml("/api/v1/projects/999/estimates", ESTIMATE)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -101,7 +101,7 @@ async fn spawn_demo_app() -> (String, tempfile::TempDir, tokio::sync::oneshot::S
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(rapport_web::serve(
         listener,
-        rapport_web::AppState { store },
+        rapport_web::AppState::new(store),
         async {
             let _ = rx.await;
         },

@@ -35,7 +35,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::correlation::{build_copula, Copula};
 use super::distribution::{Sampler, TableCache};
@@ -83,7 +83,7 @@ pub enum SimulationError {
 
 /// Percentiles and moments of a simulated total, with the base and the
 /// contingency at the chosen confidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub mean: f64,
     pub sd: f64,
@@ -114,7 +114,7 @@ pub struct Summary {
 
 /// Counts of simulated values in equal bins from P0.5 to P99.5; the few
 /// values outside are counted in the end bins.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
     pub start: f64,
     pub width: f64,
@@ -122,7 +122,7 @@ pub struct Histogram {
 }
 
 /// Chances of meeting the targets, when targets are given.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Probability {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
@@ -133,7 +133,7 @@ pub struct Probability {
     pub joint: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemResult {
     pub id: String,
     pub name: String,
@@ -148,7 +148,7 @@ pub struct ItemResult {
     pub sensitivity_duration: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskResult {
     pub id: String,
     pub name: String,
@@ -164,7 +164,7 @@ pub struct RiskResult {
 
 /// How an alternative compares with the estimate, iteration by iteration
 /// (common random numbers make the pairing meaningful).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// Mean of (alternative − estimate) cost.
     pub mean_cost_difference: f64,
@@ -175,7 +175,7 @@ pub struct Comparison {
     pub probability_sooner: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlternativeResult {
     pub name: String,
     pub description: Option<String>,
@@ -187,7 +187,7 @@ pub struct AlternativeResult {
 }
 
 /// Everything the simulation found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EstimateResults {
     pub name: String,
     pub currency: Option<String>,

@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::AppState;
 
 pub mod accounts;
+pub mod estimates;
 pub mod people;
 pub mod projects;
 pub mod status;
@@ -72,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(projects::router())
         .merge(status::router())
+        .merge(estimates::router())
         .fallback(not_found);
     Router::new()
         .nest("/api/v1", v1)

@@ -1,0 +1,169 @@
+//! Estimate versions of a project and the simulation results kept with
+//! each. The store keeps the source text and the results as JSON; parsing
+//! and simulating belong to `rapport-core`.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::{audit, conflict_on_unique, on_pool, Result, Store, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    id: i64,
+    project_id: i64,
+    version: i64,
+    name: String,
+    source: String,
+    created_by: String,
+    created_at: DateTime<Utc>,
+    simulated_at: Option<DateTime<Utc>>,
+}
+
+/// One imported version of an estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EstimateVersion {
+    pub id: i64,
+    pub project_id: i64,
+    /// 1, 2, 3 … within the project.
+    pub version: i64,
+    pub name: String,
+    /// The TOML as imported.
+    pub source: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    /// When results were last computed, if ever.
+    pub simulated_at: Option<DateTime<Utc>>,
+}
+
+impl From<VersionRow> for EstimateVersion {
+    fn from(r: VersionRow) -> Self {
+        Self {
+            id: r.id,
+            project_id: r.project_id,
+            version: r.version,
+            name: r.name,
+            source: r.source,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            simulated_at: r.simulated_at,
+        }
+    }
+}
+
+/// Results of simulating a version, as the JSON the engine produced.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StoredResults {
+    pub estimate_id: i64,
+    pub iterations: i64,
+    pub seed: i64,
+    pub results: String,
+    pub simulated_at: DateTime<Utc>,
+}
+
+const SELECT_VERSION: &str =
+    "SELECT v.id, v.project_id, v.version, v.name, v.source, v.created_by, v.created_at, \
+     r.simulated_at FROM estimate_versions v LEFT JOIN estimate_results r ON r.estimate_id = v.id";
+
+impl Store {
+    /// Stores a new version of a project's estimate: the next number after
+    /// the project's latest.
+    pub async fn create_estimate_version(
+        &self,
+        actor: &str,
+        project_id: i64,
+        name: &str,
+        source: &str,
+    ) -> Result<EstimateVersion> {
+        self.project(project_id).await?;
+        let version = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (latest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM estimate_versions WHERE project_id = $1")
+                .bind(project_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let version = latest.unwrap_or(0) + 1;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO estimate_versions (project_id, version, name, source, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(project_id)
+            .bind(version)
+            .bind(name)
+            .bind(source)
+            .bind(actor)
+            .bind(Utc::now())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| conflict_on_unique(e, || format!("another version of project {project_id}'s estimate was saved at the same moment; try again")))?;
+            audit!(tx, actor, "estimate_version", id, "create", (project_id, version, name));
+            tx.commit().await?;
+            version
+        });
+        self.estimate_version(project_id, version).await
+    }
+
+    pub async fn estimate_version(&self, project_id: i64, version: i64) -> Result<EstimateVersion> {
+        let row: Option<VersionRow> = on_pool!(self, pool => {
+            sqlx::query_as(&format!("{SELECT_VERSION} WHERE v.project_id = $1 AND v.version = $2"))
+                .bind(project_id)
+                .bind(version)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(EstimateVersion::from)
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "estimate version",
+                id: version,
+            })
+    }
+
+    /// A project's estimate versions, oldest first.
+    pub async fn estimate_versions(&self, project_id: i64) -> Result<Vec<EstimateVersion>> {
+        self.project(project_id).await?;
+        let rows: Vec<VersionRow> = on_pool!(self, pool => {
+            sqlx::query_as(&format!("{SELECT_VERSION} WHERE v.project_id = $1 AND NOT v.archived ORDER BY v.version"))
+                .bind(project_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(EstimateVersion::from).collect())
+    }
+
+    /// Keeps a version's simulation results, replacing earlier ones.
+    pub async fn save_estimate_results(
+        &self,
+        estimate_id: i64,
+        iterations: u32,
+        seed: u64,
+        results: &str,
+    ) -> Result<()> {
+        let seed = i64::try_from(seed)
+            .map_err(|_| StoreError::invalid("seed", "must be below 2^63 to be stored"))?;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM estimate_results WHERE estimate_id = $1")
+                .bind(estimate_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO estimate_results (estimate_id, iterations, seed, results, simulated_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(estimate_id)
+                .bind(i64::from(iterations))
+                .bind(seed)
+                .bind(results)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn estimate_results(&self, estimate_id: i64) -> Result<Option<StoredResults>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT estimate_id, iterations, seed, results, simulated_at FROM estimate_results WHERE estimate_id = $1")
+                .bind(estimate_id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+}

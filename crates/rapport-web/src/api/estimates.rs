@@ -1,0 +1,287 @@
+//! `/api/v1/projects/{id}/estimates`: estimate versions of a project —
+//! import a TOML estimate, simulate it, fetch the results, download the
+//! basis of estimate.
+//!
+//! Simulation and typesetting are CPU work: they run on the blocking pool,
+//! one at a time (the engine already uses every core), never on the
+//! request executor's threads.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use rapport_core::domain::FieldError;
+use rapport_core::estimate::{simulate, Estimate, EstimateResults, Settings};
+use rapport_store::EstimateVersion;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::ACTOR;
+use crate::error::{ApiError, ApiPath, ApiQuery, ApiResult, ErrorBody};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{id}/estimates", get(list).post(import))
+        .route("/projects/{id}/estimates/{version}", get(read))
+        .route("/projects/{id}/estimates/{version}/simulate", post(run))
+        .route("/projects/{id}/estimates/{version}/results", get(results))
+        .route("/projects/{id}/estimates/{version}/basis", get(basis))
+}
+
+/// An estimate version, without its results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EstimateVersionView {
+    pub project_id: i64,
+    pub version: i64,
+    pub name: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    /// When it was last simulated; null if never.
+    pub simulated_at: Option<DateTime<Utc>>,
+    pub items: usize,
+    pub risks: usize,
+    pub alternatives: usize,
+    /// The TOML as imported.
+    pub source: String,
+}
+
+fn view(v: EstimateVersion) -> ApiResult<EstimateVersionView> {
+    let estimate = parse_stored(&v)?;
+    Ok(EstimateVersionView {
+        project_id: v.project_id,
+        version: v.version,
+        name: v.name,
+        created_by: v.created_by,
+        created_at: v.created_at,
+        simulated_at: v.simulated_at,
+        items: estimate.items.len(),
+        risks: estimate.risks.len(),
+        alternatives: estimate.alternatives.len(),
+        source: v.source,
+    })
+}
+
+fn parse_stored(v: &EstimateVersion) -> ApiResult<Estimate> {
+    Estimate::parse(&v.source).map_err(|e| {
+        ApiError::Conflict(format!(
+            "estimate version {} of project {} no longer reads as an estimate ({e}); import a corrected version",
+            v.version, v.project_id
+        ))
+    })
+}
+
+/// A JSON alternative to posting the TOML itself.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBody {
+    /// The estimate file's text (see docs/estimate-file.md).
+    pub source: String,
+}
+
+/// Import an estimate file as the project's next version. Send the TOML
+/// itself (`Content-Type: application/toml` or `text/plain`), or JSON
+/// `{"source": "…"}`. Errors give the line and column in the file.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/estimates", tag = "estimates",
+    params(("id" = i64, Path, description = "project id")),
+    request_body(content = String, content_type = "application/toml", description = "the estimate file"),
+    responses((status = 201, body = EstimateVersionView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn import(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<EstimateVersionView>)> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let source = if is_json {
+        serde_json::from_slice::<ImportBody>(&body)
+            .map_err(|e| {
+                ApiError::BadRequest(format!("the body is not {{\"source\": \"…\"}} JSON: {e}"))
+            })?
+            .source
+    } else {
+        String::from_utf8(body.to_vec())
+            .map_err(|_| ApiError::BadRequest("the estimate file is not UTF-8 text".into()))?
+    };
+    let estimate = Estimate::parse(&source).map_err(|e| ApiError::Unprocessable {
+        message: format!(
+            "the estimate file is not valid: line {}, column {}: {}",
+            e.line, e.column, e.message
+        ),
+        fields: vec![FieldError {
+            field: format!("source:{}:{}", e.line, e.column),
+            message: e.message,
+        }],
+    })?;
+    let version = state
+        .store
+        .create_estimate_version(ACTOR, id, &estimate.name, &source)
+        .await?;
+    Ok((StatusCode::CREATED, Json(view(version)?)))
+}
+
+/// The project's estimate versions, oldest first.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/estimates", tag = "estimates",
+    params(("id" = i64, Path, description = "project id")),
+    responses((status = 200, body = [EstimateVersionView]), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<EstimateVersionView>>> {
+    let versions = state.store.estimate_versions(id).await?;
+    Ok(Json(
+        versions.into_iter().map(view).collect::<ApiResult<_>>()?,
+    ))
+}
+
+/// One estimate version.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/estimates/{version}", tag = "estimates",
+    params(("id" = i64, Path, description = "project id"), ("version" = i64, Path, description = "version number")),
+    responses((status = 200, body = EstimateVersionView), (status = 404, body = ErrorBody)))]
+pub async fn read(
+    State(state): State<AppState>,
+    ApiPath((id, version)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<EstimateVersionView>> {
+    Ok(Json(view(
+        state.store.estimate_version(id, version).await?,
+    )?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RunQuery {
+    /// Iterations (default: the file's), 100 to 1,000,000.
+    pub iterations: Option<u32>,
+    /// Random seed (default: the file's).
+    pub seed: Option<u64>,
+}
+
+/// Simulate a version and keep its results (replacing earlier ones).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/estimates/{version}/simulate", tag = "estimates",
+    params(("id" = i64, Path, description = "project id"), ("version" = i64, Path, description = "version number"), RunQuery),
+    responses((status = 200, description = "the results, as `rapport estimate --format json` prints them", body = Object), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn run(
+    State(state): State<AppState>,
+    ApiPath((id, version)): ApiPath<(i64, i64)>,
+    ApiQuery(q): ApiQuery<RunQuery>,
+) -> ApiResult<Json<EstimateResults>> {
+    let stored = state.store.estimate_version(id, version).await?;
+    let estimate = parse_stored(&stored)?;
+    let mut settings = Settings::of(&estimate);
+    if let Some(n) = q.iterations {
+        if !(100..=1_000_000).contains(&n) {
+            return Err(ApiError::invalid_field(
+                "iterations",
+                "must be between 100 and 1,000,000",
+            ));
+        }
+        settings.iterations = n;
+    }
+    if let Some(seed) = q.seed {
+        if seed > i64::MAX as u64 {
+            return Err(ApiError::invalid_field("seed", "must be below 2^63"));
+        }
+        settings.seed = seed;
+    }
+    let results = state
+        .blocking(move || {
+            simulate(&estimate, &settings, &|_| {}).map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await??;
+    let json = serde_json::to_string(&results).map_err(|e| ApiError::Internal(e.to_string()))?;
+    state
+        .store
+        .save_estimate_results(stored.id, results.iterations, results.seed, &json)
+        .await?;
+    Ok(Json(results))
+}
+
+async fn stored_results(
+    state: &AppState,
+    id: i64,
+    version: i64,
+) -> ApiResult<(EstimateVersion, EstimateResults)> {
+    let stored = state.store.estimate_version(id, version).await?;
+    let Some(kept) = state.store.estimate_results(stored.id).await? else {
+        return Err(ApiError::Conflict(format!(
+            "estimate version {version} has not been simulated yet; POST /api/v1/projects/{id}/estimates/{version}/simulate first"
+        )));
+    };
+    let results = serde_json::from_str(&kept.results).map_err(|e| {
+        ApiError::Internal(format!(
+            "stored results of estimate {} do not read back: {e}",
+            stored.id
+        ))
+    })?;
+    Ok((stored, results))
+}
+
+/// The results of the latest simulation of a version.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/estimates/{version}/results", tag = "estimates",
+    params(("id" = i64, Path, description = "project id"), ("version" = i64, Path, description = "version number")),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 409, description = "not simulated yet", body = ErrorBody)))]
+pub async fn results(
+    State(state): State<AppState>,
+    ApiPath((id, version)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<EstimateResults>> {
+    Ok(Json(stored_results(&state, id, version).await?.1))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct BasisQuery {
+    /// `pdf` (default), `html` or `md`.
+    pub format: Option<String>,
+}
+
+/// Download the basis of estimate of a simulated version.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/estimates/{version}/basis", tag = "estimates",
+    params(("id" = i64, Path, description = "project id"), ("version" = i64, Path, description = "version number"), BasisQuery),
+    responses((status = 200, description = "the document", content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 409, description = "not simulated yet", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn basis(
+    State(state): State<AppState>,
+    ApiPath((id, version)): ApiPath<(i64, i64)>,
+    ApiQuery(q): ApiQuery<BasisQuery>,
+) -> ApiResult<Response> {
+    let format = q.format.unwrap_or_else(|| "pdf".into());
+    let (content_type, extension) = match format.as_str() {
+        "pdf" => ("application/pdf", "pdf"),
+        "html" => ("text/html; charset=utf-8", "html"),
+        "md" => ("text/markdown; charset=utf-8", "md"),
+        other => {
+            return Err(ApiError::invalid_field(
+                "format",
+                format!("\"{other}\" is not one of: pdf, html, md"),
+            ))
+        }
+    };
+    let (stored, results) = stored_results(&state, id, version).await?;
+    let estimate = parse_stored(&stored)?;
+    let bytes = state
+        .blocking(move || {
+            let document = rapport_report::basis_of_estimate(&estimate, &results);
+            match extension {
+                "pdf" => document.pdf(),
+                "html" => document.html().map(String::into_bytes),
+                _ => Ok(document.markdown().into_bytes()),
+            }
+            .map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await??;
+    let filename = format!("basis-of-estimate-project-{id}-v{version}.{extension}");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
