@@ -293,13 +293,15 @@ pub fn table(r: &EstimateResults) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "{:<14}{:>16}{:>12}", "", "cost", "duration");
     let d = r.duration.as_ref();
-    let rows: [(&str, f64, Option<f64>); 8] = [
+    let chosen = format!("P{:.0} chosen", r.confidence * 100.0);
+    let rows: [(&str, f64, Option<f64>); 9] = [
         ("base", r.cost.base, d.map(|d| d.base)),
         ("mean", r.cost.mean, d.map(|d| d.mean)),
         ("P10", r.cost.p10, d.map(|d| d.p10)),
         ("P50", r.cost.p50, d.map(|d| d.p50)),
         ("P80", r.cost.p80, d.map(|d| d.p80)),
         ("P90", r.cost.p90, d.map(|d| d.p90)),
+        (&chosen, r.cost.at_confidence, d.map(|d| d.at_confidence)),
         ("contingency", r.cost.contingency, d.map(|d| d.contingency)),
         ("sd", r.cost.sd, d.map(|d| d.sd)),
     ];

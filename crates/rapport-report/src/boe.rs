@@ -484,3 +484,83 @@ fn join_names(names: &[String]) -> String {
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rapport_core::estimate::{simulate, Settings};
+
+    const ESTIMATE: &str = r#"
+[estimate]
+name = "Pump controls"
+currency = "USD"
+iterations = 4000
+seed = 3
+class = 3
+[[role]]
+id = "engineer"
+rate = 100
+[[item]]
+id = "design"
+name = "Design & <review>"
+role = "engineer"
+hours = [100, 150, 260]
+duration = [10, 14, 24]
+[[item]]
+id = "install"
+name = "Install"
+cost = [20000, 25000, 40000]
+duration = [5, 8, 15]
+after = ["design"]
+[[risk]]
+id = "late"
+name = "Parts arrive late"
+probability = 0.25
+cost = [1000, 2000, 5000]
+delay = [3, 5, 10]
+on = "install"
+[[exclusion]]
+text = "Permits"
+[[alternative]]
+name = "Client installs"
+drop = ["install"]
+"#;
+
+    fn document() -> BasisOfEstimate {
+        let estimate = Estimate::parse(ESTIMATE).unwrap();
+        let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+        basis_of_estimate(&estimate, &results)
+    }
+
+    #[test]
+    fn page_one_adds_up() {
+        let estimate = Estimate::parse(ESTIMATE).unwrap();
+        let r = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+        let boe = basis_of_estimate(&estimate, &r);
+        let headline_cost = ceil3(r.cost.at_confidence);
+        assert!(boe.headline.contains(&money(headline_cost, Some("USD"))), "{}", boe.headline);
+        assert!(boe.headline.contains(&format!("within {} working days", days_up(r.duration.as_ref().unwrap().at_confidence))));
+        // Base 150 h × 100 + 25,000 = 40,000; contingency is the headline
+        // figure minus the base, so the sentence adds up.
+        assert_eq!(r.cost.base, 40_000.0);
+        assert!(boe.certainty[1].contains(&money(headline_cost - 40_000.0, Some("USD"))), "{}", boe.certainty[1]);
+        assert_eq!(boe.options.len(), 2);
+        assert_eq!(boe.options[1].name, "Client installs");
+        assert!(boe.options[1].difference.starts_with('\u{2212}'), "{}", boe.options[1].difference);
+        assert!(boe.class.as_ref().unwrap().text.contains("class 3"));
+    }
+
+    #[test]
+    fn every_format_carries_the_headline_and_escapes_names() {
+        let boe = document();
+        let md = boe.markdown();
+        assert!(md.starts_with("# Basis of estimate: Pump controls"));
+        assert!(md.contains(&format!("**{}**", boe.headline)));
+        let html = boe.html().unwrap();
+        assert!(html.contains(&boe.headline));
+        assert!(html.contains("Design &amp; &lt;review&gt;") || html.contains("Design &#38; &#60;review&#62;"), "names are escaped");
+        assert!(!html.contains("<review>"));
+        let pdf = boe.pdf().unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+}
