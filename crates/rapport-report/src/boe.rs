@@ -420,16 +420,27 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
 
     let label_cost = |v: f64| grouped(round3(v));
     let charts = Charts {
+        // Marker texts as page one quotes them: the base exactly, the
+        // middle rounded, the confidence figure rounded up.
         cost: charts::distribution(
             &format!("Cost{}", cur.map(|c| format!(" ({c})")).unwrap_or_default()),
             &r.cost,
             r.confidence,
             &label_cost,
+            [
+                grouped(r.cost.base),
+                grouped(round3(r.cost.p50)),
+                grouped(ceil3(r.cost.at_confidence)),
+            ],
         ),
         duration: r.duration.as_ref().map(|d| {
-            charts::distribution("Duration (working days)", d, r.confidence, &|v| {
-                format!("{v:.0}")
-            })
+            charts::distribution(
+                "Duration (working days)",
+                d,
+                r.confidence,
+                &|v| format!("{v:.0}"),
+                [days_up(d.base), days(d.p50), days_up(d.at_confidence)],
+            )
         }),
         tornado: (!by_cost.is_empty()).then(|| {
             let bars: Vec<(String, f64)> = by_cost
@@ -538,15 +549,30 @@ drop = ["install"]
         let r = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
         let boe = basis_of_estimate(&estimate, &r);
         let headline_cost = ceil3(r.cost.at_confidence);
-        assert!(boe.headline.contains(&money(headline_cost, Some("USD"))), "{}", boe.headline);
-        assert!(boe.headline.contains(&format!("within {} working days", days_up(r.duration.as_ref().unwrap().at_confidence))));
+        assert!(
+            boe.headline.contains(&money(headline_cost, Some("USD"))),
+            "{}",
+            boe.headline
+        );
+        assert!(boe.headline.contains(&format!(
+            "within {} working days",
+            days_up(r.duration.as_ref().unwrap().at_confidence)
+        )));
         // Base 150 h × 100 + 25,000 = 40,000; contingency is the headline
         // figure minus the base, so the sentence adds up.
         assert_eq!(r.cost.base, 40_000.0);
-        assert!(boe.certainty[1].contains(&money(headline_cost - 40_000.0, Some("USD"))), "{}", boe.certainty[1]);
+        assert!(
+            boe.certainty[1].contains(&money(headline_cost - 40_000.0, Some("USD"))),
+            "{}",
+            boe.certainty[1]
+        );
         assert_eq!(boe.options.len(), 2);
         assert_eq!(boe.options[1].name, "Client installs");
-        assert!(boe.options[1].difference.starts_with('\u{2212}'), "{}", boe.options[1].difference);
+        assert!(
+            boe.options[1].difference.starts_with('\u{2212}'),
+            "{}",
+            boe.options[1].difference
+        );
         assert!(boe.class.as_ref().unwrap().text.contains("class 3"));
     }
 
@@ -558,7 +584,11 @@ drop = ["install"]
         assert!(md.contains(&format!("**{}**", boe.headline)));
         let html = boe.html().unwrap();
         assert!(html.contains(&boe.headline));
-        assert!(html.contains("Design &amp; &lt;review&gt;") || html.contains("Design &#38; &#60;review&#62;"), "names are escaped");
+        assert!(
+            html.contains("Design &amp; &lt;review&gt;")
+                || html.contains("Design &#38; &#60;review&#62;"),
+            "names are escaped"
+        );
         assert!(!html.contains("<review>"));
         let pdf = boe.pdf().unwrap();
         assert!(pdf.starts_with(b"%PDF-"));

@@ -56,12 +56,14 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
 
 /// A histogram of simulated outcomes with the cumulative S-curve on a 0–100%
 /// scale at the right, and vertical markers for the base, P50 and the
-/// chosen confidence.
+/// chosen confidence. `markers` are the texts beside those three lines,
+/// given by the caller so they match the figures the document quotes.
 pub fn distribution(
     title: &str,
     summary: &Summary,
     confidence: f64,
     label: &dyn Fn(f64) -> String,
+    markers: [String; 3],
 ) -> String {
     let mut out = String::new();
     open(&mut out, title, HEIGHT);
@@ -135,23 +137,25 @@ pub fn distribution(
             p * 100.0
         );
     }
+    let [base_text, p50_text, confidence_text] = markers;
     let markers = [
-        (summary.base, "#7a8293", "base".to_string()),
-        (summary.p50, "#2e933c", "P50".to_string()),
+        (summary.base, "#7a8293", "base".to_string(), base_text),
+        (summary.p50, "#2e933c", "P50".to_string(), p50_text),
         (
             summary.at_confidence,
             "#d1495b",
             format!("P{:.0}", confidence * 100.0),
+            confidence_text,
         ),
     ];
-    for (k, (value, colour, name)) in markers.iter().enumerate() {
+    for (k, (value, colour, name, text)) in markers.iter().enumerate() {
         let px = x(*value);
         let _ = write!(
             out,
             "<line x1=\"{px:.1}\" y1=\"{TOP}\" x2=\"{px:.1}\" y2=\"{b}\" stroke=\"{colour}\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\
              <text x=\"{tx:.1}\" y=\"{ty:.1}\" font-size=\"11\" fill=\"{colour}\" {FONT}>{} {}</text>",
             escape(name),
-            escape(&label(*value)),
+            escape(text),
             b = TOP + plot_h,
             tx = px + 4.0,
             ty = TOP + 12.0 + 13.0 * k as f64
