@@ -89,20 +89,10 @@ pub fn csv(report: &EvmFileReport) -> String {
     out
 }
 
-/// Money with thousands separators, no decimals: people compare budgets
+/// Money in whole units with thousands separators: people compare budgets
 /// in whole units.
 pub fn money(value: f64) -> String {
-    let rounded = value.round();
-    let sign = if rounded < 0.0 { "-" } else { "" };
-    let digits = format!("{:.0}", rounded.abs());
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}")
+    rapport_report::format::grouped(value)
 }
 
 fn index(value: Option<f64>) -> String {
@@ -216,17 +206,4 @@ pub fn table(report: &EvmFileReport) -> String {
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::money;
-
-    #[test]
-    fn money_groups_thousands_and_rounds() {
-        assert_eq!(money(420000.0), "420,000");
-        assert_eq!(money(-1234.6), "-1,235");
-        assert_eq!(money(999.4), "999");
-        assert_eq!(money(0.0), "0");
-    }
 }

@@ -54,16 +54,7 @@ fn index(value: Option<f64>) -> String {
 }
 
 fn money(value: f64, currency: &str) -> String {
-    let digits = format!("{:.0}", value.abs().round());
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if value < -0.5 { "−" } else { "" };
-    format!("{sign}{grouped} {currency}")
+    rapport_report::format::money(value, Some(currency))
 }
 
 fn status_label(status: ProjectStatus) -> &'static str {
