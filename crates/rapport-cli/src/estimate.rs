@@ -29,7 +29,8 @@ pub struct EstimateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EstimateFormat::Table)]
     pub format: EstimateFormat,
-    /// Write to this file instead of standard output (required for pdf on a terminal).
+    /// Write to this file instead of standard output (a PDF on a terminal goes to
+    /// NAME-basis-of-estimate.pdf by default).
     #[arg(long)]
     pub output: Option<PathBuf>,
     /// Save the file and its results as the next estimate version of this project.
@@ -79,14 +80,18 @@ pub fn run(args: EstimateArgs) -> Outcome {
             ))
         }
     };
-    if args.format == EstimateFormat::Pdf
-        && args.output.is_none()
-        && std::io::stdout().is_terminal()
-    {
-        return Outcome::BadInput(
-            "a PDF is not for the terminal; give --output FILE.pdf or redirect the output".into(),
-        );
-    }
+    // A PDF is not for the terminal: without --output it goes to a file
+    // named after the estimate, in the current directory.
+    let output = match (&args.output, args.format) {
+        (None, EstimateFormat::Pdf) if std::io::stdout().is_terminal() => {
+            let stem = args
+                .file
+                .file_stem()
+                .map_or_else(|| "estimate".into(), |s| s.to_string_lossy().into_owned());
+            Some(PathBuf::from(format!("{stem}-basis-of-estimate.pdf")))
+        }
+        (output, _) => output.clone(),
+    };
     let mut settings = Settings::of(&estimate);
     if let Some(n) = args.iterations {
         settings.iterations = n;
@@ -115,7 +120,7 @@ pub fn run(args: EstimateArgs) -> Outcome {
         Ok(bytes) => bytes,
         Err(e) => return Outcome::Failure(e),
     };
-    match &args.output {
+    match &output {
         Some(path) => write_file(path, &bytes),
         None => {
             let mut out = std::io::stdout().lock();
