@@ -156,3 +156,62 @@ async fn portfolio_page_shows_each_projects_delivery_numbers_in_a_browser() {
     assert!(url.path().ends_with("/evm"), "{url}");
     client.close().await.unwrap();
 }
+
+/// The basis of estimate a client rep receives, read in a browser: the
+/// headline answers how much and how sure, and the options sit side by side.
+#[tokio::test]
+async fn basis_of_estimate_reads_as_a_page_in_a_browser() {
+    let Some((_driver, client)) = start_driver().await else {
+        return;
+    };
+    let (address, _dir, _stop) = spawn_demo_app().await;
+    let http = reqwest::Client::new();
+    let toml = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/control-system-upgrade.toml"
+    ))
+    .unwrap();
+    let imported = http
+        .post(format!("{address}/api/v1/projects/1/estimates"))
+        .header("content-type", "application/toml")
+        .body(toml)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), reqwest::StatusCode::CREATED);
+    let simulated = http
+        .post(format!(
+            "{address}/api/v1/projects/1/estimates/1/simulate?iterations=3000"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(simulated.status(), reqwest::StatusCode::OK);
+
+    client
+        .goto(&format!(
+            "{address}/api/v1/projects/1/estimates/1/basis?format=html"
+        ))
+        .await
+        .unwrap();
+    let headline = client
+        .find(Locator::Id("headline"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        headline.starts_with("We are 80% confident the cost stays under USD ")
+            && headline.ends_with("working days."),
+        "{headline}"
+    );
+    let options = client
+        .find_all(Locator::Css("#options tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(options.len(), 3, "the estimate and its two alternatives");
+    let charts = client.find_all(Locator::Css("figure svg")).await.unwrap();
+    assert_eq!(charts.len(), 4, "cost, duration, tornado, alternatives");
+    client.close().await.unwrap();
+}

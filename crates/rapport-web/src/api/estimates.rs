@@ -272,13 +272,15 @@ pub async fn basis(
             .map_err(|e| ApiError::Internal(e.to_string()))
         })
         .await??;
+    // Inline: a browser shows the PDF or the page; saving keeps the name.
     let filename = format!("basis-of-estimate-project-{id}-v{version}.{extension}");
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),
+            // Inline: a browser shows the PDF or the page; saving keeps the name.
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
+                format!("inline; filename=\"{filename}\""),
             ),
         ],
         bytes,
