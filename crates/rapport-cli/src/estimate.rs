@@ -142,8 +142,12 @@ fn save(
     source: &str,
     results: &EstimateResults,
 ) -> Outcome {
-    let url = match database_url {
-        Some(url) => url.to_string(),
+    let configured = match crate::config::Config::load(None) {
+        Ok((config, _)) => config.database_url,
+        Err(message) => return Outcome::BadInput(message),
+    };
+    let url = match database_url.map(str::to_string).or(configured) {
+        Some(url) => url,
         None => match crate::serve::default_database() {
             Ok(path) => path.display().to_string(),
             Err(e) => return Outcome::Failure(e),

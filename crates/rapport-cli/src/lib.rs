@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod config;
 pub mod estimate;
 pub mod evm;
 pub mod serve;

@@ -21,12 +21,15 @@ pub struct ServeArgs {
     /// --database-url is given; that database must be empty).
     #[arg(long)]
     pub demo: bool,
-    /// Address to listen on.
-    #[arg(long, env = "RAPPORT_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: SocketAddr,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "RAPPORT_BIND")]
+    pub bind: Option<SocketAddr>,
     /// postgres://… for PostgreSQL, or a SQLite file path / sqlite: URL.
     #[arg(long, env = "RAPPORT_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Configuration file [default: rapport/config.toml in the user's configuration directory, if present].
+    #[arg(long, env = "RAPPORT_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 /// Where the default SQLite file lives (shared with `rapport estimate --save`).
@@ -56,7 +59,17 @@ pub fn run(args: ServeArgs) -> Outcome {
     runtime.block_on(serve(args))
 }
 
-async fn serve(args: ServeArgs) -> Outcome {
+async fn serve(mut args: ServeArgs) -> Outcome {
+    // Flags and variables first; the configuration file fills the rest.
+    let (config, config_path) = match crate::config::Config::load(args.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(message) => return Outcome::BadInput(message),
+    };
+    args.database_url = args.database_url.or(config.database_url);
+    let bind = args
+        .bind
+        .or(config.bind)
+        .unwrap_or(([127, 0, 0, 1], 8080).into());
     // Keeps a temporary demo database alive until the server stops.
     let mut _temporary = None;
     let (url, temporary_note) = match (&args.database_url, args.demo) {
@@ -106,18 +119,21 @@ async fn serve(args: ServeArgs) -> Outcome {
             }
         }
     }
-    let listener = match tokio::net::TcpListener::bind(args.bind).await {
+    let listener = match tokio::net::TcpListener::bind(bind).await {
         Ok(listener) => listener,
         Err(e) => {
             return Outcome::BadInput(format!(
                 "cannot listen on {}: {e}; choose another address with --bind",
-                args.bind
+                bind
             ))
         }
     };
-    let address = listener.local_addr().map_or(args.bind, |a| a);
+    let address = listener.local_addr().map_or(bind, |a| a);
     println!("Rapport is listening on http://{address}/");
     println!("Data: {}{temporary_note}", store.location());
+    if let Some(path) = config_path {
+        println!("Configuration: {}", path.display());
+    }
     if args.demo {
         println!("Demo portfolio loaded. API: http://{address}/api/v1/projects · OpenAPI: http://{address}/api/openapi.json");
     }

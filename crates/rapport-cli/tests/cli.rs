@@ -357,3 +357,15 @@ fn estimate_is_saved_as_a_project_version() {
     let out = rapport(&["estimate", "examples/control-system-upgrade.toml", "--save"]);
     assert_eq!(out.status.code(), Some(2), "--save needs --project");
 }
+
+#[test]
+fn a_broken_configuration_file_stops_serve_with_its_position() {
+    let (_dir, path) = write_temp("bind = \"0.0.0.0:8080\"\ndatabase = \"x\"\n");
+    let out = rapport(&["serve", "--config", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(&format!("{path}:2:1: unknown field `database`")),
+        "{err}"
+    );
+}
