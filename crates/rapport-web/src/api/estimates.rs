@@ -182,6 +182,15 @@ pub async fn run(
         }
         settings.iterations = n;
     }
+    if settings.iterations > 1_000_000 {
+        return Err(ApiError::invalid_field(
+            "iterations",
+            format!(
+                "the file asks for {} iterations; the server runs at most 1,000,000 — pass ?iterations= or use the CLI",
+                settings.iterations
+            ),
+        ));
+    }
     if let Some(seed) = q.seed {
         if seed > i64::MAX as u64 {
             return Err(ApiError::invalid_field("seed", "must be below 2^63"));
