@@ -187,6 +187,26 @@ fn calculator_city_fifty_two_week_programme() {
     assert_close(m.sv_t, 2.7 / 5.3 * 52.0 - 30.0, 1e-9);
 }
 
+/// W. Lipke, "Earned Schedule … an emerging enhancement to EVM",
+/// International Metrics Congress 2007 (PMI MetSIG), slide 7: "7 months
+/// gone by, but the project only has Earned Schedule to Month 5" — two
+/// months behind, where SV in dollars cannot say how late. With EV equal
+/// to the planned value of May at the end of July: ES = 5, SV(t) = −2
+/// months, SPI(t) = 5/7 = 0.714 (derived from the slide's figures).
+#[test]
+fn lipke_seven_months_gone_earned_schedule_to_month_five() {
+    let planned = vec![
+        20.0, 50.0, 100.0, 170.0, 250.0, 340.0, 430.0, 520.0, 600.0, 660.0,
+    ];
+    let baseline = Baseline::new(660.0, planned, None).unwrap();
+    let m = analyse(&baseline, &point(7.0, 250.0, 300.0));
+    assert_close(m.es, 5.0, 1e-12);
+    assert_close(m.sv_t, -2.0, 1e-12);
+    assert_some_close(m.spi_t, 5.0 / 7.0, 1e-12);
+    // The dollar view: SV = 250 − 430 = −180, which says nothing about months.
+    assert_close(m.sv, -180.0, 1e-12);
+}
+
 /// Lipke's interpolation with a status inside the curve (derived): PV =
 /// [100, 250, 450, 700, 1000], EV = 520 at AT = 4. C = 3 (100, 250, 450
 /// ≤ 520); ES = 3 + (520 − 450)/(700 − 450) = 3.28; SPI(t) = 0.82;
