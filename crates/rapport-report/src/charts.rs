@@ -16,9 +16,13 @@ const BOTTOM: f64 = 48.0;
 const FONT: &str = "font-family=\"Libertinus Serif, Georgia, serif\"";
 const PALETTE: [&str; 5] = ["#1d4e89", "#d1495b", "#2e933c", "#edae49", "#6b4c9a"];
 
-/// Escapes text for SVG/XML.
+/// Escapes text for SVG/XML, dropping control characters XML 1.0 forbids
+/// (a name pasted from a spreadsheet can carry them).
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    text.chars()
+        .filter(|c| !c.is_control() || *c == '\t')
+        .collect::<String>()
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -304,6 +308,11 @@ mod tests {
             ticks(412_000.0, 598_000.0),
             vec![450_000.0, 500_000.0, 550_000.0]
         );
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(escape("Pumps\u{1}\u{7f} & co"), "Pumps &amp; co");
     }
 
     #[test]
