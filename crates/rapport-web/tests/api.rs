@@ -65,11 +65,17 @@ impl TestApp {
         self.send(reqwest::Method::POST, path, body).await
     }
 
-    async fn post_raw(&self, path: &str, body: &'static str) -> (StatusCode, Value) {
+    /// Posts a body as it is, with the given content type.
+    async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &'static str,
+    ) -> (StatusCode, Value) {
         let response = self
             .client
             .post(format!("{}{path}", self.address))
-            .header("content-type", "application/json")
+            .header("content-type", content_type)
             .body(body)
             .send()
             .await
@@ -261,7 +267,9 @@ async fn accounts_people_projects_and_stakeholders_round_trip() {
 #[tokio::test]
 async fn malformed_json_is_a_bad_request() {
     let app = spawn_app().await;
-    let (status, body) = app.post_raw("/api/v1/accounts", "{\"name\": ").await;
+    let (status, body) = app
+        .post_raw("/api/v1/accounts", "application/json", "{\"name\": ")
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "bad_request");
     assert!(
@@ -460,16 +468,7 @@ drop = ["build"]
 
 impl TestApp {
     async fn post_toml(&self, path: &str, body: &'static str) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.address))
-            .header("content-type", "application/toml")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.post_raw(path, "application/toml", body).await
     }
 }
 
