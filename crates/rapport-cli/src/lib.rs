@@ -16,7 +16,7 @@ pub mod serve;
 
 /// Rapport: delivery numbers and client relationships for project managers.
 #[derive(Debug, Parser)]
-#[command(name = "rapport", version, about, long_about = None)]
+#[command(name = "rapport", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
