@@ -114,24 +114,7 @@ pub fn distribution(
         out,
         "<path d=\"{path}\" fill=\"none\" stroke=\"#1d4e89\" stroke-width=\"2.2\"/>"
     );
-    // Axes
-    let _ = write!(
-        out,
-        "<line x1=\"{LEFT}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#5b6475\"/><line x1=\"{r}\" y1=\"{TOP}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#5b6475\"/>",
-        b = TOP + plot_h,
-        r = WIDTH - RIGHT
-    );
-    for t in ticks(x0, x1) {
-        let _ = write!(
-            out,
-            "<line x1=\"{px:.1}\" y1=\"{b}\" x2=\"{px:.1}\" y2=\"{b2}\" stroke=\"#5b6475\"/><text x=\"{px:.1}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#3b4252\" {FONT}>{}</text>",
-            escape(&label(t)),
-            px = x(t),
-            b = TOP + plot_h,
-            b2 = TOP + plot_h + 4.0,
-            ty = TOP + plot_h + 17.0
-        );
-    }
+    x_axis(&mut out, (x0, x1), &x, label, plot_h, WIDTH - RIGHT);
     for p in [0.0, 0.25, 0.5, 0.75, 1.0] {
         let _ = write!(
             out,
@@ -171,6 +154,34 @@ pub fn distribution(
         HEIGHT - 8.0
     );
     out
+}
+
+/// The value axis along the bottom with round ticks and their labels, and
+/// the vertical axis line at `vertical_at`.
+fn x_axis(
+    out: &mut String,
+    (lo, hi): (f64, f64),
+    x: &dyn Fn(f64) -> f64,
+    label: &dyn Fn(f64) -> String,
+    plot_h: f64,
+    vertical_at: f64,
+) {
+    let b = TOP + plot_h;
+    let _ = write!(
+        out,
+        "<line x1=\"{LEFT}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#5b6475\"/><line x1=\"{vertical_at}\" y1=\"{TOP}\" x2=\"{vertical_at}\" y2=\"{b}\" stroke=\"#5b6475\"/>",
+        r = WIDTH - RIGHT
+    );
+    for t in ticks(lo, hi) {
+        let _ = write!(
+            out,
+            "<line x1=\"{px:.1}\" y1=\"{b}\" x2=\"{px:.1}\" y2=\"{b2}\" stroke=\"#5b6475\"/><text x=\"{px:.1}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#3b4252\" {FONT}>{}</text>",
+            escape(&label(t)),
+            px = x(t),
+            b2 = b + 4.0,
+            ty = b + 17.0
+        );
+    }
 }
 
 /// Horizontal bars of rank correlation, strongest first.
@@ -253,21 +264,7 @@ pub fn overlay(title: &str, curves: &[(String, &[f64])], label: &dyn Fn(f64) -> 
             escape(&shorten(name, 48))
         );
     }
-    let _ = write!(
-        out,
-        "<line x1=\"{LEFT}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#5b6475\"/><line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{b}\" stroke=\"#5b6475\"/>",
-        b = TOP + plot_h,
-        r = WIDTH - RIGHT
-    );
-    for t in ticks(lo, hi) {
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#3b4252\" {FONT}>{}</text>",
-            x(t),
-            TOP + plot_h + 17.0,
-            escape(&label(t))
-        );
-    }
+    x_axis(&mut out, (lo, hi), &x, label, plot_h, LEFT);
     for p in [0.0, 0.5, 0.8, 1.0] {
         let _ = write!(
             out,

@@ -65,6 +65,18 @@ impl TestApp {
         self.send(reqwest::Method::POST, path, body).await
     }
 
+    /// The body of a GET as text (pages, documents).
+    async fn get_text(&self, path: &str) -> String {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Posts a body as it is, with the given content type.
     async fn post_raw(
         &self,
@@ -422,15 +434,7 @@ async fn home_page_lists_the_demo_portfolio() {
     rapport_store::demo::load(&store, "2026-11-27".parse().unwrap())
         .await
         .unwrap();
-    let html = app
-        .client
-        .get(format!("{}/", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text("/").await;
     assert!(html.contains("Pump station retrofit"));
     assert_eq!(html.matches("data-project-id=").count(), 9);
     assert!(html.contains("data-metric=\"cpi\""));
@@ -516,15 +520,7 @@ async fn an_estimate_is_imported_simulated_and_documented() {
     assert_eq!(pdf.status(), StatusCode::OK);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
-    let md = app
-        .client
-        .get(format!("{}{base}/1/basis?format=md", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let md = app.get_text(&format!("{base}/1/basis?format=md")).await;
     assert!(
         md.contains("# Basis of estimate: Control system upgrade"),
         "{md}"
