@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use rapport_core::estimate::{simulate, Estimate, EstimateResults, Settings};
-use rapport_store::{Store, StoreError};
+use rapport_store::{Clock, Store, StoreError};
 
 use crate::evm::money;
 use crate::Outcome;
@@ -174,8 +174,9 @@ fn save(
             Err(e) => return Outcome::BadInput(e.to_string()),
         };
         let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+        let now = Clock::System.now();
         let version = match store
-            .create_estimate_version(&actor, project, &estimate.name, source)
+            .create_estimate_version(now, &actor, project, &estimate.name, source)
             .await
         {
             Ok(version) => version,
@@ -188,7 +189,7 @@ fn save(
             Err(e) => return Outcome::Failure(e.into()),
         };
         if let Err(e) = store
-            .save_estimate_results(version.id, results.iterations, results.seed, &json)
+            .save_estimate_results(now, version.id, results.iterations, results.seed, &json)
             .await
         {
             return Outcome::Failure(e.into());

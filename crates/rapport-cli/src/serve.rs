@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use rapport_store::Store;
+use rapport_store::{Clock, Store};
 use rapport_web::AppState;
 
 use crate::Outcome;
@@ -103,9 +103,9 @@ async fn serve(mut args: ServeArgs) -> Outcome {
         }
         Err(e) => return Outcome::Failure(e.into()),
     };
+    let clock = Clock::System;
     if args.demo {
-        let today = chrono::Local::now().date_naive();
-        match rapport_store::demo::load(&store, today).await {
+        match rapport_store::demo::load(&store, clock.now()).await {
             Ok(()) => {}
             Err(rapport_store::StoreError::Conflict(message)) => {
                 return Outcome::BadInput(format!(
@@ -138,7 +138,7 @@ async fn serve(mut args: ServeArgs) -> Outcome {
         println!("Demo portfolio loaded. API: http://{address}/api/v1/projects · OpenAPI: http://{address}/api/openapi.json");
     }
     println!("Press Ctrl+C to stop.");
-    let state = AppState::new(store.clone());
+    let state = AppState::with_clock(store.clone(), clock);
     let result = rapport_web::serve(listener, state, shutdown_signal()).await;
     store.close().await;
     match result {

@@ -268,8 +268,10 @@ fn estimate_is_saved_as_a_project_version() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let project_id = runtime.block_on(async {
         let store = rapport_store::Store::open_file(&db).await.unwrap();
+        let now = "2026-01-01T09:00:00Z".parse().unwrap();
         let account = store
             .create_account(
+                now,
                 "t",
                 &AccountDraft::new("Client", None, None, vec![]).unwrap(),
             )
@@ -287,11 +289,14 @@ fn estimate_is_saved_as_a_project_version() {
             communication_preferences: None,
         };
         let rep = store
-            .create_person(&PersonDraft::new(person("client", Some(account.id))).unwrap())
+            .create_person(
+                now,
+                &PersonDraft::new(person("client", Some(account.id))).unwrap(),
+            )
             .await
             .unwrap();
         let pm = store
-            .create_person(&PersonDraft::new(person("firm", None)).unwrap())
+            .create_person(now, &PersonDraft::new(person("firm", None)).unwrap())
             .await
             .unwrap();
         let date = |s: &str| s.parse().unwrap();
@@ -313,7 +318,7 @@ fn estimate_is_saved_as_a_project_version() {
             stakeholders: vec![],
         })
         .unwrap();
-        let id = store.create_project("t", &draft).await.unwrap().id;
+        let id = store.create_project(now, "t", &draft).await.unwrap().id;
         store.close().await;
         id
     });

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rapport_core::domain::{AccountDraft, Standard};
 use serde::Serialize;
 
-use crate::{audit, on_pool, Result, Store, StoreError};
+use crate::{audit, on_tx, Result, Store, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
 struct AccountRow {
@@ -61,141 +61,220 @@ const SELECT_ACCOUNT: &str =
     "SELECT id, name, industry, notes, archived, created_at, updated_at FROM accounts";
 
 impl Store {
-    pub async fn create_account(&self, actor: &str, draft: &AccountDraft) -> Result<Account> {
-        let id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let now = Utc::now();
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO accounts (name, industry, notes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(&draft.name)
-            .bind(&draft.industry)
-            .bind(&draft.notes)
-            .bind(now)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            for (position, standard) in draft.standards.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO account_standards (account_id, position, title, description) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id)
-                .bind(position as i64)
-                .bind(&standard.title)
-                .bind(&standard.description)
-                .execute(&mut *tx)
-                .await?;
-            }
-            audit!(tx, actor, "account", id, "create", draft.name);
-            tx.commit().await?;
-            id
-        });
-        self.account(id).await
+    pub async fn create_account(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        draft: &AccountDraft,
+    ) -> Result<Account> {
+        let mut tx = self.begin().await?;
+        let id = insert_account(&mut tx, now, draft).await?;
+        insert_standards(&mut tx, id, &draft.standards).await?;
+        audit(&mut tx, now, actor, "account", id, "create", &draft.name).await?;
+        let account = load_account(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(account)
     }
 
     pub async fn account(&self, id: i64) -> Result<Account> {
-        let (row, standards) = on_pool!(self, pool => {
-            let row: Option<AccountRow> = sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?;
-            let standards: Vec<StandardRow> = sqlx::query_as(
-                "SELECT account_id, title, description FROM account_standards WHERE account_id = $1 ORDER BY position",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
-            (row, standards)
-        });
-        let row = row.ok_or_else(|| StoreError::not_found("account", id))?;
-        Ok(assemble(row, &standards))
+        let mut tx = self.begin_read().await?;
+        let account = load_account(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(account)
     }
 
     /// Accounts by name; archived ones only when asked for.
     pub async fn accounts(&self, include_archived: bool) -> Result<Vec<Account>> {
-        let (rows, standards) = on_pool!(self, pool => {
-            let rows: Vec<AccountRow> = sqlx::query_as(&format!(
-                "{SELECT_ACCOUNT} WHERE ($1 OR NOT archived) ORDER BY name, id"
-            ))
-            .bind(include_archived)
-            .fetch_all(pool)
-            .await?;
-            let standards: Vec<StandardRow> = sqlx::query_as(
-                "SELECT account_id, title, description FROM account_standards ORDER BY account_id, position",
-            )
-            .fetch_all(pool)
-            .await?;
-            (rows, standards)
-        });
+        let mut tx = self.begin_read().await?;
+        let rows = select_accounts(&mut tx, include_archived).await?;
+        let standards = select_all_standards(&mut tx).await?;
+        tx.commit().await?;
         Ok(rows.into_iter().map(|r| assemble(r, &standards)).collect())
     }
 
     /// Replaces an account's fields and its list of standards.
     pub async fn update_account(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         id: i64,
         draft: &AccountDraft,
     ) -> Result<Account> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let updated = sqlx::query(
-                "UPDATE accounts SET name = $1, industry = $2, notes = $3, updated_at = $4 WHERE id = $5",
-            )
-            .bind(&draft.name)
-            .bind(&draft.industry)
-            .bind(&draft.notes)
-            .bind(Utc::now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::not_found("account", id));
-            }
-            sqlx::query("DELETE FROM account_standards WHERE account_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            for (position, standard) in draft.standards.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO account_standards (account_id, position, title, description) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id)
-                .bind(position as i64)
-                .bind(&standard.title)
-                .bind(&standard.description)
-                .execute(&mut *tx)
-                .await?;
-            }
-            audit!(tx, actor, "account", id, "update", draft.name);
-            tx.commit().await?;
-        });
-        self.account(id).await
+        let mut tx = self.begin().await?;
+        if !update_account_fields(&mut tx, now, id, draft).await? {
+            return Err(StoreError::not_found("account", id));
+        }
+        delete_standards(&mut tx, id).await?;
+        insert_standards(&mut tx, id, &draft.standards).await?;
+        audit(&mut tx, now, actor, "account", id, "update", &draft.name).await?;
+        let account = load_account(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(account)
     }
 
     /// Archives (or restores) an account; nothing is deleted.
     pub async fn set_account_archived(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         id: i64,
         archived: bool,
     ) -> Result<Account> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let updated = sqlx::query("UPDATE accounts SET archived = $1, updated_at = $2 WHERE id = $3")
-                .bind(archived)
-                .bind(Utc::now())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::not_found("account", id));
-            }
-            audit!(tx, actor, "account", id, if archived { "archive" } else { "restore" }, archived);
-            tx.commit().await?;
-        });
-        self.account(id).await
+        let mut tx = self.begin().await?;
+        if !update_account_archived(&mut tx, now, id, archived).await? {
+            return Err(StoreError::not_found("account", id));
+        }
+        let action = if archived { "archive" } else { "restore" };
+        audit(&mut tx, now, actor, "account", id, action, &archived).await?;
+        let account = load_account(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(account)
     }
+}
+
+/// One account with its standards, read inside the caller's transaction.
+pub(crate) async fn load_account(tx: &mut Tx, id: i64) -> Result<Account> {
+    let row = select_account(tx, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found("account", id))?;
+    let standards = select_standards_of(tx, id).await?;
+    Ok(assemble(row, &standards))
+}
+
+/// Whether an account with this id exists (archived or not).
+pub(crate) async fn account_exists(tx: &mut Tx, id: i64) -> Result<bool> {
+    let found: Option<(i64,)> = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT id FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(found.is_some())
+}
+
+async fn select_account(tx: &mut Tx, id: i64) -> Result<Option<AccountRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    }))
+}
+
+async fn select_accounts(tx: &mut Tx, include_archived: bool) -> Result<Vec<AccountRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!(
+            "{SELECT_ACCOUNT} WHERE ($1 OR NOT archived) ORDER BY name, id"
+        ))
+        .bind(include_archived)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+async fn select_standards_of(tx: &mut Tx, account_id: i64) -> Result<Vec<StandardRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT account_id, title, description FROM account_standards WHERE account_id = $1 ORDER BY position",
+        )
+        .bind(account_id)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+async fn select_all_standards(tx: &mut Tx) -> Result<Vec<StandardRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT account_id, title, description FROM account_standards ORDER BY account_id, position",
+        )
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+async fn insert_account(tx: &mut Tx, now: DateTime<Utc>, draft: &AccountDraft) -> Result<i64> {
+    let (id,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "INSERT INTO accounts (name, industry, notes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&draft.name)
+        .bind(&draft.industry)
+        .bind(&draft.notes)
+        .bind(now)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(id)
+}
+
+/// Returns whether the account exists.
+async fn update_account_fields(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    id: i64,
+    draft: &AccountDraft,
+) -> Result<bool> {
+    let updated = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE accounts SET name = $1, industry = $2, notes = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(&draft.name)
+        .bind(&draft.industry)
+        .bind(&draft.notes)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    Ok(updated > 0)
+}
+
+/// Returns whether the account exists.
+async fn update_account_archived(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    id: i64,
+    archived: bool,
+) -> Result<bool> {
+    let updated = on_tx!(tx, conn => {
+        sqlx::query("UPDATE accounts SET archived = $1, updated_at = $2 WHERE id = $3")
+            .bind(archived)
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(updated > 0)
+}
+
+/// Writes an account's standards in the order given.
+async fn insert_standards(tx: &mut Tx, account_id: i64, standards: &[Standard]) -> Result<()> {
+    for (position, standard) in standards.iter().enumerate() {
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO account_standards (account_id, position, title, description) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(account_id)
+            .bind(position as i64)
+            .bind(&standard.title)
+            .bind(&standard.description)
+            .execute(conn)
+            .await?;
+        });
+    }
+    Ok(())
+}
+
+async fn delete_standards(tx: &mut Tx, account_id: i64) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM account_standards WHERE account_id = $1")
+            .bind(account_id)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
 }

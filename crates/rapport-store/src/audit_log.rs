@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{on_pool, Result, Store};
+use crate::{on_tx, Result, Store, Tx};
 
 #[derive(sqlx::FromRow)]
 struct AuditRow {
@@ -31,16 +31,9 @@ pub struct AuditEntry {
 impl Store {
     /// The changes to one record, oldest first.
     pub async fn audit_trail(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEntry>> {
-        let rows: Vec<AuditRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, at, actor, entity, entity_id, action, detail FROM audit_log \
-                 WHERE entity = $1 AND entity_id = $2 ORDER BY id",
-            )
-            .bind(entity)
-            .bind(entity_id)
-            .fetch_all(pool)
-            .await?
-        });
+        let mut tx = self.begin_read().await?;
+        let rows = select_trail(&mut tx, entity, entity_id).await?;
+        tx.commit().await?;
         Ok(rows
             .into_iter()
             .map(|r| AuditEntry {
@@ -55,4 +48,17 @@ impl Store {
             })
             .collect())
     }
+}
+
+async fn select_trail(tx: &mut Tx, entity: &str, entity_id: i64) -> Result<Vec<AuditRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT id, at, actor, entity, entity_id, action, detail FROM audit_log \
+             WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+        )
+        .bind(entity)
+        .bind(entity_id)
+        .fetch_all(conn)
+        .await?
+    }))
 }

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{audit, conflict_on_unique, on_pool, Result, Store, StoreError};
+use crate::projects::require_project;
+use crate::{audit, conflict_on_unique, on_tx, Result, Store, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
 struct VersionRow {
@@ -66,72 +67,58 @@ const SELECT_VERSION: &str =
 
 impl Store {
     /// Stores a new version of a project's estimate: the next number after
-    /// the project's latest.
+    /// the project's latest. Reading the latest number and inserting the
+    /// next happen in one write transaction, so on SQLite (which begins it
+    /// `IMMEDIATE`) two imports cannot pick the same number; on PostgreSQL
+    /// the unique index turns that race into a conflict to retry.
     pub async fn create_estimate_version(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         project_id: i64,
         name: &str,
         source: &str,
     ) -> Result<EstimateVersion> {
-        self.project(project_id).await?;
-        let version = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let (latest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM estimate_versions WHERE project_id = $1")
-                .bind(project_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            let version = latest.unwrap_or(0) + 1;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO estimate_versions (project_id, version, name, source, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(project_id)
-            .bind(version)
-            .bind(name)
-            .bind(source)
-            .bind(actor)
-            .bind(Utc::now())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| conflict_on_unique(e, || format!("another version of project {project_id}'s estimate was saved at the same moment; try again")))?;
-            audit!(tx, actor, "estimate_version", id, "create", (project_id, version, name));
-            tx.commit().await?;
-            version
-        });
-        self.estimate_version(project_id, version).await
+        let mut tx = self.begin().await?;
+        require_project(&mut tx, project_id).await?;
+        let version = latest_version(&mut tx, project_id).await?.unwrap_or(0) + 1;
+        let id = insert_version(&mut tx, now, actor, project_id, version, name, source).await?;
+        let detail = (project_id, version, name);
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "estimate_version",
+            id,
+            "create",
+            &detail,
+        )
+        .await?;
+        let stored = load_version(&mut tx, project_id, version).await?;
+        tx.commit().await?;
+        Ok(stored)
     }
 
     pub async fn estimate_version(&self, project_id: i64, version: i64) -> Result<EstimateVersion> {
-        let row: Option<VersionRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!("{SELECT_VERSION} WHERE v.project_id = $1 AND v.version = $2"))
-                .bind(project_id)
-                .bind(version)
-                .fetch_optional(pool)
-                .await?
-        });
-        row.map(EstimateVersion::from)
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "estimate version",
-                id: version,
-            })
+        let mut tx = self.begin_read().await?;
+        let stored = load_version(&mut tx, project_id, version).await?;
+        tx.commit().await?;
+        Ok(stored)
     }
 
     /// A project's estimate versions, oldest first.
     pub async fn estimate_versions(&self, project_id: i64) -> Result<Vec<EstimateVersion>> {
-        self.project(project_id).await?;
-        let rows: Vec<VersionRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!("{SELECT_VERSION} WHERE v.project_id = $1 AND NOT v.archived ORDER BY v.version"))
-                .bind(project_id)
-                .fetch_all(pool)
-                .await?
-        });
+        let mut tx = self.begin_read().await?;
+        require_project(&mut tx, project_id).await?;
+        let rows = select_versions(&mut tx, project_id).await?;
+        tx.commit().await?;
         Ok(rows.into_iter().map(EstimateVersion::from).collect())
     }
 
     /// Keeps a version's simulation results, replacing earlier ones.
     pub async fn save_estimate_results(
         &self,
+        now: DateTime<Utc>,
         estimate_id: i64,
         iterations: u32,
         seed: u64,
@@ -139,31 +126,132 @@ impl Store {
     ) -> Result<()> {
         let seed = i64::try_from(seed)
             .map_err(|_| StoreError::invalid("seed", "must be below 2^63 to be stored"))?;
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM estimate_results WHERE estimate_id = $1")
-                .bind(estimate_id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO estimate_results (estimate_id, iterations, seed, results, simulated_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(estimate_id)
-                .bind(i64::from(iterations))
-                .bind(seed)
-                .bind(results)
-                .bind(Utc::now())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        });
+        let mut tx = self.begin().await?;
+        delete_results(&mut tx, estimate_id).await?;
+        insert_results(
+            &mut tx,
+            now,
+            estimate_id,
+            i64::from(iterations),
+            seed,
+            results,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     pub async fn estimate_results(&self, estimate_id: i64) -> Result<Option<StoredResults>> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query_as("SELECT estimate_id, iterations, seed, results, simulated_at FROM estimate_results WHERE estimate_id = $1")
-                .bind(estimate_id)
-                .fetch_optional(pool)
-                .await?
-        }))
+        let mut tx = self.begin_read().await?;
+        let results = select_results(&mut tx, estimate_id).await?;
+        tx.commit().await?;
+        Ok(results)
     }
+}
+
+async fn load_version(tx: &mut Tx, project_id: i64, version: i64) -> Result<EstimateVersion> {
+    let row: Option<VersionRow> = on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{SELECT_VERSION} WHERE v.project_id = $1 AND v.version = $2"))
+            .bind(project_id)
+            .bind(version)
+            .fetch_optional(conn)
+            .await?
+    });
+    row.map(EstimateVersion::from)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "estimate version",
+            id: version,
+        })
+}
+
+async fn select_versions(tx: &mut Tx, project_id: i64) -> Result<Vec<VersionRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!(
+            "{SELECT_VERSION} WHERE v.project_id = $1 AND NOT v.archived ORDER BY v.version"
+        ))
+        .bind(project_id)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+async fn latest_version(tx: &mut Tx, project_id: i64) -> Result<Option<i64>> {
+    let (latest,): (Option<i64>,) = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT MAX(version) FROM estimate_versions WHERE project_id = $1")
+            .bind(project_id)
+            .fetch_one(conn)
+            .await?
+    });
+    Ok(latest)
+}
+
+async fn insert_version(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    actor: &str,
+    project_id: i64,
+    version: i64,
+    name: &str,
+    source: &str,
+) -> Result<i64> {
+    let (id,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "INSERT INTO estimate_versions (project_id, version, name, source, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(version)
+        .bind(name)
+        .bind(source)
+        .bind(actor)
+        .bind(now)
+        .fetch_one(conn)
+        .await
+        .map_err(|e| conflict_on_unique(e, || format!("another version of project {project_id}'s estimate was saved at the same moment; try again")))?
+    });
+    Ok(id)
+}
+
+async fn select_results(tx: &mut Tx, estimate_id: i64) -> Result<Option<StoredResults>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT estimate_id, iterations, seed, results, simulated_at FROM estimate_results WHERE estimate_id = $1",
+        )
+        .bind(estimate_id)
+        .fetch_optional(conn)
+        .await?
+    }))
+}
+
+async fn delete_results(tx: &mut Tx, estimate_id: i64) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM estimate_results WHERE estimate_id = $1")
+            .bind(estimate_id)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+async fn insert_results(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    estimate_id: i64,
+    iterations: i64,
+    seed: i64,
+    results: &str,
+) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO estimate_results (estimate_id, iterations, seed, results, simulated_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(estimate_id)
+        .bind(iterations)
+        .bind(seed)
+        .bind(results)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }

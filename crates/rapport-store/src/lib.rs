@@ -3,11 +3,14 @@
 //!
 //! One logical schema for both backends; the dialects differ only in the
 //! migration files (`migrations/sqlite`, `migrations/postgres`) and in the
-//! [`on_pool!`] macro below, which runs the same query text on whichever
-//! pool is open. Runtime-checked `sqlx::query_as` keeps the build free of a
-//! live database. Every write that touches several rows runs in a visible
-//! transaction; client-facing records are archived, never deleted, and their
-//! changes are written to the audit log in the same transaction.
+//! [`on_tx!`] macro below, which runs the same query text in whichever
+//! backend's transaction is open. Runtime-checked `sqlx::query_as` keeps the
+//! build free of a live database. Every operation runs in a visible
+//! transaction, `begin → checks → statements → commit`, with one small
+//! function per statement; reads that assemble a value from several queries
+//! run in one read transaction. Client-facing records are archived, never
+//! deleted, and their changes are written to the audit log in the same
+//! transaction. The time of a change is the caller's `now` (see [`Clock`]).
 
 #![forbid(unsafe_code)]
 
@@ -15,12 +18,15 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use rapport_core::domain::ValidationErrors;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 mod accounts;
 mod audit_log;
+mod clock;
 pub mod demo;
 mod estimates;
 mod people;
@@ -30,6 +36,7 @@ mod status;
 
 pub use accounts::Account;
 pub use audit_log::AuditEntry;
+pub use clock::Clock;
 pub use estimates::{EstimateVersion, StoredResults};
 pub use people::Person;
 pub use projects::{Project, Stakeholder};
@@ -91,8 +98,8 @@ enum Db {
 }
 
 /// Runs `$body` with `$pool` bound to the open pool, whichever backend it
-/// is. The body is compiled once per backend, so the same query text and
-/// row types serve both.
+/// is: only for statements outside any transaction (ping, close). Queries
+/// go through a [`Tx`] and [`on_tx!`].
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.db {
@@ -101,25 +108,86 @@ macro_rules! on_pool {
         }
     };
 }
-pub(crate) use on_pool;
 
-/// Writes one audit entry inside the transaction `$tx`.
-macro_rules! audit {
-    ($tx:expr, $actor:expr, $entity:expr, $id:expr, $action:expr, $detail:expr) => {
+/// A transaction over whichever backend is open.
+///
+/// Public store operations read `begin → checks → statements → commit`;
+/// the statements are small functions taking `&mut Tx`, so a helper (the
+/// audit log, the outbox) joins its caller's transaction. Dropping a `Tx`
+/// without [`Tx::commit`] rolls it back.
+pub struct Tx(TxInner);
+
+enum TxInner {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            TxInner::Sqlite(_) => "Tx(SQLite)",
+            TxInner::Postgres(_) => "Tx(PostgreSQL)",
+        })
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self.0 {
+            TxInner::Sqlite(tx) => tx.commit().await?,
+            TxInner::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Runs `$body` with `$conn` bound to the transaction's connection
+/// (`&mut SqliteConnection` or `&mut PgConnection`), whichever backend it
+/// is. The body is compiled once per backend, so one query text serves
+/// both; write `.execute(&mut *$conn)`.
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match &mut $tx.0 {
+            crate::TxInner::Sqlite(tx) => {
+                let $conn: &mut sqlx::SqliteConnection = &mut *tx;
+                $body
+            }
+            crate::TxInner::Postgres(tx) => {
+                let $conn: &mut sqlx::PgConnection = &mut *tx;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_tx;
+
+/// Writes one audit entry inside the caller's transaction: who changed
+/// which client-facing record, when, and what it now says.
+pub(crate) async fn audit(
+    tx: &mut Tx,
+    at: DateTime<Utc>,
+    actor: &str,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    detail: &impl serde::Serialize,
+) -> Result<()> {
+    let detail = serde_json::to_string(detail).unwrap_or_else(|_| "null".into());
+    on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO audit_log (at, actor, entity, entity_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(chrono::Utc::now())
-        .bind($actor)
-        .bind($entity)
-        .bind($id)
-        .bind($action)
-        .bind(serde_json::to_string(&$detail).unwrap_or_else(|_| "null".into()))
-        .execute(&mut *$tx)
-        .await?
-    };
+        .bind(at)
+        .bind(actor)
+        .bind(entity)
+        .bind(entity_id)
+        .bind(action)
+        .bind(detail)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }
-pub(crate) use audit;
 
 fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
@@ -190,6 +258,33 @@ impl Store {
 
     pub fn is_postgres(&self) -> bool {
         matches!(self.db, Db::Postgres(_))
+    }
+
+    /// Starts a write transaction. On SQLite it begins `IMMEDIATE`, taking
+    /// the write lock at once so the busy timeout applies; a deferred
+    /// transaction that reads and then writes fails with "database is
+    /// locked" when another writer got there first.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(Tx(match &self.db {
+            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        }))
+    }
+
+    /// Starts a read transaction: every query in it sees one consistent
+    /// snapshot, so a value assembled from several queries is never torn
+    /// by a concurrent change. SQLite in WAL mode gives a deferred
+    /// transaction a snapshot at its first read; PostgreSQL needs
+    /// `REPEATABLE READ` (its default, `READ COMMITTED`, re-snapshots each
+    /// statement).
+    pub async fn begin_read(&self) -> Result<Tx> {
+        Ok(Tx(match &self.db {
+            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => TxInner::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        }))
     }
 
     /// Checks the database answers (for `/healthz`).

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use rapport_core::domain::{PersonDraft, Side};
 use serde::Serialize;
 
-use crate::{on_pool, parse_stored, Result, Store, StoreError};
+use crate::accounts::account_exists;
+use crate::{on_tx, parse_stored, Result, Store, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -67,54 +68,20 @@ const SELECT_PERSON: &str =
      behaviour_style, communication_preferences, archived, created_at, updated_at FROM people";
 
 impl Store {
-    async fn check_person_account(&self, draft: &PersonDraft) -> Result<()> {
-        if let Some(account_id) = draft.account_id {
-            if let Err(StoreError::NotFound { .. }) = self.account(account_id).await {
-                return Err(StoreError::invalid(
-                    "account_id",
-                    format!("no account with id {account_id}"),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    pub async fn create_person(&self, draft: &PersonDraft) -> Result<Person> {
-        self.check_person_account(draft).await?;
-        let now = Utc::now();
-        let id = on_pool!(self, pool => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO people (side, account_id, name, title, organisation, email, phone, behaviour_style, \
-                 communication_preferences, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(draft.side.as_str())
-            .bind(draft.account_id)
-            .bind(&draft.name)
-            .bind(&draft.title)
-            .bind(&draft.organisation)
-            .bind(&draft.email)
-            .bind(&draft.phone)
-            .bind(&draft.behaviour_style)
-            .bind(&draft.communication_preferences)
-            .bind(now)
-            .bind(now)
-            .fetch_one(pool)
-            .await?;
-            id
-        });
-        self.person(id).await
+    pub async fn create_person(&self, now: DateTime<Utc>, draft: &PersonDraft) -> Result<Person> {
+        let mut tx = self.begin().await?;
+        check_person_account(&mut tx, draft).await?;
+        let id = insert_person(&mut tx, now, draft).await?;
+        let person = load_person(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(person)
     }
 
     pub async fn person(&self, id: i64) -> Result<Person> {
-        let row: Option<PersonRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!("{SELECT_PERSON} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        row.ok_or_else(|| StoreError::not_found("person", id))?
-            .try_into()
+        let mut tx = self.begin_read().await?;
+        let person = load_person(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(person)
     }
 
     /// People by name, optionally only one account's.
@@ -123,60 +90,167 @@ impl Store {
         account_id: Option<i64>,
         include_archived: bool,
     ) -> Result<Vec<Person>> {
-        let rows: Vec<PersonRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!(
-                "{SELECT_PERSON} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) ORDER BY name, id"
-            ))
-            .bind(include_archived)
-            .bind(account_id)
-            .bind(account_id)
-            .fetch_all(pool)
-            .await?
-        });
+        let mut tx = self.begin_read().await?;
+        let rows = select_people(&mut tx, account_id, include_archived).await?;
+        tx.commit().await?;
         rows.into_iter().map(Person::try_from).collect()
     }
 
-    pub async fn update_person(&self, id: i64, draft: &PersonDraft) -> Result<Person> {
-        self.check_person_account(draft).await?;
-        let updated = on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE people SET side = $1, account_id = $2, name = $3, title = $4, organisation = $5, email = $6, \
-                 phone = $7, behaviour_style = $8, communication_preferences = $9, updated_at = $10 WHERE id = $11",
-            )
-            .bind(draft.side.as_str())
-            .bind(draft.account_id)
-            .bind(&draft.name)
-            .bind(&draft.title)
-            .bind(&draft.organisation)
-            .bind(&draft.email)
-            .bind(&draft.phone)
-            .bind(&draft.behaviour_style)
-            .bind(&draft.communication_preferences)
-            .bind(Utc::now())
-            .bind(id)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        if updated == 0 {
+    pub async fn update_person(
+        &self,
+        now: DateTime<Utc>,
+        id: i64,
+        draft: &PersonDraft,
+    ) -> Result<Person> {
+        let mut tx = self.begin().await?;
+        check_person_account(&mut tx, draft).await?;
+        if !update_person_fields(&mut tx, now, id, draft).await? {
             return Err(StoreError::not_found("person", id));
         }
-        self.person(id).await
+        let person = load_person(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(person)
     }
 
-    pub async fn set_person_archived(&self, id: i64, archived: bool) -> Result<Person> {
-        let updated = on_pool!(self, pool => {
-            sqlx::query("UPDATE people SET archived = $1, updated_at = $2 WHERE id = $3")
-                .bind(archived)
-                .bind(Utc::now())
-                .bind(id)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        if updated == 0 {
+    /// Archives (or restores) a person; nothing is deleted.
+    pub async fn set_person_archived(
+        &self,
+        now: DateTime<Utc>,
+        id: i64,
+        archived: bool,
+    ) -> Result<Person> {
+        let mut tx = self.begin().await?;
+        if !update_person_archived(&mut tx, now, id, archived).await? {
             return Err(StoreError::not_found("person", id));
         }
-        self.person(id).await
+        let person = load_person(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(person)
     }
+}
+
+/// One person, read inside the caller's transaction.
+pub(crate) async fn load_person(tx: &mut Tx, id: i64) -> Result<Person> {
+    let row: Option<PersonRow> = on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{SELECT_PERSON} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    row.ok_or_else(|| StoreError::not_found("person", id))?
+        .try_into()
+}
+
+/// Whether a person with this id exists (archived or not).
+pub(crate) async fn person_exists(tx: &mut Tx, id: i64) -> Result<bool> {
+    let found: Option<(i64,)> = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT id FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    Ok(found.is_some())
+}
+
+/// A client-side person's account must exist.
+async fn check_person_account(tx: &mut Tx, draft: &PersonDraft) -> Result<()> {
+    if let Some(account_id) = draft.account_id {
+        if !account_exists(tx, account_id).await? {
+            return Err(StoreError::invalid(
+                "account_id",
+                format!("no account with id {account_id}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn select_people(
+    tx: &mut Tx,
+    account_id: Option<i64>,
+    include_archived: bool,
+) -> Result<Vec<PersonRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!(
+            "{SELECT_PERSON} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) ORDER BY name, id"
+        ))
+        .bind(include_archived)
+        .bind(account_id)
+        .bind(account_id)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+async fn insert_person(tx: &mut Tx, now: DateTime<Utc>, draft: &PersonDraft) -> Result<i64> {
+    let (id,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "INSERT INTO people (side, account_id, name, title, organisation, email, phone, behaviour_style, \
+             communication_preferences, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(draft.side.as_str())
+        .bind(draft.account_id)
+        .bind(&draft.name)
+        .bind(&draft.title)
+        .bind(&draft.organisation)
+        .bind(&draft.email)
+        .bind(&draft.phone)
+        .bind(&draft.behaviour_style)
+        .bind(&draft.communication_preferences)
+        .bind(now)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(id)
+}
+
+/// Returns whether the person exists.
+async fn update_person_fields(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    id: i64,
+    draft: &PersonDraft,
+) -> Result<bool> {
+    let updated = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE people SET side = $1, account_id = $2, name = $3, title = $4, organisation = $5, email = $6, \
+             phone = $7, behaviour_style = $8, communication_preferences = $9, updated_at = $10 WHERE id = $11",
+        )
+        .bind(draft.side.as_str())
+        .bind(draft.account_id)
+        .bind(&draft.name)
+        .bind(&draft.title)
+        .bind(&draft.organisation)
+        .bind(&draft.email)
+        .bind(&draft.phone)
+        .bind(&draft.behaviour_style)
+        .bind(&draft.communication_preferences)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    Ok(updated > 0)
+}
+
+/// Returns whether the person exists.
+async fn update_person_archived(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    id: i64,
+    archived: bool,
+) -> Result<bool> {
+    let updated = on_tx!(tx, conn => {
+        sqlx::query("UPDATE people SET archived = $1, updated_at = $2 WHERE id = $3")
+            .bind(archived)
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(updated > 0)
 }

@@ -9,7 +9,16 @@ use rapport_core::domain::{
 };
 use serde::Serialize;
 
-use crate::{audit, on_pool, parse_stored, Result, Store, StoreError};
+use crate::accounts::account_exists;
+use crate::people::{load_person, person_exists};
+use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
+
+mod stakeholders;
+
+pub use stakeholders::Stakeholder;
+use stakeholders::{
+    delete_stakeholders, insert_stakeholders, select_all_stakeholders, select_stakeholders_of,
+};
 
 #[derive(sqlx::FromRow)]
 struct ProjectRow {
@@ -36,18 +45,13 @@ struct PlannedRow {
     pv_minor: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct StakeholderRow {
-    project_id: i64,
-    person_id: i64,
-    role: String,
-}
-
-/// A person's role on a project, besides the PM and the client rep.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Stakeholder {
-    pub person_id: i64,
-    pub role: String,
+impl From<PlannedRow> for PlannedPoint {
+    fn from(row: PlannedRow) -> Self {
+        PlannedPoint {
+            period_end: row.period_end,
+            pv_minor: row.pv_minor,
+        }
+    }
 }
 
 /// A stored project with its baseline and stakeholders.
@@ -69,16 +73,15 @@ pub struct Project {
 
 fn assemble(
     row: ProjectRow,
-    planned: &HashMap<i64, Vec<PlannedPoint>>,
-    stakeholders: &HashMap<i64, Vec<Stakeholder>>,
+    planned: Vec<PlannedPoint>,
+    stakeholders: Vec<Stakeholder>,
 ) -> Result<Project> {
-    let points = planned.get(&row.id).cloned().unwrap_or_default();
     let baseline = ProjectBaseline::new(
         &row.currency,
         row.bac_minor,
         row.baseline_start,
         row.baseline_finish,
-        points,
+        planned,
     )
     .map_err(|e| StoreError::Corrupt(format!("project {} baseline: {e}", row.id)))?;
     Ok(Project {
@@ -90,7 +93,7 @@ fn assemble(
         client_rep_id: row.client_rep_id,
         status: parse_stored(&row.status, "projects.status")?,
         baseline,
-        stakeholders: stakeholders.get(&row.id).cloned().unwrap_or_default(),
+        stakeholders,
         archived: row.archived,
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -131,133 +134,29 @@ impl<'a> ProjectAudit<'a> {
 }
 
 impl Store {
-    /// Checks that what a project refers to exists and fits: the account,
-    /// a firm-side project manager, a client rep from the same account, and
-    /// each stakeholder.
-    async fn check_project_references(&self, draft: &ProjectDraft) -> Result<()> {
-        let mut errors = ValidationErrors::default();
-        if let Err(StoreError::NotFound { .. }) = self.account(draft.account_id).await {
-            errors.add(
-                "account_id",
-                format!("no account with id {}", draft.account_id),
-            );
-        }
-        match self.person(draft.project_manager_id).await {
-            Ok(pm) if pm.side != Side::Firm => errors.add(
-                "project_manager_id",
-                format!("{} (person {}) is on the client side; the project manager is one of the firm's people", pm.name, pm.id),
-            ),
-            Err(StoreError::NotFound { .. }) => errors.add(
-                "project_manager_id",
-                format!("no person with id {}", draft.project_manager_id),
-            ),
-            Err(e) => return Err(e),
-            Ok(_) => {}
-        }
-        match self.person(draft.client_rep_id).await {
-            Ok(rep) if rep.side != Side::Client || rep.account_id != Some(draft.account_id) => errors.add(
-                "client_rep_id",
-                format!(
-                    "{} (person {}) is not one of account {}'s people; the client rep works for the client",
-                    rep.name, rep.id, draft.account_id
-                ),
-            ),
-            Err(StoreError::NotFound { .. }) => {
-                errors.add("client_rep_id", format!("no person with id {}", draft.client_rep_id))
-            }
-            Err(e) => return Err(e),
-            Ok(_) => {}
-        }
-        for (i, (person_id, _)) in draft.stakeholders.iter().enumerate() {
-            if let Err(StoreError::NotFound { .. }) = self.person(*person_id).await {
-                errors.add(
-                    format!("stakeholders[{i}].person_id"),
-                    format!("no person with id {person_id}"),
-                );
-            }
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(StoreError::Invalid(errors))
-        }
-    }
-
-    pub async fn create_project(&self, actor: &str, draft: &ProjectDraft) -> Result<Project> {
-        self.check_project_references(draft).await?;
-        let now = Utc::now();
-        let b = &draft.baseline;
-        let id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO projects (account_id, name, code, project_manager_id, client_rep_id, currency, bac_minor, \
-                 baseline_start, baseline_finish, status, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-            )
-            .bind(draft.account_id)
-            .bind(&draft.name)
-            .bind(&draft.code)
-            .bind(draft.project_manager_id)
-            .bind(draft.client_rep_id)
-            .bind(b.currency.code())
-            .bind(b.bac_minor)
-            .bind(b.start)
-            .bind(b.finish)
-            .bind(draft.status.as_str())
-            .bind(now)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            for (i, point) in b.planned.iter().enumerate() {
-                sqlx::query("INSERT INTO planned_values (project_id, period, period_end, pv_minor) VALUES ($1, $2, $3, $4)")
-                    .bind(id)
-                    .bind(i as i64 + 1)
-                    .bind(point.period_end)
-                    .bind(point.pv_minor)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for (person_id, role) in &draft.stakeholders {
-                sqlx::query("INSERT INTO project_stakeholders (project_id, person_id, role) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(person_id)
-                    .bind(role)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            audit!(tx, actor, "project", id, "create", ProjectAudit::of(draft));
-            tx.commit().await?;
-            id
-        });
-        self.project(id).await
+    pub async fn create_project(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        draft: &ProjectDraft,
+    ) -> Result<Project> {
+        let mut tx = self.begin().await?;
+        check_project_references(&mut tx, draft).await?;
+        let id = insert_project(&mut tx, now, draft).await?;
+        insert_planned(&mut tx, id, &draft.baseline.planned).await?;
+        insert_stakeholders(&mut tx, id, &draft.stakeholders).await?;
+        let detail = ProjectAudit::of(draft);
+        audit(&mut tx, now, actor, "project", id, "create", &detail).await?;
+        let project = load_project(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(project)
     }
 
     pub async fn project(&self, id: i64) -> Result<Project> {
-        let (row, planned, stakeholders) = on_pool!(self, pool => {
-            let row: Option<ProjectRow> = sqlx::query_as(&format!("{SELECT_PROJECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?;
-            let planned: Vec<PlannedRow> = sqlx::query_as(
-                "SELECT project_id, period_end, pv_minor FROM planned_values WHERE project_id = $1 ORDER BY period",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
-            let stakeholders: Vec<StakeholderRow> = sqlx::query_as(
-                "SELECT project_id, person_id, role FROM project_stakeholders WHERE project_id = $1 ORDER BY person_id",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
-            (row, planned, stakeholders)
-        });
-        let row = row.ok_or_else(|| StoreError::not_found("project", id))?;
-        assemble(
-            row,
-            &group_planned(planned),
-            &group_stakeholders(stakeholders),
-        )
+        let mut tx = self.begin_read().await?;
+        let project = load_project(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(project)
     }
 
     /// Projects by name, optionally one account's; archived ones only when
@@ -267,206 +166,299 @@ impl Store {
         account_id: Option<i64>,
         include_archived: bool,
     ) -> Result<Vec<Project>> {
-        let (rows, planned, stakeholders) = on_pool!(self, pool => {
-            let rows: Vec<ProjectRow> = sqlx::query_as(&format!(
-                "{SELECT_PROJECT} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) ORDER BY name, id"
-            ))
-            .bind(include_archived)
-            .bind(account_id)
-            .bind(account_id)
-            .fetch_all(pool)
-            .await?;
-            let planned: Vec<PlannedRow> = sqlx::query_as(
-                "SELECT project_id, period_end, pv_minor FROM planned_values ORDER BY project_id, period",
-            )
-            .fetch_all(pool)
-            .await?;
-            let stakeholders: Vec<StakeholderRow> = sqlx::query_as(
-                "SELECT project_id, person_id, role FROM project_stakeholders ORDER BY project_id, person_id",
-            )
-            .fetch_all(pool)
-            .await?;
-            (rows, planned, stakeholders)
-        });
-        let planned = group_planned(planned);
-        let stakeholders = group_stakeholders(stakeholders);
+        let mut tx = self.begin_read().await?;
+        let rows = select_projects(&mut tx, account_id, include_archived).await?;
+        let mut planned = group_planned(select_all_planned(&mut tx).await?);
+        let mut stakeholders = select_all_stakeholders(&mut tx).await?;
+        tx.commit().await?;
         rows.into_iter()
-            .map(|row| assemble(row, &planned, &stakeholders))
+            .map(|row| {
+                let id = row.id;
+                assemble(
+                    row,
+                    planned.remove(&id).unwrap_or_default(),
+                    stakeholders.remove(&id).unwrap_or_default(),
+                )
+            })
             .collect()
     }
 
     /// Replaces a project's fields, baseline and stakeholders.
     pub async fn update_project(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         id: i64,
         draft: &ProjectDraft,
     ) -> Result<Project> {
-        self.project(id).await?;
-        self.check_project_references(draft).await?;
-        let b = &draft.baseline;
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "UPDATE projects SET account_id = $1, name = $2, code = $3, project_manager_id = $4, client_rep_id = $5, \
-                 currency = $6, bac_minor = $7, baseline_start = $8, baseline_finish = $9, status = $10, updated_at = $11 \
-                 WHERE id = $12",
-            )
-            .bind(draft.account_id)
-            .bind(&draft.name)
-            .bind(&draft.code)
-            .bind(draft.project_manager_id)
-            .bind(draft.client_rep_id)
-            .bind(b.currency.code())
-            .bind(b.bac_minor)
-            .bind(b.start)
-            .bind(b.finish)
-            .bind(draft.status.as_str())
-            .bind(Utc::now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM planned_values WHERE project_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            for (i, point) in b.planned.iter().enumerate() {
-                sqlx::query("INSERT INTO planned_values (project_id, period, period_end, pv_minor) VALUES ($1, $2, $3, $4)")
-                    .bind(id)
-                    .bind(i as i64 + 1)
-                    .bind(point.period_end)
-                    .bind(point.pv_minor)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query("DELETE FROM project_stakeholders WHERE project_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            for (person_id, role) in &draft.stakeholders {
-                sqlx::query("INSERT INTO project_stakeholders (project_id, person_id, role) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(person_id)
-                    .bind(role)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            audit!(tx, actor, "project", id, "update", ProjectAudit::of(draft));
-            tx.commit().await?;
-        });
-        self.project(id).await
+        let mut tx = self.begin().await?;
+        require_project(&mut tx, id).await?;
+        check_project_references(&mut tx, draft).await?;
+        update_project_fields(&mut tx, now, id, draft).await?;
+        delete_planned(&mut tx, id).await?;
+        insert_planned(&mut tx, id, &draft.baseline.planned).await?;
+        delete_stakeholders(&mut tx, id).await?;
+        insert_stakeholders(&mut tx, id, &draft.stakeholders).await?;
+        let detail = ProjectAudit::of(draft);
+        audit(&mut tx, now, actor, "project", id, "update", &detail).await?;
+        let project = load_project(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(project)
     }
 
+    /// Archives (or restores) a project; nothing is deleted.
     pub async fn set_project_archived(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         id: i64,
         archived: bool,
     ) -> Result<Project> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let updated = sqlx::query("UPDATE projects SET archived = $1, updated_at = $2 WHERE id = $3")
-                .bind(archived)
-                .bind(Utc::now())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::not_found("project", id));
-            }
-            audit!(tx, actor, "project", id, if archived { "archive" } else { "restore" }, archived);
-            tx.commit().await?;
-        });
-        self.project(id).await
-    }
-
-    /// Adds a stakeholder or changes their role.
-    pub async fn set_stakeholder(
-        &self,
-        actor: &str,
-        project_id: i64,
-        person_id: i64,
-        role: &str,
-    ) -> Result<Vec<Stakeholder>> {
-        self.project(project_id).await?;
-        let role = role.trim();
-        if role.is_empty() {
-            return Err(StoreError::invalid("role", "must not be empty"));
+        let mut tx = self.begin().await?;
+        if !update_project_archived(&mut tx, now, id, archived).await? {
+            return Err(StoreError::not_found("project", id));
         }
-        if let Err(StoreError::NotFound { .. }) = self.person(person_id).await {
-            return Err(StoreError::invalid(
-                "person_id",
+        let action = if archived { "archive" } else { "restore" };
+        audit(&mut tx, now, actor, "project", id, action, &archived).await?;
+        let project = load_project(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(project)
+    }
+}
+
+/// One project with its baseline and stakeholders, read inside the
+/// caller's transaction.
+pub(crate) async fn load_project(tx: &mut Tx, id: i64) -> Result<Project> {
+    let row = select_project(tx, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found("project", id))?;
+    let planned = select_planned_of(tx, id).await?;
+    let stakeholders = select_stakeholders_of(tx, id).await?;
+    assemble(row, planned, stakeholders)
+}
+
+/// Fails with `NotFound` unless the project exists (archived or not): the
+/// check before anything is recorded against a project.
+pub(crate) async fn require_project(tx: &mut Tx, id: i64) -> Result<()> {
+    let found: Option<(i64,)> = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT id FROM projects WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    found
+        .map(|_| ())
+        .ok_or_else(|| StoreError::not_found("project", id))
+}
+
+/// Checks that what a project refers to exists and fits: the account, a
+/// firm-side project manager, a client rep from the same account, and each
+/// stakeholder.
+async fn check_project_references(tx: &mut Tx, draft: &ProjectDraft) -> Result<()> {
+    let mut errors = ValidationErrors::default();
+    if !account_exists(tx, draft.account_id).await? {
+        errors.add(
+            "account_id",
+            format!("no account with id {}", draft.account_id),
+        );
+    }
+    match load_person(tx, draft.project_manager_id).await {
+        Ok(pm) if pm.side != Side::Firm => errors.add(
+            "project_manager_id",
+            format!("{} (person {}) is on the client side; the project manager is one of the firm's people", pm.name, pm.id),
+        ),
+        Err(StoreError::NotFound { .. }) => errors.add(
+            "project_manager_id",
+            format!("no person with id {}", draft.project_manager_id),
+        ),
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    match load_person(tx, draft.client_rep_id).await {
+        Ok(rep) if rep.side != Side::Client || rep.account_id != Some(draft.account_id) => errors.add(
+            "client_rep_id",
+            format!(
+                "{} (person {}) is not one of account {}'s people; the client rep works for the client",
+                rep.name, rep.id, draft.account_id
+            ),
+        ),
+        Err(StoreError::NotFound { .. }) => {
+            errors.add("client_rep_id", format!("no person with id {}", draft.client_rep_id))
+        }
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    for (i, (person_id, _)) in draft.stakeholders.iter().enumerate() {
+        if !person_exists(tx, *person_id).await? {
+            errors.add(
+                format!("stakeholders[{i}].person_id"),
                 format!("no person with id {person_id}"),
-            ));
+            );
         }
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let updated = sqlx::query("UPDATE project_stakeholders SET role = $1 WHERE project_id = $2 AND person_id = $3")
-                .bind(role)
-                .bind(project_id)
-                .bind(person_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if updated == 0 {
-                sqlx::query("INSERT INTO project_stakeholders (project_id, person_id, role) VALUES ($1, $2, $3)")
-                    .bind(project_id)
-                    .bind(person_id)
-                    .bind(role)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            audit!(tx, actor, "project", project_id, "set_stakeholder", (person_id, role));
-            tx.commit().await?;
-        });
-        Ok(self.project(project_id).await?.stakeholders)
     }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
+}
 
-    /// Takes a person off a project's stakeholders (the person stays).
-    pub async fn remove_stakeholder(
-        &self,
-        actor: &str,
-        project_id: i64,
-        person_id: i64,
-    ) -> Result<Vec<Stakeholder>> {
-        self.project(project_id).await?;
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let removed = sqlx::query("DELETE FROM project_stakeholders WHERE project_id = $1 AND person_id = $2")
-                .bind(project_id)
-                .bind(person_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if removed == 0 {
-                return Err(StoreError::not_found("stakeholder", person_id));
-            }
-            audit!(tx, actor, "project", project_id, "remove_stakeholder", person_id);
-            tx.commit().await?;
+async fn select_project(tx: &mut Tx, id: i64) -> Result<Option<ProjectRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{SELECT_PROJECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    }))
+}
+
+async fn select_planned_of(tx: &mut Tx, project_id: i64) -> Result<Vec<PlannedPoint>> {
+    let rows: Vec<PlannedRow> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT project_id, period_end, pv_minor FROM planned_values WHERE project_id = $1 ORDER BY period",
+        )
+        .bind(project_id)
+        .fetch_all(conn)
+        .await?
+    });
+    Ok(rows.into_iter().map(PlannedPoint::from).collect())
+}
+
+async fn select_projects(
+    tx: &mut Tx,
+    account_id: Option<i64>,
+    include_archived: bool,
+) -> Result<Vec<ProjectRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!(
+            "{SELECT_PROJECT} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) ORDER BY name, id"
+        ))
+        .bind(include_archived)
+        .bind(account_id)
+        .bind(account_id)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+async fn select_all_planned(tx: &mut Tx) -> Result<Vec<PlannedRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT project_id, period_end, pv_minor FROM planned_values ORDER BY project_id, period",
+        )
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+async fn insert_project(tx: &mut Tx, now: DateTime<Utc>, draft: &ProjectDraft) -> Result<i64> {
+    let b = &draft.baseline;
+    let (id,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "INSERT INTO projects (account_id, name, code, project_manager_id, client_rep_id, currency, bac_minor, \
+             baseline_start, baseline_finish, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(draft.account_id)
+        .bind(&draft.name)
+        .bind(&draft.code)
+        .bind(draft.project_manager_id)
+        .bind(draft.client_rep_id)
+        .bind(b.currency.code())
+        .bind(b.bac_minor)
+        .bind(b.start)
+        .bind(b.finish)
+        .bind(draft.status.as_str())
+        .bind(now)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(id)
+}
+
+async fn update_project_fields(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    id: i64,
+    draft: &ProjectDraft,
+) -> Result<()> {
+    let b = &draft.baseline;
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE projects SET account_id = $1, name = $2, code = $3, project_manager_id = $4, client_rep_id = $5, \
+             currency = $6, bac_minor = $7, baseline_start = $8, baseline_finish = $9, status = $10, updated_at = $11 \
+             WHERE id = $12",
+        )
+        .bind(draft.account_id)
+        .bind(&draft.name)
+        .bind(&draft.code)
+        .bind(draft.project_manager_id)
+        .bind(draft.client_rep_id)
+        .bind(b.currency.code())
+        .bind(b.bac_minor)
+        .bind(b.start)
+        .bind(b.finish)
+        .bind(draft.status.as_str())
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Returns whether the project exists.
+async fn update_project_archived(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    id: i64,
+    archived: bool,
+) -> Result<bool> {
+    let updated = on_tx!(tx, conn => {
+        sqlx::query("UPDATE projects SET archived = $1, updated_at = $2 WHERE id = $3")
+            .bind(archived)
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(updated > 0)
+}
+
+/// Writes the planned-value curve, numbering periods from 1.
+async fn insert_planned(tx: &mut Tx, project_id: i64, points: &[PlannedPoint]) -> Result<()> {
+    for (i, point) in points.iter().enumerate() {
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO planned_values (project_id, period, period_end, pv_minor) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(project_id)
+            .bind(i as i64 + 1)
+            .bind(point.period_end)
+            .bind(point.pv_minor)
+            .execute(conn)
+            .await?;
         });
-        Ok(self.project(project_id).await?.stakeholders)
     }
+    Ok(())
+}
+
+async fn delete_planned(tx: &mut Tx, project_id: i64) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM planned_values WHERE project_id = $1")
+            .bind(project_id)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
 }
 
 fn group_planned(rows: Vec<PlannedRow>) -> HashMap<i64, Vec<PlannedPoint>> {
     let mut map: HashMap<i64, Vec<PlannedPoint>> = HashMap::new();
     for row in rows {
-        map.entry(row.project_id).or_default().push(PlannedPoint {
-            period_end: row.period_end,
-            pv_minor: row.pv_minor,
-        });
-    }
-    map
-}
-
-fn group_stakeholders(rows: Vec<StakeholderRow>) -> HashMap<i64, Vec<Stakeholder>> {
-    let mut map: HashMap<i64, Vec<Stakeholder>> = HashMap::new();
-    for row in rows {
-        map.entry(row.project_id).or_default().push(Stakeholder {
-            person_id: row.person_id,
-            role: row.role,
-        });
+        map.entry(row.project_id).or_default().push(row.into());
     }
     map
 }

@@ -2,11 +2,13 @@
 //! questions and commitments. Pages for them arrive with later
 //! capabilities; the schema and operations are here so it is designed once.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rapport_core::domain::{next_question_state, CommitmentState, InteractionKind, QuestionState};
 use serde::Serialize;
 
-use crate::{audit, on_pool, parse_stored, Result, Store, StoreError};
+use crate::people::person_exists;
+use crate::projects::require_project;
+use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
 
 /// An interaction to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,22 +142,14 @@ impl TryFrom<QuestionRow> for FollowUpQuestion {
 }
 
 impl Store {
-    async fn check_people(&self, fields: &[(&str, i64)]) -> Result<()> {
-        let mut errors = rapport_core::domain::ValidationErrors::default();
-        for (field, id) in fields {
-            if let Err(StoreError::NotFound { .. }) = self.person(*id).await {
-                errors.add(*field, format!("no person with id {id}"));
-            }
-        }
-        errors.into_result(()).map_err(StoreError::Invalid)
-    }
-
     pub async fn record_interaction(
         &self,
+        now: DateTime<Utc>,
         project_id: i64,
         draft: &InteractionDraft,
     ) -> Result<Interaction> {
-        self.project(project_id).await?;
+        let mut tx = self.begin().await?;
+        require_project(&mut tx, project_id).await?;
         let fields: Vec<(String, i64)> = draft
             .participant_ids
             .iter()
@@ -163,34 +157,13 @@ impl Store {
             .map(|(i, id)| (format!("participant_ids[{i}]"), *id))
             .collect();
         let refs: Vec<(&str, i64)> = fields.iter().map(|(f, id)| (f.as_str(), *id)).collect();
-        self.check_people(&refs).await?;
+        check_people(&mut tx, &refs).await?;
         let mut participants = draft.participant_ids.clone();
         participants.sort_unstable();
         participants.dedup();
-        let id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO interactions (project_id, occurred_on, kind, summary, notes, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(project_id)
-            .bind(draft.occurred_on)
-            .bind(draft.kind.as_str())
-            .bind(&draft.summary)
-            .bind(&draft.notes)
-            .bind(Utc::now())
-            .fetch_one(&mut *tx)
-            .await?;
-            for person_id in &participants {
-                sqlx::query("INSERT INTO interaction_participants (interaction_id, person_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(person_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            id
-        });
+        let id = insert_interaction(&mut tx, now, project_id, draft).await?;
+        insert_participants(&mut tx, id, &participants).await?;
+        tx.commit().await?;
         Ok(Interaction {
             id,
             project_id,
@@ -204,23 +177,10 @@ impl Store {
 
     /// A project's interactions, newest first.
     pub async fn interactions(&self, project_id: i64) -> Result<Vec<Interaction>> {
-        let (rows, participants) = on_pool!(self, pool => {
-            let rows: Vec<InteractionRow> = sqlx::query_as(
-                "SELECT id, project_id, occurred_on, kind, summary, notes FROM interactions \
-                 WHERE project_id = $1 AND NOT archived ORDER BY occurred_on DESC, id DESC",
-            )
-            .bind(project_id)
-            .fetch_all(pool)
-            .await?;
-            let participants: Vec<(i64, i64)> = sqlx::query_as(
-                "SELECT p.interaction_id, p.person_id FROM interaction_participants p \
-                 JOIN interactions i ON i.id = p.interaction_id WHERE i.project_id = $1 ORDER BY p.person_id",
-            )
-            .bind(project_id)
-            .fetch_all(pool)
-            .await?;
-            (rows, participants)
-        });
+        let mut tx = self.begin_read().await?;
+        let rows = select_interactions(&mut tx, project_id).await?;
+        let participants = select_participants(&mut tx, project_id).await?;
+        tx.commit().await?;
         rows.into_iter()
             .map(|r| {
                 Ok(Interaction {
@@ -242,55 +202,31 @@ impl Store {
 
     pub async fn raise_question(
         &self,
+        now: DateTime<Utc>,
         project_id: i64,
         draft: &QuestionDraft,
     ) -> Result<FollowUpQuestion> {
-        self.project(project_id).await?;
-        self.check_people(&[("asked_of_id", draft.asked_of_id)])
-            .await?;
-        let id = on_pool!(self, pool => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO follow_up_questions (project_id, question, asked_of_id, asked_on, state, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(project_id)
-            .bind(&draft.question)
-            .bind(draft.asked_of_id)
-            .bind(draft.asked_on)
-            .bind(QuestionState::Open.as_str())
-            .bind(Utc::now())
-            .fetch_one(pool)
-            .await?;
-            id
-        });
-        self.question(id).await
+        let mut tx = self.begin().await?;
+        require_project(&mut tx, project_id).await?;
+        check_people(&mut tx, &[("asked_of_id", draft.asked_of_id)]).await?;
+        let id = insert_question(&mut tx, now, project_id, draft).await?;
+        let question = load_question(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(question)
     }
 
     pub async fn question(&self, id: i64) -> Result<FollowUpQuestion> {
-        let row: Option<QuestionRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, project_id, question, asked_of_id, asked_on, answer, answered_on, confirmed_on, state \
-                 FROM follow_up_questions WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.ok_or_else(|| StoreError::not_found("follow-up question", id))?
-            .try_into()
+        let mut tx = self.begin_read().await?;
+        let question = load_question(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(question)
     }
 
     /// A project's follow-up questions, oldest first.
     pub async fn questions(&self, project_id: i64) -> Result<Vec<FollowUpQuestion>> {
-        let rows: Vec<QuestionRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, project_id, question, asked_of_id, asked_on, answer, answered_on, confirmed_on, state \
-                 FROM follow_up_questions WHERE project_id = $1 AND NOT archived ORDER BY asked_on, id",
-            )
-            .bind(project_id)
-            .fetch_all(pool)
-            .await?
-        });
+        let mut tx = self.begin_read().await?;
+        let rows = select_questions(&mut tx, project_id).await?;
+        tx.commit().await?;
         rows.into_iter().map(FollowUpQuestion::try_from).collect()
     }
 
@@ -301,104 +237,71 @@ impl Store {
         answer: &str,
         on: NaiveDate,
     ) -> Result<FollowUpQuestion> {
-        let question = self.question(id).await?;
+        let mut tx = self.begin().await?;
+        let question = load_question(&mut tx, id).await?;
         next_question_state(question.state, QuestionState::Answered)
             .map_err(|e| StoreError::invalid("state", e))?;
         if answer.trim().is_empty() {
             return Err(StoreError::invalid("answer", "must not be empty"));
         }
-        on_pool!(self, pool => {
-            sqlx::query("UPDATE follow_up_questions SET answer = $1, answered_on = $2, state = $3 WHERE id = $4")
-                .bind(answer.trim())
-                .bind(on)
-                .bind(QuestionState::Answered.as_str())
-                .bind(id)
-                .execute(pool)
-                .await?;
-        });
-        self.question(id).await
+        update_question_answer(&mut tx, id, answer.trim(), on).await?;
+        let question = load_question(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(question)
     }
 
     /// Marks that the answer was understood and confirmed with the person.
     pub async fn confirm_understanding(&self, id: i64, on: NaiveDate) -> Result<FollowUpQuestion> {
-        let question = self.question(id).await?;
+        let mut tx = self.begin().await?;
+        let question = load_question(&mut tx, id).await?;
         next_question_state(question.state, QuestionState::UnderstandingConfirmed)
             .map_err(|e| StoreError::invalid("state", e))?;
-        on_pool!(self, pool => {
-            sqlx::query("UPDATE follow_up_questions SET confirmed_on = $1, state = $2 WHERE id = $3")
-                .bind(on)
-                .bind(QuestionState::UnderstandingConfirmed.as_str())
-                .bind(id)
-                .execute(pool)
-                .await?;
-        });
-        self.question(id).await
+        update_question_confirmed(&mut tx, id, on).await?;
+        let question = load_question(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(question)
     }
 
     pub async fn record_commitment(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         project_id: i64,
         draft: &CommitmentDraft,
     ) -> Result<Commitment> {
-        self.project(project_id).await?;
-        self.check_people(&[
-            ("promised_by_id", draft.promised_by_id),
-            ("promised_to_id", draft.promised_to_id),
-        ])
+        let mut tx = self.begin().await?;
+        require_project(&mut tx, project_id).await?;
+        check_people(
+            &mut tx,
+            &[
+                ("promised_by_id", draft.promised_by_id),
+                ("promised_to_id", draft.promised_to_id),
+            ],
+        )
         .await?;
         if draft.description.trim().is_empty() {
             return Err(StoreError::invalid("description", "say what was promised"));
         }
-        let now = Utc::now();
-        let id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO commitments (project_id, promised_by_id, promised_to_id, description, due_on, state, \
-                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(project_id)
-            .bind(draft.promised_by_id)
-            .bind(draft.promised_to_id)
-            .bind(draft.description.trim())
-            .bind(draft.due_on)
-            .bind(CommitmentState::Open.as_str())
-            .bind(now)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            audit!(tx, actor, "commitment", id, "create", (&draft.description, draft.due_on));
-            tx.commit().await?;
-            id
-        });
-        self.commitment(id).await
+        let id = insert_commitment(&mut tx, now, project_id, draft).await?;
+        let detail = (&draft.description, draft.due_on);
+        audit(&mut tx, now, actor, "commitment", id, "create", &detail).await?;
+        let commitment = load_commitment(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(commitment)
     }
 
     pub async fn commitment(&self, id: i64) -> Result<Commitment> {
-        let row: Option<CommitmentRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, project_id, promised_by_id, promised_to_id, description, due_on, state, resolved_on \
-                 FROM commitments WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-        });
-        row.ok_or_else(|| StoreError::not_found("commitment", id))?
-            .try_into()
+        let mut tx = self.begin_read().await?;
+        let commitment = load_commitment(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(commitment)
     }
 
     /// A project's commitments by due date.
     pub async fn commitments(&self, project_id: i64) -> Result<Vec<Commitment>> {
-        let rows: Vec<CommitmentRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, project_id, promised_by_id, promised_to_id, description, due_on, state, resolved_on \
-                 FROM commitments WHERE project_id = $1 AND NOT archived ORDER BY due_on, id",
-            )
-            .bind(project_id)
-            .fetch_all(pool)
-            .await?
-        });
+        let mut tx = self.begin_read().await?;
+        let rows = select_commitments(&mut tx, project_id).await?;
+        tx.commit().await?;
         rows.into_iter().map(Commitment::try_from).collect()
     }
 
@@ -406,13 +309,15 @@ impl Store {
     /// renegotiated commitment takes its new due date.
     pub async fn settle_commitment(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         id: i64,
         state: CommitmentState,
         on: NaiveDate,
         new_due: Option<NaiveDate>,
     ) -> Result<Commitment> {
-        let current = self.commitment(id).await?;
+        let mut tx = self.begin().await?;
+        let current = load_commitment(&mut tx, id).await?;
         if state == CommitmentState::Renegotiated && new_due.is_none() {
             return Err(StoreError::invalid(
                 "due_on",
@@ -424,19 +329,240 @@ impl Store {
             _ => Some(on),
         };
         let due_on = new_due.unwrap_or(current.due_on);
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE commitments SET state = $1, resolved_on = $2, due_on = $3, updated_at = $4 WHERE id = $5")
-                .bind(state.as_str())
-                .bind(resolved_on)
-                .bind(due_on)
-                .bind(Utc::now())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            audit!(tx, actor, "commitment", id, state.as_str(), (current.state.as_str(), due_on));
-            tx.commit().await?;
-        });
-        self.commitment(id).await
+        update_commitment_state(&mut tx, now, id, state, resolved_on, due_on).await?;
+        let detail = (current.state.as_str(), due_on);
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "commitment",
+            id,
+            state.as_str(),
+            &detail,
+        )
+        .await?;
+        let commitment = load_commitment(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(commitment)
     }
+}
+
+/// Each `(field, person id)` must name a stored person.
+async fn check_people(tx: &mut Tx, fields: &[(&str, i64)]) -> Result<()> {
+    let mut errors = rapport_core::domain::ValidationErrors::default();
+    for (field, id) in fields {
+        if !person_exists(tx, *id).await? {
+            errors.add(*field, format!("no person with id {id}"));
+        }
+    }
+    errors.into_result(()).map_err(StoreError::Invalid)
+}
+
+async fn insert_interaction(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    project_id: i64,
+    draft: &InteractionDraft,
+) -> Result<i64> {
+    let (id,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "INSERT INTO interactions (project_id, occurred_on, kind, summary, notes, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(draft.occurred_on)
+        .bind(draft.kind.as_str())
+        .bind(&draft.summary)
+        .bind(&draft.notes)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(id)
+}
+
+async fn insert_participants(tx: &mut Tx, interaction_id: i64, person_ids: &[i64]) -> Result<()> {
+    for person_id in person_ids {
+        on_tx!(tx, conn => {
+            sqlx::query("INSERT INTO interaction_participants (interaction_id, person_id) VALUES ($1, $2)")
+                .bind(interaction_id)
+                .bind(person_id)
+                .execute(conn)
+                .await?;
+        });
+    }
+    Ok(())
+}
+
+async fn select_interactions(tx: &mut Tx, project_id: i64) -> Result<Vec<InteractionRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT id, project_id, occurred_on, kind, summary, notes FROM interactions \
+             WHERE project_id = $1 AND NOT archived ORDER BY occurred_on DESC, id DESC",
+        )
+        .bind(project_id)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+/// (interaction id, person id) for every interaction of the project.
+async fn select_participants(tx: &mut Tx, project_id: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT p.interaction_id, p.person_id FROM interaction_participants p \
+             JOIN interactions i ON i.id = p.interaction_id WHERE i.project_id = $1 ORDER BY p.person_id",
+        )
+        .bind(project_id)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+const SELECT_QUESTION: &str =
+    "SELECT id, project_id, question, asked_of_id, asked_on, answer, answered_on, confirmed_on, state \
+     FROM follow_up_questions";
+
+async fn load_question(tx: &mut Tx, id: i64) -> Result<FollowUpQuestion> {
+    let row: Option<QuestionRow> = on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{SELECT_QUESTION} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    row.ok_or_else(|| StoreError::not_found("follow-up question", id))?
+        .try_into()
+}
+
+async fn select_questions(tx: &mut Tx, project_id: i64) -> Result<Vec<QuestionRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!(
+            "{SELECT_QUESTION} WHERE project_id = $1 AND NOT archived ORDER BY asked_on, id"
+        ))
+        .bind(project_id)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+async fn insert_question(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    project_id: i64,
+    draft: &QuestionDraft,
+) -> Result<i64> {
+    let (id,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "INSERT INTO follow_up_questions (project_id, question, asked_of_id, asked_on, state, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(&draft.question)
+        .bind(draft.asked_of_id)
+        .bind(draft.asked_on)
+        .bind(QuestionState::Open.as_str())
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(id)
+}
+
+async fn update_question_answer(tx: &mut Tx, id: i64, answer: &str, on: NaiveDate) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE follow_up_questions SET answer = $1, answered_on = $2, state = $3 WHERE id = $4")
+            .bind(answer)
+            .bind(on)
+            .bind(QuestionState::Answered.as_str())
+            .bind(id)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+async fn update_question_confirmed(tx: &mut Tx, id: i64, on: NaiveDate) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE follow_up_questions SET confirmed_on = $1, state = $2 WHERE id = $3")
+            .bind(on)
+            .bind(QuestionState::UnderstandingConfirmed.as_str())
+            .bind(id)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+const SELECT_COMMITMENT: &str =
+    "SELECT id, project_id, promised_by_id, promised_to_id, description, due_on, state, resolved_on \
+     FROM commitments";
+
+async fn load_commitment(tx: &mut Tx, id: i64) -> Result<Commitment> {
+    let row: Option<CommitmentRow> = on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{SELECT_COMMITMENT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    row.ok_or_else(|| StoreError::not_found("commitment", id))?
+        .try_into()
+}
+
+async fn select_commitments(tx: &mut Tx, project_id: i64) -> Result<Vec<CommitmentRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!(
+            "{SELECT_COMMITMENT} WHERE project_id = $1 AND NOT archived ORDER BY due_on, id"
+        ))
+        .bind(project_id)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+async fn insert_commitment(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    project_id: i64,
+    draft: &CommitmentDraft,
+) -> Result<i64> {
+    let (id,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "INSERT INTO commitments (project_id, promised_by_id, promised_to_id, description, due_on, state, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(draft.promised_by_id)
+        .bind(draft.promised_to_id)
+        .bind(draft.description.trim())
+        .bind(draft.due_on)
+        .bind(CommitmentState::Open.as_str())
+        .bind(now)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(id)
+}
+
+async fn update_commitment_state(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    id: i64,
+    state: CommitmentState,
+    resolved_on: Option<NaiveDate>,
+    due_on: NaiveDate,
+) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE commitments SET state = $1, resolved_on = $2, due_on = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(state.as_str())
+        .bind(resolved_on)
+        .bind(due_on)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }

@@ -4,7 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rapport_core::domain::StatusDraft;
 use serde::Serialize;
 
-use crate::{audit, conflict_on_unique, on_pool, Result, Store, StoreError};
+use crate::projects::require_project;
+use crate::{audit, conflict_on_unique, on_tx, Result, Store, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
 struct StatusRow {
@@ -78,48 +79,33 @@ fn duplicate_date(project_id: i64, date: NaiveDate) -> String {
 impl Store {
     pub async fn create_status(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         project_id: i64,
         draft: &StatusDraft,
     ) -> Result<StatusRecord> {
-        self.project(project_id).await?;
-        let now = Utc::now();
-        let id = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO status_records (project_id, status_date, ev_minor, ac_minor, manager_eac_minor, comment, \
-                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(project_id)
-            .bind(draft.status_date)
-            .bind(draft.ev_minor)
-            .bind(draft.ac_minor)
-            .bind(draft.manager_eac_minor)
-            .bind(&draft.comment)
-            .bind(now)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| conflict_on_unique(e, || duplicate_date(project_id, draft.status_date)))?;
-            audit!(tx, actor, "status_record", id, "create", (project_id, draft.status_date, draft.ev_minor, draft.ac_minor));
-            tx.commit().await?;
-            id
-        });
-        self.status_record(project_id, id).await
+        let mut tx = self.begin().await?;
+        require_project(&mut tx, project_id).await?;
+        let id = insert_status(&mut tx, now, project_id, draft).await?;
+        let detail = (
+            project_id,
+            draft.status_date,
+            draft.ev_minor,
+            draft.ac_minor,
+        );
+        audit(&mut tx, now, actor, "status_record", id, "create", &detail).await?;
+        let record = load_status(&mut tx, project_id, id).await?;
+        tx.commit().await?;
+        Ok(record)
     }
 
     /// One status record of a project (a record of another project is not
     /// found, so ids cannot be probed across projects).
     pub async fn status_record(&self, project_id: i64, id: i64) -> Result<StatusRecord> {
-        let row: Option<StatusRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!("{SELECT_STATUS} WHERE id = $1 AND project_id = $2"))
-                .bind(id)
-                .bind(project_id)
-                .fetch_optional(pool)
-                .await?
-        });
-        row.map(StatusRecord::from)
-            .ok_or_else(|| StoreError::not_found("status record", id))
+        let mut tx = self.begin_read().await?;
+        let record = load_status(&mut tx, project_id, id).await?;
+        tx.commit().await?;
+        Ok(record)
     }
 
     /// A project's status records in date order.
@@ -128,70 +114,154 @@ impl Store {
         project_id: i64,
         include_archived: bool,
     ) -> Result<Vec<StatusRecord>> {
-        self.project(project_id).await?;
-        let rows: Vec<StatusRow> = on_pool!(self, pool => {
-            sqlx::query_as(&format!(
-                "{SELECT_STATUS} WHERE project_id = $1 AND ($2 OR NOT archived) ORDER BY status_date, id"
-            ))
-            .bind(project_id)
-            .bind(include_archived)
-            .fetch_all(pool)
-            .await?
-        });
+        let mut tx = self.begin_read().await?;
+        require_project(&mut tx, project_id).await?;
+        let rows = select_statuses(&mut tx, project_id, include_archived).await?;
+        tx.commit().await?;
         Ok(rows.into_iter().map(StatusRecord::from).collect())
     }
 
     pub async fn update_status(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         project_id: i64,
         id: i64,
         draft: &StatusDraft,
     ) -> Result<StatusRecord> {
-        self.status_record(project_id, id).await?;
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "UPDATE status_records SET status_date = $1, ev_minor = $2, ac_minor = $3, manager_eac_minor = $4, \
-                 comment = $5, updated_at = $6 WHERE id = $7 AND project_id = $8",
-            )
-            .bind(draft.status_date)
-            .bind(draft.ev_minor)
-            .bind(draft.ac_minor)
-            .bind(draft.manager_eac_minor)
-            .bind(&draft.comment)
-            .bind(Utc::now())
-            .bind(id)
-            .bind(project_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| conflict_on_unique(e, || duplicate_date(project_id, draft.status_date)))?;
-            audit!(tx, actor, "status_record", id, "update", (draft.status_date, draft.ev_minor, draft.ac_minor, draft.manager_eac_minor));
-            tx.commit().await?;
-        });
-        self.status_record(project_id, id).await
+        let mut tx = self.begin().await?;
+        load_status(&mut tx, project_id, id).await?;
+        update_status_fields(&mut tx, now, project_id, id, draft).await?;
+        let detail = (
+            draft.status_date,
+            draft.ev_minor,
+            draft.ac_minor,
+            draft.manager_eac_minor,
+        );
+        audit(&mut tx, now, actor, "status_record", id, "update", &detail).await?;
+        let record = load_status(&mut tx, project_id, id).await?;
+        tx.commit().await?;
+        Ok(record)
     }
 
+    /// Archives (or restores) a status record; restoring is refused while
+    /// another live record holds its date.
     pub async fn set_status_archived(
         &self,
+        now: DateTime<Utc>,
         actor: &str,
         project_id: i64,
         id: i64,
         archived: bool,
     ) -> Result<StatusRecord> {
-        let record = self.status_record(project_id, id).await?;
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE status_records SET archived = $1, updated_at = $2 WHERE id = $3")
-                .bind(archived)
-                .bind(Utc::now())
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| conflict_on_unique(e, || duplicate_date(project_id, record.status_date)))?;
-            audit!(tx, actor, "status_record", id, if archived { "archive" } else { "restore" }, archived);
-            tx.commit().await?;
-        });
-        self.status_record(project_id, id).await
+        let mut tx = self.begin().await?;
+        let record = load_status(&mut tx, project_id, id).await?;
+        update_status_archived(&mut tx, now, &record, archived).await?;
+        let action = if archived { "archive" } else { "restore" };
+        audit(&mut tx, now, actor, "status_record", id, action, &archived).await?;
+        let record = load_status(&mut tx, project_id, id).await?;
+        tx.commit().await?;
+        Ok(record)
     }
+}
+
+async fn load_status(tx: &mut Tx, project_id: i64, id: i64) -> Result<StatusRecord> {
+    let row: Option<StatusRow> = on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{SELECT_STATUS} WHERE id = $1 AND project_id = $2"))
+            .bind(id)
+            .bind(project_id)
+            .fetch_optional(conn)
+            .await?
+    });
+    row.map(StatusRecord::from)
+        .ok_or_else(|| StoreError::not_found("status record", id))
+}
+
+async fn select_statuses(
+    tx: &mut Tx,
+    project_id: i64,
+    include_archived: bool,
+) -> Result<Vec<StatusRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!(
+            "{SELECT_STATUS} WHERE project_id = $1 AND ($2 OR NOT archived) ORDER BY status_date, id"
+        ))
+        .bind(project_id)
+        .bind(include_archived)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
+/// A second live record on the same date is a conflict.
+async fn insert_status(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    project_id: i64,
+    draft: &StatusDraft,
+) -> Result<i64> {
+    let (id,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "INSERT INTO status_records (project_id, status_date, ev_minor, ac_minor, manager_eac_minor, comment, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(draft.status_date)
+        .bind(draft.ev_minor)
+        .bind(draft.ac_minor)
+        .bind(draft.manager_eac_minor)
+        .bind(&draft.comment)
+        .bind(now)
+        .bind(now)
+        .fetch_one(conn)
+        .await
+        .map_err(|e| conflict_on_unique(e, || duplicate_date(project_id, draft.status_date)))?
+    });
+    Ok(id)
+}
+
+async fn update_status_fields(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    project_id: i64,
+    id: i64,
+    draft: &StatusDraft,
+) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE status_records SET status_date = $1, ev_minor = $2, ac_minor = $3, manager_eac_minor = $4, \
+             comment = $5, updated_at = $6 WHERE id = $7 AND project_id = $8",
+        )
+        .bind(draft.status_date)
+        .bind(draft.ev_minor)
+        .bind(draft.ac_minor)
+        .bind(draft.manager_eac_minor)
+        .bind(&draft.comment)
+        .bind(now)
+        .bind(id)
+        .bind(project_id)
+        .execute(conn)
+        .await
+        .map_err(|e| conflict_on_unique(e, || duplicate_date(project_id, draft.status_date)))?;
+    });
+    Ok(())
+}
+
+/// Restoring a record whose date another live record holds is a conflict.
+async fn update_status_archived(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    record: &StatusRecord,
+    archived: bool,
+) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE status_records SET archived = $1, updated_at = $2 WHERE id = $3")
+            .bind(archived)
+            .bind(now)
+            .bind(record.id)
+            .execute(conn)
+            .await
+            .map_err(|e| conflict_on_unique(e, || duplicate_date(record.project_id, record.status_date)))?;
+    });
+    Ok(())
 }

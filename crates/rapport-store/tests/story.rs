@@ -9,12 +9,17 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rapport_core::domain::{
     project_evm, AccountDraft, CommitmentState, InteractionKind, PersonDraft, PersonInput,
     PlannedPoint, ProjectDraft, ProjectInput, QuestionState, StatusDraft,
 };
 use rapport_store::{CommitmentDraft, InteractionDraft, QuestionDraft, Store, StoreError};
+
+/// A fixed instant: the store takes the time only from its caller.
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().expect("test instants are valid")
+}
 
 fn date(s: &str) -> NaiveDate {
     s.parse().expect("test dates are valid")
@@ -66,9 +71,13 @@ fn project(account_id: i64, pm: i64, rep: i64, stakeholders: Vec<(i64, &str)>) -
 }
 
 async fn story(store: Store) {
+    let now = at("2026-03-31T09:00:00Z");
+    let later = at("2026-04-01T09:00:00Z");
+
     // An account with its standards.
     let account = store
         .create_account(
+            now,
             "pm",
             &AccountDraft::new(
                 "Northwind Water",
@@ -84,8 +93,10 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert_eq!(account.standards.len(), 1);
+    assert_eq!((account.created_at, account.updated_at), (now, now));
     let other = store
         .create_account(
+            now,
             "pm",
             &AccountDraft::new("Contoso", None, None, vec![]).unwrap(),
         )
@@ -94,19 +105,19 @@ async fn story(store: Store) {
 
     // People on both sides.
     let rep = store
-        .create_person(&person("client", Some(account.id), "Dana Rep"))
+        .create_person(now, &person("client", Some(account.id), "Dana Rep"))
         .await
         .unwrap();
     let sponsor = store
-        .create_person(&person("client", Some(account.id), "Sam Sponsor"))
+        .create_person(now, &person("client", Some(account.id), "Sam Sponsor"))
         .await
         .unwrap();
     let outsider = store
-        .create_person(&person("client", Some(other.id), "Olga Other"))
+        .create_person(now, &person("client", Some(other.id), "Olga Other"))
         .await
         .unwrap();
     let pm = store
-        .create_person(&person("firm", None, "Priya PM"))
+        .create_person(now, &person("firm", None, "Priya PM"))
         .await
         .unwrap();
     assert_eq!(
@@ -114,13 +125,13 @@ async fn story(store: Store) {
         2
     );
     let missing_account = store
-        .create_person(&person("client", Some(9999), "Ghost"))
+        .create_person(now, &person("client", Some(9999), "Ghost"))
         .await;
     assert!(matches!(missing_account, Err(StoreError::Invalid(_))));
 
     // A project refuses a client rep from another account and a client-side PM.
     let wrong = store
-        .create_project("pm", &project(account.id, rep.id, outsider.id, vec![]))
+        .create_project(now, "pm", &project(account.id, rep.id, outsider.id, vec![]))
         .await;
     match wrong {
         Err(StoreError::Invalid(errors)) => {
@@ -131,6 +142,7 @@ async fn story(store: Store) {
     }
     let created = store
         .create_project(
+            now,
             "pm",
             &project(account.id, pm.id, rep.id, vec![(sponsor.id, "Sponsor")]),
         )
@@ -141,12 +153,12 @@ async fn story(store: Store) {
 
     // Stakeholders change role, join and leave.
     let stakeholders = store
-        .set_stakeholder("pm", created.id, sponsor.id, "Executive sponsor")
+        .set_stakeholder(now, "pm", created.id, sponsor.id, "Executive sponsor")
         .await
         .unwrap();
     assert_eq!(stakeholders[0].role, "Executive sponsor");
     let stakeholders = store
-        .remove_stakeholder("pm", created.id, sponsor.id)
+        .remove_stakeholder(now, "pm", created.id, sponsor.id)
         .await
         .unwrap();
     assert!(stakeholders.is_empty());
@@ -160,14 +172,20 @@ async fn story(store: Store) {
         Some("Pumps late"),
     )
     .unwrap();
-    let first = store.create_status("pm", created.id, &march).await.unwrap();
-    let duplicate = store.create_status("pm", created.id, &march).await;
+    let first = store
+        .create_status(now, "pm", created.id, &march)
+        .await
+        .unwrap();
+    let duplicate = store.create_status(now, "pm", created.id, &march).await;
     assert!(
         matches!(duplicate, Err(StoreError::Conflict(_))),
         "{duplicate:?}"
     );
     let april = StatusDraft::new(date("2026-04-30"), 260_000_00, 290_000_00, None, None).unwrap();
-    let second = store.create_status("pm", created.id, &april).await.unwrap();
+    let second = store
+        .create_status(now, "pm", created.id, &april)
+        .await
+        .unwrap();
     let fixed = StatusDraft::new(
         date("2026-04-30"),
         250_000_00,
@@ -177,7 +195,7 @@ async fn story(store: Store) {
     )
     .unwrap();
     let second = store
-        .update_status("pm", created.id, second.id, &fixed)
+        .update_status(now, "pm", created.id, second.id, &fixed)
         .await
         .unwrap();
     assert_eq!(second.ev_minor, 250_000_00);
@@ -192,7 +210,7 @@ async fn story(store: Store) {
 
     // Archive rather than delete; archived records leave the live list.
     store
-        .set_status_archived("pm", created.id, first.id, true)
+        .set_status_archived(now, "pm", created.id, first.id, true)
         .await
         .unwrap();
     assert_eq!(
@@ -204,7 +222,10 @@ async fn story(store: Store) {
         2
     );
     // The date is free again for a live record.
-    store.create_status("pm", created.id, &march).await.unwrap();
+    store
+        .create_status(now, "pm", created.id, &march)
+        .await
+        .unwrap();
     // A record of this project is not reachable through another project id.
     assert!(matches!(
         store.status_record(created.id + 1000, first.id).await,
@@ -214,6 +235,7 @@ async fn story(store: Store) {
     // Interactions, questions and commitments.
     let met = store
         .record_interaction(
+            now,
             created.id,
             &InteractionDraft {
                 occurred_on: date("2026-03-02"),
@@ -235,6 +257,7 @@ async fn story(store: Store) {
 
     let question = store
         .raise_question(
+            now,
             created.id,
             &QuestionDraft {
                 question: "Which outage window suits operations?".into(),
@@ -261,6 +284,7 @@ async fn story(store: Store) {
 
     let promise = store
         .record_commitment(
+            now,
             "pm",
             created.id,
             &CommitmentDraft {
@@ -274,6 +298,7 @@ async fn story(store: Store) {
         .unwrap();
     let renegotiated = store
         .settle_commitment(
+            now,
             "pm",
             promise.id,
             CommitmentState::Renegotiated,
@@ -285,6 +310,7 @@ async fn story(store: Store) {
     assert_eq!(renegotiated.due_on, date("2026-03-10"));
     let kept = store
         .settle_commitment(
+            now,
             "pm",
             promise.id,
             CommitmentState::Kept,
@@ -300,12 +326,13 @@ async fn story(store: Store) {
     let mut changed = project(account.id, pm.id, rep.id, vec![]);
     changed.name = "Pump station retrofit, phase 1".into();
     let updated = store
-        .update_project("alice", created.id, &changed)
+        .update_project(later, "alice", created.id, &changed)
         .await
         .unwrap();
     assert_eq!(updated.name, "Pump station retrofit, phase 1");
+    assert_eq!((updated.created_at, updated.updated_at), (now, later));
     store
-        .set_project_archived("alice", created.id, true)
+        .set_project_archived(later, "alice", created.id, true)
         .await
         .unwrap();
     assert!(store.projects(None, false).await.unwrap().is_empty());
@@ -326,6 +353,7 @@ async fn story(store: Store) {
         ]
     );
     assert_eq!(trail[3].actor, "alice");
+    assert_eq!((trail[0].at, trail[3].at), (now, later));
     assert_eq!(trail[3].detail["name"], "Pump station retrofit, phase 1");
     assert_eq!(
         store
@@ -347,6 +375,7 @@ async fn story(store: Store) {
     // Estimate versions number themselves per project and keep results.
     let v1 = store
         .create_estimate_version(
+            now,
             "pm",
             created.id,
             "Control system upgrade",
@@ -356,6 +385,7 @@ async fn story(store: Store) {
         .unwrap();
     let v2 = store
         .create_estimate_version(
+            now,
             "pm",
             created.id,
             "Control system upgrade, rev. B",
@@ -367,11 +397,11 @@ async fn story(store: Store) {
     assert_eq!(v2.simulated_at, None);
     assert_eq!(store.estimate_results(v2.id).await.unwrap(), None);
     store
-        .save_estimate_results(v2.id, 10_000, 7, "{\"cost\": 1}")
+        .save_estimate_results(now, v2.id, 10_000, 7, "{\"cost\": 1}")
         .await
         .unwrap();
     store
-        .save_estimate_results(v2.id, 20_000, 7, "{\"cost\": 2}")
+        .save_estimate_results(later, v2.id, 20_000, 7, "{\"cost\": 2}")
         .await
         .unwrap();
     let kept = store.estimate_results(v2.id).await.unwrap().unwrap();
@@ -381,7 +411,7 @@ async fn story(store: Store) {
     );
     let versions = store.estimate_versions(created.id).await.unwrap();
     assert_eq!(versions.len(), 2);
-    assert!(versions[1].simulated_at.is_some());
+    assert_eq!(versions[1].simulated_at, Some(later));
     assert!(matches!(
         store.estimate_version(created.id, 3).await,
         Err(StoreError::NotFound {
@@ -393,6 +423,7 @@ async fn story(store: Store) {
     // Accounts update and archive; unknown ids are NotFound.
     let renamed = store
         .update_account(
+            now,
             "pm",
             account.id,
             &AccountDraft::new("Northwind Water Co.", None, None, vec![]).unwrap(),
@@ -401,7 +432,7 @@ async fn story(store: Store) {
         .unwrap();
     assert!(renamed.standards.is_empty());
     store
-        .set_account_archived("pm", other.id, true)
+        .set_account_archived(now, "pm", other.id, true)
         .await
         .unwrap();
     assert_eq!(store.accounts(false).await.unwrap().len(), 1);
@@ -413,7 +444,7 @@ async fn story(store: Store) {
         })
     ));
     assert!(matches!(
-        store.set_person_archived(424242, true).await,
+        store.set_person_archived(now, 424242, true).await,
         Err(StoreError::NotFound { .. })
     ));
 }
@@ -435,6 +466,7 @@ async fn sqlite_file_is_migrated_once_and_reopened() {
     let store = Store::open_file(&path).await.unwrap();
     store
         .create_account(
+            at("2026-03-31T09:00:00Z"),
             "pm",
             &AccountDraft::new("Kept", None, None, vec![]).unwrap(),
         )

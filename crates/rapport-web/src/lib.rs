@@ -14,7 +14,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use rapport_store::Store;
+use rapport_store::{Clock, Store};
 use serde::Serialize;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -28,15 +28,23 @@ pub mod pages;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
+    /// Where handlers get "now" for what they record; fixed in tests.
+    pub clock: Clock,
     /// Admits one CPU-heavy job (simulation, typesetting) at a time: the
     /// engine already uses every core, so more would only queue inside it.
     heavy: Arc<Semaphore>,
 }
 
 impl AppState {
+    /// State on the system clock.
     pub fn new(store: Store) -> Self {
+        Self::with_clock(store, Clock::System)
+    }
+
+    pub fn with_clock(store: Store, clock: Clock) -> Self {
         Self {
             store,
+            clock,
             heavy: Arc::new(Semaphore::new(1)),
         }
     }

@@ -13,6 +13,11 @@ struct TestApp {
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
+/// Where the app's clock stands: fixed, so what it records is reproducible.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    "2026-11-27T09:00:00Z".parse().unwrap()
+}
+
 async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = rapport_store::Store::open_file(&dir.path().join("rapport.db"))
@@ -21,7 +26,7 @@ async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = rapport_web::AppState::new(store);
+    let state = rapport_web::AppState::with_clock(store, rapport_store::Clock::Fixed(now()));
     tokio::spawn(async move {
         rapport_web::serve(listener, state, async {
             let _ = rx.await;
@@ -431,9 +436,7 @@ async fn home_page_lists_the_demo_portfolio() {
     let store = rapport_store::Store::open_file(&app._dir.path().join("rapport.db"))
         .await
         .unwrap();
-    rapport_store::demo::load(&store, "2026-11-27".parse().unwrap())
-        .await
-        .unwrap();
+    rapport_store::demo::load(&store, now()).await.unwrap();
     let html = app.get_text("/").await;
     assert!(html.contains("Pump station retrofit"));
     assert_eq!(html.matches("data-project-id=").count(), 9);
@@ -487,6 +490,7 @@ async fn an_estimate_is_imported_simulated_and_documented() {
     assert_eq!(version["version"], 1);
     assert_eq!(version["items"], 2);
     assert_eq!(version["simulated_at"], Value::Null);
+    assert_eq!(version["created_at"], "2026-11-27T09:00:00Z");
 
     // Not simulated yet: results and documents say what to do.
     let (status, error) = app.get(&format!("{base}/1/results")).await;
@@ -509,7 +513,10 @@ async fn an_estimate_is_imported_simulated_and_documented() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(kept, results, "the results are kept as simulated");
     let (_, list) = app.get(&base).await;
-    assert!(list[0]["simulated_at"].is_string());
+    assert_eq!(
+        list[0]["simulated_at"], "2026-11-27T09:00:00Z",
+        "stamped by the app's clock"
+    );
 
     let pdf = app
         .client

@@ -93,7 +93,8 @@ async fn spawn_demo_app() -> (String, tempfile::TempDir, tokio::sync::oneshot::S
     let store = rapport_store::Store::open_file(&dir.path().join("rapport.db"))
         .await
         .unwrap();
-    rapport_store::demo::load(&store, "2026-11-27".parse().unwrap())
+    let clock = rapport_store::Clock::Fixed("2026-11-27T09:00:00Z".parse().unwrap());
+    rapport_store::demo::load(&store, clock.now())
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -101,7 +102,7 @@ async fn spawn_demo_app() -> (String, tempfile::TempDir, tokio::sync::oneshot::S
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(rapport_web::serve(
         listener,
-        rapport_web::AppState::new(store),
+        rapport_web::AppState::with_clock(store, clock),
         async {
             let _ = rx.await;
         },

@@ -109,7 +109,10 @@ pub async fn create(
     ApiJson(body): ApiJson<AccountBody>,
 ) -> ApiResult<(StatusCode, Json<AccountView>)> {
     let draft = AccountDraft::try_from(body)?;
-    let account = state.store.create_account(ACTOR, &draft).await?;
+    let account = state
+        .store
+        .create_account(state.clock.now(), ACTOR, &draft)
+        .await?;
     Ok((StatusCode::CREATED, Json(account.into())))
 }
 
@@ -134,7 +137,11 @@ pub async fn update(
 ) -> ApiResult<Json<AccountView>> {
     let draft = AccountDraft::try_from(body)?;
     Ok(Json(
-        state.store.update_account(ACTOR, id, &draft).await?.into(),
+        state
+            .store
+            .update_account(state.clock.now(), ACTOR, id, &draft)
+            .await?
+            .into(),
     ))
 }
 
@@ -148,7 +155,7 @@ pub async fn archive(
     Ok(Json(
         state
             .store
-            .set_account_archived(ACTOR, id, true)
+            .set_account_archived(state.clock.now(), ACTOR, id, true)
             .await?
             .into(),
     ))
@@ -164,7 +171,7 @@ pub async fn restore(
     Ok(Json(
         state
             .store
-            .set_account_archived(ACTOR, id, false)
+            .set_account_archived(state.clock.now(), ACTOR, id, false)
             .await?
             .into(),
     ))

@@ -121,7 +121,7 @@ pub async fn import(
     })?;
     let version = state
         .store
-        .create_estimate_version(ACTOR, id, &estimate.name, &source)
+        .create_estimate_version(state.clock.now(), ACTOR, id, &estimate.name, &source)
         .await?;
     Ok((StatusCode::CREATED, Json(view(version)?)))
 }
@@ -205,7 +205,13 @@ pub async fn run(
     let json = serde_json::to_string(&results).map_err(|e| ApiError::Internal(e.to_string()))?;
     state
         .store
-        .save_estimate_results(stored.id, results.iterations, results.seed, &json)
+        .save_estimate_results(
+            state.clock.now(),
+            stored.id,
+            results.iterations,
+            results.seed,
+            &json,
+        )
         .await?;
     Ok(Json(results))
 }

@@ -115,7 +115,10 @@ pub async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PersonBody>,
 ) -> ApiResult<(StatusCode, Json<PersonView>)> {
-    let person = state.store.create_person(&draft(&body)?).await?;
+    let person = state
+        .store
+        .create_person(state.clock.now(), &draft(&body)?)
+        .await?;
     Ok((StatusCode::CREATED, Json(person.into())))
 }
 
@@ -139,7 +142,11 @@ pub async fn update(
     ApiJson(body): ApiJson<PersonBody>,
 ) -> ApiResult<Json<PersonView>> {
     Ok(Json(
-        state.store.update_person(id, &draft(&body)?).await?.into(),
+        state
+            .store
+            .update_person(state.clock.now(), id, &draft(&body)?)
+            .await?
+            .into(),
     ))
 }
 
@@ -151,7 +158,11 @@ pub async fn archive(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PersonView>> {
     Ok(Json(
-        state.store.set_person_archived(id, true).await?.into(),
+        state
+            .store
+            .set_person_archived(state.clock.now(), id, true)
+            .await?
+            .into(),
     ))
 }
 
@@ -163,6 +174,10 @@ pub async fn restore(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PersonView>> {
     Ok(Json(
-        state.store.set_person_archived(id, false).await?.into(),
+        state
+            .store
+            .set_person_archived(state.clock.now(), id, false)
+            .await?
+            .into(),
     ))
 }

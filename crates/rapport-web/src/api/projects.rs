@@ -238,7 +238,10 @@ pub async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ProjectBody>,
 ) -> ApiResult<(StatusCode, Json<ProjectView>)> {
-    let project = state.store.create_project(ACTOR, &draft(&body)?).await?;
+    let project = state
+        .store
+        .create_project(state.clock.now(), ACTOR, &draft(&body)?)
+        .await?;
     Ok((StatusCode::CREATED, Json(project.into())))
 }
 
@@ -264,7 +267,7 @@ pub async fn update(
     Ok(Json(
         state
             .store
-            .update_project(ACTOR, id, &draft(&body)?)
+            .update_project(state.clock.now(), ACTOR, id, &draft(&body)?)
             .await?
             .into(),
     ))
@@ -280,7 +283,7 @@ pub async fn archive(
     Ok(Json(
         state
             .store
-            .set_project_archived(ACTOR, id, true)
+            .set_project_archived(state.clock.now(), ACTOR, id, true)
             .await?
             .into(),
     ))
@@ -296,7 +299,7 @@ pub async fn restore(
     Ok(Json(
         state
             .store
-            .set_project_archived(ACTOR, id, false)
+            .set_project_archived(state.clock.now(), ACTOR, id, false)
             .await?
             .into(),
     ))
@@ -325,7 +328,7 @@ pub async fn set_stakeholder(
 ) -> ApiResult<Json<Vec<StakeholderBody>>> {
     let list = state
         .store
-        .set_stakeholder(ACTOR, id, person_id, &body.role)
+        .set_stakeholder(state.clock.now(), ACTOR, id, person_id, &body.role)
         .await?;
     Ok(Json(stakeholder_views(list)))
 }
@@ -338,7 +341,10 @@ pub async fn remove_stakeholder(
     State(state): State<AppState>,
     ApiPath((id, person_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<Vec<StakeholderBody>>> {
-    let list = state.store.remove_stakeholder(ACTOR, id, person_id).await?;
+    let list = state
+        .store
+        .remove_stakeholder(state.clock.now(), ACTOR, id, person_id)
+        .await?;
     Ok(Json(stakeholder_views(list)))
 }
 

@@ -118,7 +118,10 @@ pub async fn create(
     ApiJson(body): ApiJson<StatusBody>,
 ) -> ApiResult<(StatusCode, Json<StatusView>)> {
     let draft = draft(&state, id, &body).await?;
-    let record = state.store.create_status(ACTOR, id, &draft).await?;
+    let record = state
+        .store
+        .create_status(state.clock.now(), ACTOR, id, &draft)
+        .await?;
     Ok((StatusCode::CREATED, Json(view(&state, record).await?)))
 }
 
@@ -146,7 +149,7 @@ pub async fn update(
     let draft = draft(&state, id, &body).await?;
     let record = state
         .store
-        .update_status(ACTOR, id, status_id, &draft)
+        .update_status(state.clock.now(), ACTOR, id, status_id, &draft)
         .await?;
     Ok(Json(view(&state, record).await?))
 }
@@ -161,7 +164,7 @@ pub async fn archive(
 ) -> ApiResult<Json<StatusView>> {
     let record = state
         .store
-        .set_status_archived(ACTOR, id, status_id, true)
+        .set_status_archived(state.clock.now(), ACTOR, id, status_id, true)
         .await?;
     Ok(Json(view(&state, record).await?))
 }
@@ -176,7 +179,7 @@ pub async fn restore(
 ) -> ApiResult<Json<StatusView>> {
     let record = state
         .store
-        .set_status_archived(ACTOR, id, status_id, false)
+        .set_status_archived(state.clock.now(), ACTOR, id, status_id, false)
         .await?;
     Ok(Json(view(&state, record).await?))
 }
