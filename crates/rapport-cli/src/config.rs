@@ -8,6 +8,9 @@
 //! ```toml
 //! bind = "0.0.0.0:8080"
 //! database_url = "postgres://rapport@db.internal/rapport"
+//! public_url = "https://rapport.example.com"
+//! session_idle_hours = 12
+//! session_days = 7
 //! ```
 
 use std::net::SocketAddr;
@@ -21,6 +24,13 @@ use serde::Deserialize;
 pub struct Config {
     pub bind: Option<SocketAddr>,
     pub database_url: Option<String>,
+    /// The address people use, e.g. `https://rapport.example.com`; https
+    /// marks cookies `Secure`.
+    pub public_url: Option<String>,
+    /// Hours of inactivity that end a session (default 12).
+    pub session_idle_hours: Option<u32>,
+    /// Days after sign-in that end a session (default 7).
+    pub session_days: Option<u32>,
 }
 
 impl Config {

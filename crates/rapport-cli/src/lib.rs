@@ -10,9 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod config;
+pub mod demo;
 pub mod estimate;
 pub mod evm;
 pub mod serve;
+pub mod user;
 
 /// Rapport: delivery numbers and client relationships for project managers.
 #[derive(Debug, Parser)]
@@ -28,6 +30,20 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Simulate an estimate file: cost and schedule percentiles, drivers, alternatives, basis of estimate.
     Estimate(estimate::EstimateArgs),
+    /// Add, list, change and disable the users who sign in.
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+        #[command(flatten)]
+        database: user::Database,
+    },
+    /// Make, list and revoke API tokens.
+    Token {
+        #[command(subcommand)]
+        command: user::TokenCommand,
+        #[command(flatten)]
+        database: user::Database,
+    },
     /// Earned value and earned schedule from a TOML file, offline (no database).
     Evm {
         /// The earned-value file (see docs/evm-file.md).
@@ -63,6 +79,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Estimate(args) => estimate::run(args),
         Command::Evm { file, format } => evm::run(&file, format),
+        Command::User { command, database } => user::run_user(command, &database),
+        Command::Token { command, database } => user::run_token(command, &database),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

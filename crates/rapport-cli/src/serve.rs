@@ -9,11 +9,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use chrono::TimeDelta;
 use clap::Args;
 use rapport_store::{Clock, Store};
+use rapport_web::auth::AuthConfig;
 use rapport_web::AppState;
 
-use crate::Outcome;
+use crate::{demo, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -27,9 +29,37 @@ pub struct ServeArgs {
     /// postgres://… for PostgreSQL, or a SQLite file path / sqlite: URL.
     #[arg(long, env = "RAPPORT_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// The address people use to reach Rapport, e.g. https://rapport.example.com; when https, cookies are marked Secure.
+    #[arg(long, env = "RAPPORT_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Hours of inactivity after which a session ends [default: 12].
+    #[arg(long, env = "RAPPORT_SESSION_IDLE_HOURS", value_parser = clap::value_parser!(u32).range(1..=8760))]
+    pub session_idle_hours: Option<u32>,
+    /// Days after sign-in after which a session ends, used or not [default: 7].
+    #[arg(long, env = "RAPPORT_SESSION_DAYS", value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub session_days: Option<u32>,
     /// Configuration file [default: rapport/config.toml in the user's configuration directory, if present].
     #[arg(long, env = "RAPPORT_CONFIG")]
     pub config: Option<PathBuf>,
+}
+
+/// The database URL a command uses: the flag or `RAPPORT_DATABASE_URL`
+/// when given, else the configuration file's, else the default SQLite
+/// file (shared by `serve`, `estimate --save`, `user` and `token`).
+pub fn database_url(flag: Option<String>) -> Result<String, Outcome> {
+    if let Some(url) = flag {
+        return Ok(url);
+    }
+    let configured = crate::config::Config::load(None)
+        .map_err(Outcome::BadInput)?
+        .0
+        .database_url;
+    match configured {
+        Some(url) => Ok(url),
+        None => default_database()
+            .map(|path| path.display().to_string())
+            .map_err(Outcome::Failure),
+    }
 }
 
 /// Where the default SQLite file lives (shared with `rapport estimate --save`).
@@ -104,9 +134,13 @@ async fn serve(mut args: ServeArgs) -> Outcome {
         Err(e) => return Outcome::Failure(e.into()),
     };
     let clock = Clock::System;
+    let mut demo_users = None;
     if args.demo {
         match rapport_store::demo::load(&store, clock.now()).await {
-            Ok(()) => {}
+            Ok(people) => match demo::add_users(&store, clock.now(), people).await {
+                Ok(users) => demo_users = Some(users),
+                Err(e) => return Outcome::Failure(e),
+            },
             Err(rapport_store::StoreError::Conflict(message)) => {
                 return Outcome::BadInput(format!(
                     "--demo: {message}; give an empty database or leave out --database-url"
@@ -134,11 +168,31 @@ async fn serve(mut args: ServeArgs) -> Outcome {
     if let Some(path) = config_path {
         println!("Configuration: {}", path.display());
     }
-    if args.demo {
-        println!("Demo portfolio loaded. API: http://{address}/api/v1/projects · OpenAPI: http://{address}/api/openapi.json");
+    if let Some(users) = &demo_users {
+        println!("Demo portfolio loaded. Sign in at http://{address}/login as one of:");
+        for (email, what) in &users.accounts {
+            println!("  {email:<22} {what}");
+        }
+        println!("  password: {}{}", users.password, users.password_note);
+        println!("API: http://{address}/api/v1/projects with a token from the settings page · OpenAPI: http://{address}/api/openapi.json");
     }
     println!("Press Ctrl+C to stop.");
-    let state = AppState::with_clock(store.clone(), clock);
+    let public_url = args.public_url.or(config.public_url);
+    let defaults = AuthConfig::default();
+    let auth = AuthConfig {
+        idle: args
+            .session_idle_hours
+            .or(config.session_idle_hours)
+            .map_or(defaults.idle, |h| TimeDelta::hours(i64::from(h))),
+        absolute: args
+            .session_days
+            .or(config.session_days)
+            .map_or(defaults.absolute, |d| TimeDelta::days(i64::from(d))),
+        secure_cookie: public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://")),
+    };
+    let state = AppState::with_clock(store.clone(), clock).with_auth(auth);
     let result = rapport_web::serve(listener, state, shutdown_signal()).await;
     store.close().await;
     match result {

@@ -273,6 +273,7 @@ fn estimate_is_saved_as_a_project_version() {
             .create_account(
                 now,
                 "t",
+                None,
                 &AccountDraft::new("Client", None, None, vec![]).unwrap(),
             )
             .await
@@ -291,12 +292,13 @@ fn estimate_is_saved_as_a_project_version() {
         let rep = store
             .create_person(
                 now,
+                "t",
                 &PersonDraft::new(person("client", Some(account.id))).unwrap(),
             )
             .await
             .unwrap();
         let pm = store
-            .create_person(now, &PersonDraft::new(person("firm", None)).unwrap())
+            .create_person(now, "t", &PersonDraft::new(person("firm", None)).unwrap())
             .await
             .unwrap();
         let date = |s: &str| s.parse().unwrap();

@@ -122,6 +122,7 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;
 
 text_enum! {
     /// Which side of the engagement a person is on.

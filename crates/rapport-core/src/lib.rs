@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod domain;
 pub mod estimate;
 pub mod evm;

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use rapport_core::domain::{AccountDraft, Standard};
 use serde::Serialize;
 
-use crate::{audit, on_tx, Result, Store, StoreError, Tx};
+use crate::scope::account_visible;
+use crate::{audit, on_tx, Result, Scope, Store, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
 struct AccountRow {
@@ -65,10 +66,11 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
+        created_by_user: Option<i64>,
         draft: &AccountDraft,
     ) -> Result<Account> {
         let mut tx = self.begin().await?;
-        let id = insert_account(&mut tx, now, draft).await?;
+        let id = insert_account(&mut tx, now, created_by_user, draft).await?;
         insert_standards(&mut tx, id, &draft.standards).await?;
         audit(&mut tx, now, actor, "account", id, "create", &draft.name).await?;
         let account = load_account(&mut tx, id).await?;
@@ -84,9 +86,9 @@ impl Store {
     }
 
     /// Accounts by name; archived ones only when asked for.
-    pub async fn accounts(&self, include_archived: bool) -> Result<Vec<Account>> {
+    pub async fn accounts(&self, scope: Scope, include_archived: bool) -> Result<Vec<Account>> {
         let mut tx = self.begin_read().await?;
-        let rows = select_accounts(&mut tx, include_archived).await?;
+        let rows = select_accounts(&mut tx, scope, include_archived).await?;
         let standards = select_all_standards(&mut tx).await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(|r| assemble(r, &standards)).collect())
@@ -161,12 +163,21 @@ async fn select_account(tx: &mut Tx, id: i64) -> Result<Option<AccountRow>> {
     }))
 }
 
-async fn select_accounts(tx: &mut Tx, include_archived: bool) -> Result<Vec<AccountRow>> {
+async fn select_accounts(
+    tx: &mut Tx,
+    scope: Scope,
+    include_archived: bool,
+) -> Result<Vec<AccountRow>> {
+    let (all, person, user) = scope.binds();
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(&format!(
-            "{SELECT_ACCOUNT} WHERE ($1 OR NOT archived) ORDER BY name, id"
+            "{SELECT_ACCOUNT} WHERE ($1 OR NOT archived) AND {} ORDER BY name, id",
+            account_visible("accounts", 2)
         ))
         .bind(include_archived)
+        .bind(all)
+        .bind(person)
+        .bind(user)
         .fetch_all(conn)
         .await?
     }))
@@ -193,16 +204,23 @@ async fn select_all_standards(tx: &mut Tx) -> Result<Vec<StandardRow>> {
     }))
 }
 
-async fn insert_account(tx: &mut Tx, now: DateTime<Utc>, draft: &AccountDraft) -> Result<i64> {
+async fn insert_account(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    created_by_user: Option<i64>,
+    draft: &AccountDraft,
+) -> Result<i64> {
     let (id,): (i64,) = on_tx!(tx, conn => {
         sqlx::query_as(
-            "INSERT INTO accounts (name, industry, notes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO accounts (name, industry, notes, created_at, updated_at, created_by_user_id) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(&draft.name)
         .bind(&draft.industry)
         .bind(&draft.notes)
         .bind(now)
         .bind(now)
+        .bind(created_by_user)
         .fetch_one(conn)
         .await?
     });

@@ -17,7 +17,7 @@ use rapport_core::domain::{
     ProjectDraft, ProjectInput, StatusDraft,
 };
 
-use crate::{CommitmentDraft, InteractionDraft, QuestionDraft, Result, Store, StoreError};
+use crate::{CommitmentDraft, InteractionDraft, QuestionDraft, Result, Scope, Store, StoreError};
 
 mod portfolio;
 
@@ -38,9 +38,9 @@ fn month_end(first_of_month: NaiveDate, k: u32) -> NaiveDate {
 }
 
 /// Loads the demo portfolio into an empty database, dated around `now`.
-pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<()> {
+pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<DemoPeople> {
     let today = now.date_naive();
-    if !store.accounts(true).await?.is_empty() {
+    if !store.accounts(Scope::Everything, true).await?.is_empty() {
         return Err(StoreError::Conflict(
             "the demo loads only into an empty database; this one already has accounts".into(),
         ));
@@ -51,6 +51,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<()> {
             store
                 .create_person(
                     now,
+                    ACTOR,
                     &person("firm", None, name, title, email, "Rapport Demo Engineering")?,
                 )
                 .await?
@@ -69,13 +70,14 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<()> {
                 .collect(),
         )
         .map_err(StoreError::Invalid)?;
-        let account = store.create_account(now, ACTOR, &draft).await?;
+        let account = store.create_account(now, ACTOR, None, &draft).await?;
         let mut people = Vec::new();
         for (name, title, email) in spec.people {
             people.push(
                 store
                     .create_person(
                         now,
+                        ACTOR,
                         &person("client", Some(account.id), name, title, email, spec.name)?,
                     )
                     .await?
@@ -110,6 +112,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<()> {
             .stakeholders
             .iter()
             .map(|(p, role)| (people[*p], *role))
+            .chain(spec.team.iter().map(|(p, role)| (firm[*p], *role)))
             .collect();
         let draft = ProjectDraft::new(ProjectInput {
             account_id: *account_id,
@@ -183,7 +186,21 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<()> {
         )
         .await?;
     }
-    Ok(())
+    Ok(DemoPeople {
+        project_manager: firm[0],
+        team_member: firm[3],
+        leadership: firm[6],
+    })
+}
+
+/// The firm-side people the demo's sign-in users are: a PM who manages
+/// three of the nine projects, an engineer on the team of two, and the
+/// account lead (leadership, who sees everything).
+#[derive(Debug, Clone, Copy)]
+pub struct DemoPeople {
+    pub project_manager: i64,
+    pub team_member: i64,
+    pub leadership: i64,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -220,6 +237,7 @@ async fn relationship_history(
         store
             .record_interaction(
                 now,
+                ACTOR,
                 project_id,
                 &InteractionDraft {
                     occurred_on: on,
@@ -255,6 +273,7 @@ async fn relationship_history(
         let q = store
             .raise_question(
                 now,
+                ACTOR,
                 project_id,
                 &QuestionDraft {
                     question: text.into(),
@@ -266,10 +285,17 @@ async fn relationship_history(
         if let Some((answer, confirmed)) = answer {
             let answered = asked_on + chrono::Duration::days(3);
             if answered < today {
-                store.answer_question(q.id, answer, answered).await?;
+                store
+                    .answer_question(now, ACTOR, q.id, answer, answered)
+                    .await?;
                 if confirmed {
                     store
-                        .confirm_understanding(q.id, answered + chrono::Duration::days(1))
+                        .confirm_understanding(
+                            now,
+                            ACTOR,
+                            q.id,
+                            answered + chrono::Duration::days(1),
+                        )
                         .await?;
                 }
             }

@@ -32,7 +32,9 @@ mod estimates;
 mod people;
 mod projects;
 mod relationships;
+mod scope;
 mod status;
+mod users;
 
 pub use accounts::Account;
 pub use audit_log::AuditEntry;
@@ -43,7 +45,9 @@ pub use projects::{Project, Stakeholder};
 pub use relationships::{
     Commitment, CommitmentDraft, FollowUpQuestion, Interaction, InteractionDraft, QuestionDraft,
 };
+pub use scope::Scope;
 pub use status::StatusRecord;
+pub use users::{ApiToken, SessionRecord, User};
 
 /// What a caller can act on when a store operation fails.
 #[derive(Debug, thiserror::Error)]

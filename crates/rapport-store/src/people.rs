@@ -5,7 +5,8 @@ use rapport_core::domain::{PersonDraft, Side};
 use serde::Serialize;
 
 use crate::accounts::account_exists;
-use crate::{on_tx, parse_stored, Result, Store, StoreError, Tx};
+use crate::scope::person_visible;
+use crate::{audit, on_tx, parse_stored, Result, Scope, Store, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -67,11 +68,51 @@ const SELECT_PERSON: &str =
     "SELECT id, side, account_id, name, title, organisation, email, phone, \
      behaviour_style, communication_preferences, archived, created_at, updated_at FROM people";
 
+/// What the audit log keeps of a person: who they are and how to reach
+/// them (client-facing facts).
+#[derive(Serialize)]
+struct PersonAudit<'a> {
+    side: &'a str,
+    account_id: Option<i64>,
+    name: &'a str,
+    title: Option<&'a str>,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+}
+
+impl<'a> PersonAudit<'a> {
+    fn of(draft: &'a PersonDraft) -> Self {
+        Self {
+            side: draft.side.as_str(),
+            account_id: draft.account_id,
+            name: &draft.name,
+            title: draft.title.as_deref(),
+            email: draft.email.as_deref(),
+            phone: draft.phone.as_deref(),
+        }
+    }
+}
+
 impl Store {
-    pub async fn create_person(&self, now: DateTime<Utc>, draft: &PersonDraft) -> Result<Person> {
+    pub async fn create_person(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        draft: &PersonDraft,
+    ) -> Result<Person> {
         let mut tx = self.begin().await?;
         check_person_account(&mut tx, draft).await?;
         let id = insert_person(&mut tx, now, draft).await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "person",
+            id,
+            "create",
+            &PersonAudit::of(draft),
+        )
+        .await?;
         let person = load_person(&mut tx, id).await?;
         tx.commit().await?;
         Ok(person)
@@ -87,11 +128,12 @@ impl Store {
     /// People by name, optionally only one account's.
     pub async fn people(
         &self,
+        scope: Scope,
         account_id: Option<i64>,
         include_archived: bool,
     ) -> Result<Vec<Person>> {
         let mut tx = self.begin_read().await?;
-        let rows = select_people(&mut tx, account_id, include_archived).await?;
+        let rows = select_people(&mut tx, scope, account_id, include_archived).await?;
         tx.commit().await?;
         rows.into_iter().map(Person::try_from).collect()
     }
@@ -99,6 +141,7 @@ impl Store {
     pub async fn update_person(
         &self,
         now: DateTime<Utc>,
+        actor: &str,
         id: i64,
         draft: &PersonDraft,
     ) -> Result<Person> {
@@ -107,6 +150,16 @@ impl Store {
         if !update_person_fields(&mut tx, now, id, draft).await? {
             return Err(StoreError::not_found("person", id));
         }
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "person",
+            id,
+            "update",
+            &PersonAudit::of(draft),
+        )
+        .await?;
         let person = load_person(&mut tx, id).await?;
         tx.commit().await?;
         Ok(person)
@@ -116,6 +169,7 @@ impl Store {
     pub async fn set_person_archived(
         &self,
         now: DateTime<Utc>,
+        actor: &str,
         id: i64,
         archived: bool,
     ) -> Result<Person> {
@@ -123,6 +177,8 @@ impl Store {
         if !update_person_archived(&mut tx, now, id, archived).await? {
             return Err(StoreError::not_found("person", id));
         }
+        let action = if archived { "archive" } else { "restore" };
+        audit(&mut tx, now, actor, "person", id, action, &archived).await?;
         let person = load_person(&mut tx, id).await?;
         tx.commit().await?;
         Ok(person)
@@ -167,16 +223,22 @@ async fn check_person_account(tx: &mut Tx, draft: &PersonDraft) -> Result<()> {
 
 async fn select_people(
     tx: &mut Tx,
+    scope: Scope,
     account_id: Option<i64>,
     include_archived: bool,
 ) -> Result<Vec<PersonRow>> {
+    let (all, person, user) = scope.binds();
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(&format!(
-            "{SELECT_PERSON} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) ORDER BY name, id"
+            "{SELECT_PERSON} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) AND {} ORDER BY name, id",
+            person_visible("people", 4)
         ))
         .bind(include_archived)
         .bind(account_id)
         .bind(account_id)
+        .bind(all)
+        .bind(person)
+        .bind(user)
         .fetch_all(conn)
         .await?
     }))

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::accounts::account_exists;
 use crate::people::{load_person, person_exists};
-use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
+use crate::scope::project_visible;
+use crate::{audit, on_tx, parse_stored, Result, Scope, Store, StoreError, Tx};
 
 mod stakeholders;
 
@@ -163,11 +164,12 @@ impl Store {
     /// asked for. Three queries whatever the number of projects.
     pub async fn projects(
         &self,
+        scope: Scope,
         account_id: Option<i64>,
         include_archived: bool,
     ) -> Result<Vec<Project>> {
         let mut tx = self.begin_read().await?;
-        let rows = select_projects(&mut tx, account_id, include_archived).await?;
+        let rows = select_projects(&mut tx, scope, account_id, include_archived).await?;
         let mut planned = group_planned(select_all_planned(&mut tx).await?);
         let mut stakeholders = select_all_stakeholders(&mut tx).await?;
         tx.commit().await?;
@@ -326,16 +328,21 @@ async fn select_planned_of(tx: &mut Tx, project_id: i64) -> Result<Vec<PlannedPo
 
 async fn select_projects(
     tx: &mut Tx,
+    scope: Scope,
     account_id: Option<i64>,
     include_archived: bool,
 ) -> Result<Vec<ProjectRow>> {
+    let (all, person, _) = scope.binds();
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(&format!(
-            "{SELECT_PROJECT} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) ORDER BY name, id"
+            "{SELECT_PROJECT} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) AND {} ORDER BY name, id",
+            project_visible("projects", 4)
         ))
         .bind(include_archived)
         .bind(account_id)
         .bind(account_id)
+        .bind(all)
+        .bind(person)
         .fetch_all(conn)
         .await?
     }))

@@ -145,6 +145,7 @@ impl Store {
     pub async fn record_interaction(
         &self,
         now: DateTime<Utc>,
+        actor: &str,
         project_id: i64,
         draft: &InteractionDraft,
     ) -> Result<Interaction> {
@@ -163,6 +164,13 @@ impl Store {
         participants.dedup();
         let id = insert_interaction(&mut tx, now, project_id, draft).await?;
         insert_participants(&mut tx, id, &participants).await?;
+        let detail = (
+            draft.kind.as_str(),
+            draft.occurred_on,
+            &draft.summary,
+            &participants,
+        );
+        audit(&mut tx, now, actor, "interaction", id, "create", &detail).await?;
         tx.commit().await?;
         Ok(Interaction {
             id,
@@ -203,6 +211,7 @@ impl Store {
     pub async fn raise_question(
         &self,
         now: DateTime<Utc>,
+        actor: &str,
         project_id: i64,
         draft: &QuestionDraft,
     ) -> Result<FollowUpQuestion> {
@@ -210,6 +219,8 @@ impl Store {
         require_project(&mut tx, project_id).await?;
         check_people(&mut tx, &[("asked_of_id", draft.asked_of_id)]).await?;
         let id = insert_question(&mut tx, now, project_id, draft).await?;
+        let detail = (&draft.question, draft.asked_of_id);
+        audit(&mut tx, now, actor, "question", id, "raise", &detail).await?;
         let question = load_question(&mut tx, id).await?;
         tx.commit().await?;
         Ok(question)
@@ -233,6 +244,8 @@ impl Store {
     /// Records the answer to a question.
     pub async fn answer_question(
         &self,
+        now: DateTime<Utc>,
+        actor: &str,
         id: i64,
         answer: &str,
         on: NaiveDate,
@@ -245,18 +258,44 @@ impl Store {
             return Err(StoreError::invalid("answer", "must not be empty"));
         }
         update_question_answer(&mut tx, id, answer.trim(), on).await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "question",
+            id,
+            "answer",
+            &(answer.trim(), on),
+        )
+        .await?;
         let question = load_question(&mut tx, id).await?;
         tx.commit().await?;
         Ok(question)
     }
 
     /// Marks that the answer was understood and confirmed with the person.
-    pub async fn confirm_understanding(&self, id: i64, on: NaiveDate) -> Result<FollowUpQuestion> {
+    pub async fn confirm_understanding(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        id: i64,
+        on: NaiveDate,
+    ) -> Result<FollowUpQuestion> {
         let mut tx = self.begin().await?;
         let question = load_question(&mut tx, id).await?;
         next_question_state(question.state, QuestionState::UnderstandingConfirmed)
             .map_err(|e| StoreError::invalid("state", e))?;
         update_question_confirmed(&mut tx, id, on).await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "question",
+            id,
+            "confirm_understanding",
+            &on,
+        )
+        .await?;
         let question = load_question(&mut tx, id).await?;
         tx.commit().await?;
         Ok(question)

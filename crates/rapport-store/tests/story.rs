@@ -14,7 +14,10 @@ use rapport_core::domain::{
     project_evm, AccountDraft, CommitmentState, InteractionKind, PersonDraft, PersonInput,
     PlannedPoint, ProjectDraft, ProjectInput, QuestionState, StatusDraft,
 };
-use rapport_store::{CommitmentDraft, InteractionDraft, QuestionDraft, Store, StoreError};
+use rapport_store::{CommitmentDraft, InteractionDraft, QuestionDraft, Scope, Store, StoreError};
+
+/// Who the audit log names for the story's changes.
+const ACTOR: &str = "pm";
 
 /// A fixed instant: the store takes the time only from its caller.
 fn at(s: &str) -> DateTime<Utc> {
@@ -79,6 +82,7 @@ async fn story(store: Store) {
         .create_account(
             now,
             "pm",
+            None,
             &AccountDraft::new(
                 "Northwind Water",
                 Some("Utilities"),
@@ -98,6 +102,7 @@ async fn story(store: Store) {
         .create_account(
             now,
             "pm",
+            None,
             &AccountDraft::new("Contoso", None, None, vec![]).unwrap(),
         )
         .await
@@ -105,27 +110,35 @@ async fn story(store: Store) {
 
     // People on both sides.
     let rep = store
-        .create_person(now, &person("client", Some(account.id), "Dana Rep"))
+        .create_person(now, ACTOR, &person("client", Some(account.id), "Dana Rep"))
         .await
         .unwrap();
     let sponsor = store
-        .create_person(now, &person("client", Some(account.id), "Sam Sponsor"))
+        .create_person(
+            now,
+            ACTOR,
+            &person("client", Some(account.id), "Sam Sponsor"),
+        )
         .await
         .unwrap();
     let outsider = store
-        .create_person(now, &person("client", Some(other.id), "Olga Other"))
+        .create_person(now, ACTOR, &person("client", Some(other.id), "Olga Other"))
         .await
         .unwrap();
     let pm = store
-        .create_person(now, &person("firm", None, "Priya PM"))
+        .create_person(now, ACTOR, &person("firm", None, "Priya PM"))
         .await
         .unwrap();
     assert_eq!(
-        store.people(Some(account.id), false).await.unwrap().len(),
+        store
+            .people(Scope::Everything, Some(account.id), false)
+            .await
+            .unwrap()
+            .len(),
         2
     );
     let missing_account = store
-        .create_person(now, &person("client", Some(9999), "Ghost"))
+        .create_person(now, ACTOR, &person("client", Some(9999), "Ghost"))
         .await;
     assert!(matches!(missing_account, Err(StoreError::Invalid(_))));
 
@@ -236,6 +249,7 @@ async fn story(store: Store) {
     let met = store
         .record_interaction(
             now,
+            ACTOR,
             created.id,
             &InteractionDraft {
                 occurred_on: date("2026-03-02"),
@@ -258,6 +272,7 @@ async fn story(store: Store) {
     let question = store
         .raise_question(
             now,
+            ACTOR,
             created.id,
             &QuestionDraft {
                 question: "Which outage window suits operations?".into(),
@@ -268,15 +283,15 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert!(store
-        .confirm_understanding(question.id, date("2026-03-03"))
+        .confirm_understanding(now, ACTOR, question.id, date("2026-03-03"))
         .await
         .is_err());
     store
-        .answer_question(question.id, "Sunday nights", date("2026-03-03"))
+        .answer_question(now, ACTOR, question.id, "Sunday nights", date("2026-03-03"))
         .await
         .unwrap();
     let confirmed = store
-        .confirm_understanding(question.id, date("2026-03-04"))
+        .confirm_understanding(now, ACTOR, question.id, date("2026-03-04"))
         .await
         .unwrap();
     assert_eq!(confirmed.state, QuestionState::UnderstandingConfirmed);
@@ -335,9 +350,17 @@ async fn story(store: Store) {
         .set_project_archived(later, "alice", created.id, true)
         .await
         .unwrap();
-    assert!(store.projects(None, false).await.unwrap().is_empty());
+    assert!(store
+        .projects(Scope::Everything, None, false)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(
-        store.projects(Some(account.id), true).await.unwrap().len(),
+        store
+            .projects(Scope::Everything, Some(account.id), true)
+            .await
+            .unwrap()
+            .len(),
         1
     );
     let trail = store.audit_trail("project", created.id).await.unwrap();
@@ -435,7 +458,14 @@ async fn story(store: Store) {
         .set_account_archived(now, "pm", other.id, true)
         .await
         .unwrap();
-    assert_eq!(store.accounts(false).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .accounts(Scope::Everything, false)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(matches!(
         store.project(424242).await,
         Err(StoreError::NotFound {
@@ -444,7 +474,7 @@ async fn story(store: Store) {
         })
     ));
     assert!(matches!(
-        store.set_person_archived(now, 424242, true).await,
+        store.set_person_archived(now, ACTOR, 424242, true).await,
         Err(StoreError::NotFound { .. })
     ));
 }
@@ -468,13 +498,17 @@ async fn sqlite_file_is_migrated_once_and_reopened() {
         .create_account(
             at("2026-03-31T09:00:00Z"),
             "pm",
+            None,
             &AccountDraft::new("Kept", None, None, vec![]).unwrap(),
         )
         .await
         .unwrap();
     store.close().await;
     let reopened = Store::open_file(&path).await.unwrap();
-    assert_eq!(reopened.accounts(false).await.unwrap()[0].name, "Kept");
+    assert_eq!(
+        reopened.accounts(Scope::Everything, false).await.unwrap()[0].name,
+        "Kept"
+    );
 }
 
 /// A fresh PostgreSQL database for one test, dropped afterwards.

@@ -1,8 +1,10 @@
 //! The one HTTP error type, and extractors whose rejections use it.
 //!
 //! Every error leaves as JSON `{ "error": { "code", "message", "fields"? } }`
-//! with a 4xx status for the caller's mistakes. A 5xx is always a bug or an
-//! outage: its cause is logged and the caller gets a generic message.
+//! with a 4xx status for the caller's mistakes; outside `/api/`, the
+//! [`html_errors`] layer turns the same error into an HTML page with the
+//! same status and message. A 5xx is always a bug or an outage: its cause
+//! is logged and the caller gets a generic message.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
@@ -23,8 +25,15 @@ pub enum ApiError {
         message: String,
         fields: Vec<FieldError>,
     },
+    /// No valid credentials: no session or token, or an expired, revoked
+    /// or disabled one.
+    Unauthorized,
+    /// Signed in, and allowed to see this, but not to do this.
+    Forbidden(String),
     NotFound(String),
     Conflict(String),
+    /// Too many attempts; the message says when to try again.
+    TooManyRequests(String),
     UnsupportedMediaType(String),
     /// A bug or an outage; the cause is logged, never shown.
     Internal(String),
@@ -39,7 +48,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `bad_request`, `validation_failed`,
-    /// `not_found`, `conflict`, `unsupported_media_type`, `internal`.
+    /// `unauthorized`, `forbidden`, `not_found`, `conflict`,
+    /// `too_many_requests`, `unsupported_media_type`, `internal`.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,8 +90,18 @@ impl IntoResponse for ApiError {
                 message,
                 Some(fields),
             ),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "sign in first: send `Authorization: Bearer TOKEN` (make a token with `rapport token create` or on the settings page), or sign in at /login".to_string(),
+                None,
+            ),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            ApiError::TooManyRequests(m) => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", m, None)
+            }
             ApiError::UnsupportedMediaType(m) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -107,6 +127,10 @@ impl IntoResponse for ApiError {
                 })
                 .collect()
         });
+        let page = ErrorPageFacts {
+            status,
+            message: message.clone(),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
@@ -114,7 +138,16 @@ impl IntoResponse for ApiError {
                 fields,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 9110 §11.6.1: a 401 names the scheme that would work.
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"rapport\""),
+            );
+        }
+        response.extensions_mut().insert(page);
+        response
     }
 }
 
@@ -203,3 +236,52 @@ pub struct ApiPath<T>(pub T);
 pub struct ApiQuery<T>(pub T);
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What [`html_errors`] needs to show an error as a page.
+#[derive(Debug, Clone)]
+struct ErrorPageFacts {
+    status: StatusCode,
+    message: String,
+}
+
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: String,
+    message: String,
+    unauthenticated: bool,
+}
+
+/// Shows an [`ApiError`] as an HTML page, with its status and message,
+/// when the request was for a page rather than under `/api/` (or
+/// `/healthz`, which scripts read).
+pub async fn html_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let wants_json = path.starts_with("/api/") || path == "/healthz";
+    let response = next.run(request).await;
+    if wants_json {
+        return response;
+    }
+    let Some(facts) = response.extensions().get::<ErrorPageFacts>().cloned() else {
+        return response;
+    };
+    let title = match facts.status {
+        StatusCode::NOT_FOUND => "Not found".to_string(),
+        StatusCode::FORBIDDEN => "Not allowed".to_string(),
+        StatusCode::UNAUTHORIZED => "Sign in first".to_string(),
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts".to_string(),
+        status => status
+            .canonical_reason()
+            .unwrap_or("Something went wrong")
+            .to_string(),
+    };
+    let page = ErrorPage {
+        title,
+        message: facts.message,
+        unauthenticated: facts.status == StatusCode::UNAUTHORIZED,
+    };
+    (facts.status, page).into_response()
+}

@@ -1,10 +1,11 @@
 //! Rapport's HTTP surface: server-rendered pages, the JSON API under
 //! `/api/v1/` with its OpenAPI document, and `/healthz`.
 //!
-//! Handlers authorise (once authentication exists), load plain values from
-//! the store, hand them to `rapport-core` and render the result; no handler
-//! computes a number itself. [`serve`] takes a bound listener and a shutdown
-//! future so tests bind port 0 and never wait on a sleep.
+//! Every route is authorised in one place ([`auth::authorise`]) before its
+//! handler runs; handlers then load plain values from the store, hand them
+//! to `rapport-core` and render the result; no handler computes a number
+//! itself. [`serve`] takes a bound listener and a shutdown future so tests
+//! bind port 0 and never wait on a sleep.
 
 #![forbid(unsafe_code)]
 
@@ -12,24 +13,33 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::{middleware, Json, Router};
 use rapport_store::{Clock, Store};
 use serde::Serialize;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod pages;
 
 /// What every handler can reach; cheap to clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     /// Where handlers get "now" for what they record; fixed in tests.
     pub clock: Clock,
+    /// Session lifetimes and cookie flags.
+    pub auth: auth::AuthConfig,
+    /// The OpenAPI document of [`surface`], built once.
+    pub openapi: Arc<utoipa::openapi::OpenApi>,
     /// Admits one CPU-heavy job (simulation, typesetting) at a time: the
     /// engine already uses every core, so more would only queue inside it.
     heavy: Arc<Semaphore>,
@@ -45,8 +55,15 @@ impl AppState {
         Self {
             store,
             clock,
+            auth: auth::AuthConfig::default(),
+            openapi: Arc::new(document()),
             heavy: Arc::new(Semaphore::new(1)),
         }
+    }
+
+    /// The same state with these session settings.
+    pub fn with_auth(self, auth: auth::AuthConfig) -> Self {
+        Self { auth, ..self }
     }
 
     /// Runs CPU-heavy work on the blocking pool, after earlier heavy jobs.
@@ -65,23 +82,74 @@ impl AppState {
     }
 }
 
-/// The whole HTTP surface. Authentication will wrap the API and page
-/// routers here, so each feature's routes stay unaware of it.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("store", &self.store)
+            .field("clock", &self.clock)
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every route, pages and API alike, with its OpenAPI documentation: the
+/// one list of the HTTP surface.
+pub fn surface() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
         .merge(pages::router())
+        .merge(auth::router())
         .merge(api::router())
+}
+
+/// The OpenAPI document of [`surface`], with the access answers of every
+/// operation.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut document) = surface().split_for_parts();
+    api::document_access(&mut document);
+    document
+}
+
+/// The Content-Security-Policy of every response: our own styles and
+/// scripts only (nothing inline), no framing, forms post only to us.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The whole HTTP surface: every route passes [`auth::authorise`] first;
+/// errors on pages become HTML pages; every response carries the security
+/// headers.
+pub fn router(state: AppState) -> Router {
+    let (routes, _) = surface().split_for_parts();
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    routes
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authorise,
+        ))
+        .fallback(api::not_found)
+        .layer(middleware::from_fn(error::html_errors))
+        .layer(header(
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        ))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::REFERRER_POLICY, "same-origin"))
+        .layer(header(header::CACHE_CONTROL, "no-store"))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Health {
     status: &'static str,
     database: &'static str,
 }
 
+/// Whether the server and its database answer.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, body = Health), (status = 500, body = error::ErrorBody)))]
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, error::ApiError> {
     state
         .store
@@ -104,7 +172,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

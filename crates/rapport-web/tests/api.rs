@@ -27,6 +27,23 @@ async fn spawn_app() -> TestApp {
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let state = rapport_web::AppState::with_clock(store, rapport_store::Clock::Fixed(now()));
+    // The API answers signed-in callers only: these tests act as an
+    // administrator with a bearer token.
+    let draft =
+        rapport_core::access::UserDraft::new("admin@example.com", "Avery Admin", "admin").unwrap();
+    let admin = state
+        .store
+        .create_user(now(), "test", &draft, None, "$argon2id$unused")
+        .await
+        .unwrap();
+    let (token, _) = rapport_web::auth::issue_token(&state, admin.id, "tests", None)
+        .await
+        .unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
     tokio::spawn(async move {
         rapport_web::serve(listener, state, async {
             let _ = rx.await;
@@ -36,7 +53,10 @@ async fn spawn_app() -> TestApp {
     });
     TestApp {
         address,
-        client: reqwest::Client::new(),
+        client: reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap(),
         _dir: dir,
         _shutdown: tx,
     }

@@ -88,26 +88,98 @@ async fn start_driver() -> Option<(Driver, Client)> {
     panic!("cannot start a Chromium session through ChromeDriver: {last_error:?}");
 }
 
-async fn spawn_demo_app() -> (String, tempfile::TempDir, tokio::sync::oneshot::Sender<()>) {
+/// The demo users' password in these tests.
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The demo portfolio with an admin, and a PM who manages three of its
+/// nine projects, signed in with [`PASSWORD`]. Returns the address, an
+/// admin's API token, and what keeps the server alive.
+async fn spawn_demo_app() -> (
+    String,
+    String,
+    tempfile::TempDir,
+    tokio::sync::oneshot::Sender<()>,
+) {
     let dir = tempfile::tempdir().unwrap();
     let store = rapport_store::Store::open_file(&dir.path().join("rapport.db"))
         .await
         .unwrap();
     let clock = rapport_store::Clock::Fixed("2026-11-27T09:00:00Z".parse().unwrap());
-    rapport_store::demo::load(&store, clock.now())
+    let people = rapport_store::demo::load(&store, clock.now())
+        .await
+        .unwrap();
+    let hash = rapport_web::auth::password::hash_blocking(PASSWORD).unwrap();
+    let user = |email, name, role| rapport_core::access::UserDraft::new(email, name, role).unwrap();
+    let admin = store
+        .create_user(
+            clock.now(),
+            "test",
+            &user("admin@example.com", "Avery Admin", "admin"),
+            None,
+            &hash,
+        )
+        .await
+        .unwrap();
+    store
+        .create_user(
+            clock.now(),
+            "test",
+            &user("pm@example.com", "Priya Nair", "pm"),
+            Some(people.project_manager),
+            &hash,
+        )
+        .await
+        .unwrap();
+    let state = rapport_web::AppState::with_clock(store, clock);
+    let (token, _) = rapport_web::auth::issue_token(&state, admin.id, "tests", None)
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(rapport_web::serve(
-        listener,
-        rapport_web::AppState::with_clock(store, clock),
-        async {
-            let _ = rx.await;
-        },
-    ));
-    (address, dir, tx)
+    tokio::spawn(rapport_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    (address, token, dir, tx)
+}
+
+/// Fills and submits the sign-in form as a person would.
+async fn sign_in(client: &Client, address: &str, email: &str, password: &str) {
+    client.goto(&format!("{address}/login")).await.unwrap();
+    client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn project_names(client: &Client) -> Vec<String> {
+    let mut names = Vec::new();
+    for link in client
+        .find_all(Locator::Css("#projects tbody td.project a"))
+        .await
+        .unwrap()
+    {
+        names.push(link.text().await.unwrap());
+    }
+    names.sort();
+    names
 }
 
 #[tokio::test]
@@ -115,10 +187,11 @@ async fn portfolio_page_shows_each_projects_delivery_numbers_in_a_browser() {
     let Some((_driver, client)) = start_driver().await else {
         return;
     };
-    let (address, _dir, _stop) = spawn_demo_app().await;
+    let (address, _token, _dir, _stop) = spawn_demo_app().await;
 
-    client.goto(&format!("{address}/")).await.unwrap();
-    assert_eq!(client.title().await.unwrap(), "Rapport — projects");
+    sign_in(&client, &address, "admin@example.com", PASSWORD).await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/");
+    assert_eq!(client.title().await.unwrap(), "Portfolio — Rapport");
     let rows = client
         .find_all(Locator::Css("#projects tbody tr"))
         .await
@@ -165,8 +238,16 @@ async fn basis_of_estimate_reads_as_a_page_in_a_browser() {
     let Some((_driver, client)) = start_driver().await else {
         return;
     };
-    let (address, _dir, _stop) = spawn_demo_app().await;
-    let http = reqwest::Client::new();
+    let (address, token, _dir, _stop) = spawn_demo_app().await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
     let toml = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/control-system-upgrade.toml"
@@ -189,6 +270,7 @@ async fn basis_of_estimate_reads_as_a_page_in_a_browser() {
         .unwrap();
     assert_eq!(simulated.status(), reqwest::StatusCode::OK);
 
+    sign_in(&client, &address, "admin@example.com", PASSWORD).await;
     client
         .goto(&format!(
             "{address}/api/v1/projects/1/estimates/1/basis?format=html"
@@ -214,5 +296,80 @@ async fn basis_of_estimate_reads_as_a_page_in_a_browser() {
     assert_eq!(options.len(), 3, "the estimate and its two alternatives");
     let charts = client.find_all(Locator::Css("figure svg")).await.unwrap();
     assert_eq!(charts.len(), 4, "cost, duration, tornado, alternatives");
+    client.close().await.unwrap();
+}
+
+/// The demo PM signs in, sees only the three projects they manage, signs
+/// out, and after five wrong passwords is told sign-in is locked — even
+/// for the right password.
+#[tokio::test]
+async fn a_pm_signs_in_sees_only_their_projects_signs_out_and_is_locked_out() {
+    let Some((_driver, client)) = start_driver().await else {
+        return;
+    };
+    let (address, _token, _dir, _stop) = spawn_demo_app().await;
+
+    // Signed out, the portfolio sends you to sign in.
+    client.goto(&format!("{address}/")).await.unwrap();
+    assert_eq!(client.current_url().await.unwrap().path(), "/login");
+
+    sign_in(&client, &address, "pm@example.com", PASSWORD).await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/");
+    let who = client
+        .find(Locator::Css("header .who span"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(who, "Priya Nair · pm");
+    assert_eq!(
+        project_names(&client).await,
+        [
+            "Energy centre controls upgrade",
+            "Pump station retrofit",
+            "Warehouse management integration"
+        ]
+    );
+
+    client
+        .find(Locator::Css("header .who button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(client.current_url().await.unwrap().path(), "/login");
+    client.goto(&format!("{address}/")).await.unwrap();
+    assert_eq!(
+        client.current_url().await.unwrap().path(),
+        "/login",
+        "signed out, the portfolio is closed again"
+    );
+
+    for attempt in 1..=5 {
+        sign_in(&client, &address, "pm@example.com", "not the password").await;
+        let message = client
+            .find(Locator::Id("message"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            message.contains("do not match"),
+            "attempt {attempt}: {message}"
+        );
+    }
+    sign_in(&client, &address, "pm@example.com", PASSWORD).await;
+    let message = client
+        .find(Locator::Id("message"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(message.starts_with("Too many failed sign-ins"), "{message}");
+    assert_eq!(client.current_url().await.unwrap().path(), "/login");
     client.close().await.unwrap();
 }

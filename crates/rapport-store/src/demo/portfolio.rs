@@ -248,6 +248,9 @@ pub(super) struct ProjectSpec {
     pub(super) started_months_ago: u32,
     pub(super) health: Health,
     pub(super) stakeholders: &'static [(usize, &'static str)],
+    /// Firm-side people on the team (indexes into `FIRM_PEOPLE`) and their
+    /// role: what makes a member see the project.
+    pub(super) team: &'static [(usize, &'static str)],
 }
 
 pub(super) const PROJECTS: &[ProjectSpec] = &[
@@ -263,6 +266,7 @@ pub(super) const PROJECTS: &[ProjectSpec] = &[
         started_months_ago: 7,
         health: Health::Overrunning,
         stakeholders: &[(1, "Operations sign-off"), (2, "Budget holder")],
+        team: &[(3, "Lead engineer"), (4, "Controls engineer")],
     },
     ProjectSpec {
         account: 0,
@@ -276,6 +280,7 @@ pub(super) const PROJECTS: &[ProjectSpec] = &[
         started_months_ago: 8,
         health: Health::Slipping,
         stakeholders: &[(4, "Technical authority")],
+        team: &[(4, "Controls engineer")],
     },
     ProjectSpec {
         account: 0,
@@ -289,6 +294,7 @@ pub(super) const PROJECTS: &[ProjectSpec] = &[
         started_months_ago: 8,
         health: Health::Finished,
         stakeholders: &[],
+        team: &[],
     },
     ProjectSpec {
         account: 1,
@@ -302,6 +308,7 @@ pub(super) const PROJECTS: &[ProjectSpec] = &[
         started_months_ago: 7,
         health: Health::Recovering,
         stakeholders: &[(2, "Security review"), (3, "Commercial contact")],
+        team: &[(5, "Solution architect")],
     },
     ProjectSpec {
         account: 1,
@@ -315,6 +322,7 @@ pub(super) const PROJECTS: &[ProjectSpec] = &[
         started_months_ago: 6,
         health: Health::Healthy,
         stakeholders: &[],
+        team: &[],
     },
     ProjectSpec {
         account: 2,
@@ -328,6 +336,7 @@ pub(super) const PROJECTS: &[ProjectSpec] = &[
         started_months_ago: 9,
         health: Health::Troubled,
         stakeholders: &[(0, "Clinical sponsor"), (2, "Clinical safety")],
+        team: &[(3, "Lead engineer")],
     },
     ProjectSpec {
         account: 2,
@@ -341,6 +350,7 @@ pub(super) const PROJECTS: &[ProjectSpec] = &[
         started_months_ago: 6,
         health: Health::Ahead,
         stakeholders: &[],
+        team: &[],
     },
     ProjectSpec {
         account: 3,
@@ -354,6 +364,7 @@ pub(super) const PROJECTS: &[ProjectSpec] = &[
         started_months_ago: 6,
         health: Health::Healthy,
         stakeholders: &[(2, "Commercial approvals")],
+        team: &[],
     },
     ProjectSpec {
         account: 3,
@@ -367,6 +378,7 @@ pub(super) const PROJECTS: &[ProjectSpec] = &[
         started_months_ago: 7,
         health: Health::Slipping,
         stakeholders: &[(0, "Asset owner")],
+        team: &[],
     },
 ];
 

@@ -1,24 +1,26 @@
 //! `/api/v1/accounts`: client organisations and their standards.
 
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{extract::State, Json, Router};
+use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use rapport_core::domain::AccountDraft;
 use rapport_store::Account;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{ListQuery, ACTOR};
+use super::ListQuery;
+use crate::auth::CurrentUser;
 use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/accounts", get(list).post(create))
-        .route("/accounts/{id}", get(read).put(update))
-        .route("/accounts/{id}/archive", post(archive))
-        .route("/accounts/{id}/restore", post(restore))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update))
+        .routes(routes!(archive))
+        .routes(routes!(restore))
 }
 
 /// An account as submitted.
@@ -95,9 +97,13 @@ impl TryFrom<AccountBody> for AccountDraft {
     responses((status = 200, body = [AccountView])))]
 pub async fn list(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Vec<AccountView>>> {
-    let accounts = state.store.accounts(q.include_archived).await?;
+    let accounts = state
+        .store
+        .accounts(current.scope(), q.include_archived)
+        .await?;
     Ok(Json(accounts.into_iter().map(AccountView::from).collect()))
 }
 
@@ -106,12 +112,18 @@ pub async fn list(
     responses((status = 201, body = AccountView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiJson(body): ApiJson<AccountBody>,
 ) -> ApiResult<(StatusCode, Json<AccountView>)> {
     let draft = AccountDraft::try_from(body)?;
     let account = state
         .store
-        .create_account(state.clock.now(), ACTOR, &draft)
+        .create_account(
+            state.clock.now(),
+            &current.actor(),
+            Some(current.user.id),
+            &draft,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(account.into())))
 }
@@ -132,6 +144,7 @@ pub async fn read(
     responses((status = 200, body = AccountView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AccountBody>,
 ) -> ApiResult<Json<AccountView>> {
@@ -139,7 +152,7 @@ pub async fn update(
     Ok(Json(
         state
             .store
-            .update_account(state.clock.now(), ACTOR, id, &draft)
+            .update_account(state.clock.now(), &current.actor(), id, &draft)
             .await?
             .into(),
     ))
@@ -150,12 +163,13 @@ pub async fn update(
     responses((status = 200, body = AccountView), (status = 404, body = ErrorBody)))]
 pub async fn archive(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AccountView>> {
     Ok(Json(
         state
             .store
-            .set_account_archived(state.clock.now(), ACTOR, id, true)
+            .set_account_archived(state.clock.now(), &current.actor(), id, true)
             .await?
             .into(),
     ))
@@ -166,12 +180,13 @@ pub async fn archive(
     responses((status = 200, body = AccountView), (status = 404, body = ErrorBody)))]
 pub async fn restore(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AccountView>> {
     Ok(Json(
         state
             .store
-            .set_account_archived(state.clock.now(), ACTOR, id, false)
+            .set_account_archived(state.clock.now(), &current.actor(), id, false)
             .await?
             .into(),
     ))

@@ -10,26 +10,27 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, Utc};
 use rapport_core::domain::FieldError;
 use rapport_core::estimate::{simulate, Estimate, EstimateResults, Settings};
 use rapport_store::EstimateVersion;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::ACTOR;
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{id}/estimates", get(list).post(import))
-        .route("/projects/{id}/estimates/{version}", get(read))
-        .route("/projects/{id}/estimates/{version}/simulate", post(run))
-        .route("/projects/{id}/estimates/{version}/results", get(results))
-        .route("/projects/{id}/estimates/{version}/basis", get(basis))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, import))
+        .routes(routes!(read))
+        .routes(routes!(run))
+        .routes(routes!(results))
+        .routes(routes!(basis))
 }
 
 /// An estimate version, without its results.
@@ -91,6 +92,7 @@ pub struct ImportBody {
     responses((status = 201, body = EstimateVersionView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn import(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
     body: Bytes,
@@ -121,7 +123,13 @@ pub async fn import(
     })?;
     let version = state
         .store
-        .create_estimate_version(state.clock.now(), ACTOR, id, &estimate.name, &source)
+        .create_estimate_version(
+            state.clock.now(),
+            &current.actor(),
+            id,
+            &estimate.name,
+            &source,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(view(version)?)))
 }

@@ -1,15 +1,24 @@
 //! The JSON API under `/api/v1/`, and its OpenAPI document.
 //!
 //! Each resource module owns its routes, wire types (bodies and views,
-//! separate from store rows and domain types) and handlers; this module
-//! composes them and lists every path for the OpenAPI document.
+//! separate from store rows and domain types) and handlers. Routes are
+//! registered through `utoipa-axum`, so the router and the OpenAPI
+//! document come from the same declarations and cannot drift apart; the
+//! access answers (401, 403, 404) every operation can give are added to the
+//! document from the access policy itself (see [`document_access`]).
 
-use axum::routing::get;
-use axum::{Json, Router};
-use serde::Deserialize;
-use utoipa::{IntoParams, OpenApi};
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::error::ApiError;
+use crate::auth::policy::{self, Rule};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
 pub mod accounts;
@@ -17,9 +26,6 @@ pub mod estimates;
 pub mod people;
 pub mod projects;
 pub mod status;
-
-/// Who the audit log names for API changes until authentication arrives.
-pub(crate) const ACTOR: &str = "api";
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
@@ -32,58 +38,176 @@ pub struct ListQuery {
 #[openapi(
     info(
         title = "Rapport API",
-        description = "Accounts, people, projects, status records and earned value. Amounts are in the project's currency units; errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`."
+        description = "Accounts, people, projects, status records, earned value and estimates. Amounts are in the project's currency units; errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`.\n\nEvery endpoint but `/healthz`, `/login` and this document needs a signed-in user: send `Authorization: Bearer TOKEN` (a token from `rapport token create` or the settings page), or the session cookie with the `X-CSRF-Token` header on writes. What a caller sees is limited by their role: a project they cannot see answers 404, one they see but may not change answers 403."
     ),
-    paths(
-        accounts::list,
-        accounts::create,
-        accounts::read,
-        accounts::update,
-        accounts::archive,
-        accounts::restore,
-        people::list,
-        people::create,
-        people::read,
-        people::update,
-        people::archive,
-        people::restore,
-        projects::list,
-        projects::create,
-        projects::read,
-        projects::update,
-        projects::archive,
-        projects::restore,
-        projects::stakeholders,
-        projects::set_stakeholder,
-        projects::remove_stakeholder,
-        projects::evm,
-        status::list,
-        status::create,
-        status::read,
-        status::update,
-        status::archive,
-        status::restore,
-    )
+    components(schemas(crate::error::ErrorBody))
 )]
-pub struct ApiDoc;
+struct ApiDoc;
 
-pub fn router() -> Router<AppState> {
-    let v1 = Router::new()
+/// The API routes, with their documentation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
         .merge(people::router())
         .merge(projects::router())
         .merge(status::router())
         .merge(estimates::router())
-        .fallback(not_found);
-    Router::new()
-        .nest("/api/v1", v1)
-        .route("/api/openapi.json", get(openapi))
+        .routes(routes!(me))
+        .routes(routes!(openapi))
 }
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The signed-in caller, as the API sees them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    /// `admin`, `pm`, `member` or `viewer`.
+    pub role: String,
+    /// The firm-side person this user is.
+    pub person_id: i64,
 }
 
-async fn not_found() -> ApiError {
-    ApiError::NotFound("no such API endpoint; see /api/openapi.json".into())
+/// Who the credentials belong to, and their role.
+#[utoipa::path(get, path = "/api/v1/me", tag = "access", responses((status = 200, body = MeView)))]
+pub async fn me(current: CurrentUser) -> ApiResult<Json<MeView>> {
+    let user = current.user;
+    Ok(Json(MeView {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role.to_string(),
+        person_id: user.person_id,
+    }))
+}
+
+/// The OpenAPI document of every route, API and pages alike.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "access",
+    responses((status = 200, description = "this document", content_type = "application/json")))]
+pub async fn openapi(State(state): State<AppState>) -> Json<Document> {
+    Json(state.openapi.as_ref().clone())
+}
+
+/// Adds to every operation the answers access control can give it, from
+/// the rule that guards it, and the two ways to sign in. A route with no
+/// rule is marked as refused for everyone, which the route tests catch.
+pub fn document_access(document: &mut Document) {
+    let error = |description: &str| -> RefOr<utoipa::openapi::Response> {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                            "ErrorBody",
+                        ))))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in document.paths.paths.iter_mut() {
+        let operations = [
+            (axum::http::Method::GET, item.get.as_mut()),
+            (axum::http::Method::POST, item.post.as_mut()),
+            (axum::http::Method::PUT, item.put.as_mut()),
+            (axum::http::Method::DELETE, item.delete.as_mut()),
+            (axum::http::Method::PATCH, item.patch.as_mut()),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else { continue };
+            let responses = &mut operation.responses.responses;
+            let rule = policy::rule(&method, path);
+            let mut add = |code: &str, text: &str| {
+                responses
+                    .entry(code.to_string())
+                    .or_insert_with(|| error(text));
+            };
+            match rule {
+                None => add("404", "refused: this route has no access rule"),
+                Some(Rule::Public) => {}
+                Some(rule) => {
+                    add("401", "no valid credentials (no session or token, or an expired, revoked or disabled one)");
+                    let write = method != axum::http::Method::GET;
+                    if write {
+                        add("403", "a cross-site request, a missing or wrong CSRF token, or a role that may not do this");
+                    }
+                    match rule {
+                        Rule::Project(_) | Rule::Account { .. } | Rule::Person { .. } => {
+                            add("403", "the caller may see this but not change it");
+                            add("404", "no such record, or one the caller may not see");
+                        }
+                        Rule::CreateRecords | Rule::Admin => {
+                            add("403", "the caller's role may not do this");
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let components = document
+        .components
+        .get_or_insert_with(utoipa::openapi::Components::new);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "An API token from `rapport token create` or the settings page.",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            crate::auth::SESSION_COOKIE,
+            "The browser session from /login; writes also need the X-CSRF-Token header.",
+        ))),
+    );
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such page or endpoint; the API is described at /api/openapi.json".into())
+}
+
+/// A record a request body refers to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ref {
+    Account(i64),
+    Person(i64),
+}
+
+/// Refuses a body that refers to accounts or people the caller cannot see,
+/// with the same words as for ones that do not exist (422, by field), so a
+/// body cannot be used to probe for other clients' records.
+pub(crate) async fn check_refs(
+    state: &AppState,
+    current: &CurrentUser,
+    refs: &[(String, Ref)],
+) -> ApiResult<()> {
+    let scope = current.scope();
+    let mut errors = rapport_core::domain::ValidationErrors::default();
+    for (field, reference) in refs {
+        match *reference {
+            Ref::Account(id) => {
+                if !state.store.account_in_scope(scope, id).await? {
+                    errors.add(field.as_str(), format!("no account with id {id}"));
+                }
+            }
+            Ref::Person(id) => {
+                if !state.store.person_in_scope(scope, id).await? {
+                    errors.add(field.as_str(), format!("no person with id {id}"));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(errors))
+    }
 }

@@ -1,23 +1,26 @@
 //! `/api/v1/people`: people on the client's side and the firm's.
 
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{extract::State, Json, Router};
+use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use rapport_core::domain::{PersonDraft, PersonInput, Side};
 use rapport_store::Person;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::{check_refs, Ref};
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/people", get(list).post(create))
-        .route("/people/{id}", get(read).put(update))
-        .route("/people/{id}/archive", post(archive))
-        .route("/people/{id}/restore", post(restore))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update))
+        .routes(routes!(archive))
+        .routes(routes!(restore))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -102,9 +105,13 @@ pub struct PeopleQuery {
     responses((status = 200, body = [PersonView])))]
 pub async fn list(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> ApiResult<Json<Vec<PersonView>>> {
-    let people = state.store.people(q.account_id, q.include_archived).await?;
+    let people = state
+        .store
+        .people(current.scope(), q.account_id, q.include_archived)
+        .await?;
     Ok(Json(people.into_iter().map(PersonView::from).collect()))
 }
 
@@ -113,13 +120,35 @@ pub async fn list(
     responses((status = 201, body = PersonView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiJson(body): ApiJson<PersonBody>,
 ) -> ApiResult<(StatusCode, Json<PersonView>)> {
+    let draft = draft(&body)?;
+    check_person_refs(&state, &current, &draft).await?;
     let person = state
         .store
-        .create_person(state.clock.now(), &draft(&body)?)
+        .create_person(state.clock.now(), &current.actor(), &draft)
         .await?;
     Ok((StatusCode::CREATED, Json(person.into())))
+}
+
+/// A client-side person's account must be one the caller sees.
+async fn check_person_refs(
+    state: &AppState,
+    current: &CurrentUser,
+    draft: &PersonDraft,
+) -> ApiResult<()> {
+    match draft.account_id {
+        Some(account_id) => {
+            check_refs(
+                state,
+                current,
+                &[("account_id".into(), Ref::Account(account_id))],
+            )
+            .await
+        }
+        None => Ok(()),
+    }
 }
 
 /// Read one person.
@@ -138,13 +167,16 @@ pub async fn read(
     responses((status = 200, body = PersonView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PersonBody>,
 ) -> ApiResult<Json<PersonView>> {
+    let draft = draft(&body)?;
+    check_person_refs(&state, &current, &draft).await?;
     Ok(Json(
         state
             .store
-            .update_person(state.clock.now(), id, &draft(&body)?)
+            .update_person(state.clock.now(), &current.actor(), id, &draft)
             .await?
             .into(),
     ))
@@ -155,12 +187,13 @@ pub async fn update(
     responses((status = 200, body = PersonView), (status = 404, body = ErrorBody)))]
 pub async fn archive(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PersonView>> {
     Ok(Json(
         state
             .store
-            .set_person_archived(state.clock.now(), id, true)
+            .set_person_archived(state.clock.now(), &current.actor(), id, true)
             .await?
             .into(),
     ))
@@ -171,12 +204,13 @@ pub async fn archive(
     responses((status = 200, body = PersonView), (status = 404, body = ErrorBody)))]
 pub async fn restore(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PersonView>> {
     Ok(Json(
         state
             .store
-            .set_person_archived(state.clock.now(), id, false)
+            .set_person_archived(state.clock.now(), &current.actor(), id, false)
             .await?
             .into(),
     ))

@@ -6,9 +6,9 @@
 //! has is refused rather than rounded.
 
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{extract::State, Json, Router};
+use axum::{extract::State, Json};
 use chrono::{DateTime, NaiveDate, Utc};
+use rapport_core::access::Role;
 use rapport_core::domain::{
     project_evm, Currency, DatedMetrics, PlannedPoint, ProjectDraft, ProjectInput, ProjectStatus,
     ValidationErrors,
@@ -16,23 +16,23 @@ use rapport_core::domain::{
 use rapport_store::{Project, Stakeholder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::ACTOR;
+use super::{check_refs, Ref};
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects", get(list).post(create))
-        .route("/projects/{id}", get(read).put(update))
-        .route("/projects/{id}/archive", post(archive))
-        .route("/projects/{id}/restore", post(restore))
-        .route("/projects/{id}/stakeholders", get(stakeholders))
-        .route(
-            "/projects/{id}/stakeholders/{person_id}",
-            put(set_stakeholder).delete(remove_stakeholder),
-        )
-        .route("/projects/{id}/evm", get(evm))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update))
+        .routes(routes!(archive))
+        .routes(routes!(restore))
+        .routes(routes!(stakeholders))
+        .routes(routes!(set_stakeholder, remove_stakeholder))
+        .routes(routes!(evm))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -209,6 +209,33 @@ fn draft(body: &ProjectBody) -> ApiResult<ProjectDraft> {
     }
 }
 
+/// The accounts and people a project refers to must be ones the caller
+/// sees.
+async fn check_project_refs(
+    state: &AppState,
+    current: &CurrentUser,
+    draft: &ProjectDraft,
+) -> ApiResult<()> {
+    let mut refs = vec![
+        ("account_id".to_string(), Ref::Account(draft.account_id)),
+        (
+            "project_manager_id".to_string(),
+            Ref::Person(draft.project_manager_id),
+        ),
+        (
+            "client_rep_id".to_string(),
+            Ref::Person(draft.client_rep_id),
+        ),
+    ];
+    for (i, (person_id, _)) in draft.stakeholders.iter().enumerate() {
+        refs.push((
+            format!("stakeholders[{i}].person_id"),
+            Ref::Person(*person_id),
+        ));
+    }
+    check_refs(state, current, &refs).await
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ProjectsQuery {
     /// Only this account's projects.
@@ -222,11 +249,12 @@ pub struct ProjectsQuery {
     responses((status = 200, body = [ProjectView])))]
 pub async fn list(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiQuery(q): ApiQuery<ProjectsQuery>,
 ) -> ApiResult<Json<Vec<ProjectView>>> {
     let projects = state
         .store
-        .projects(q.account_id, q.include_archived)
+        .projects(current.scope(), q.account_id, q.include_archived)
         .await?;
     Ok(Json(projects.into_iter().map(ProjectView::from).collect()))
 }
@@ -236,11 +264,23 @@ pub async fn list(
     responses((status = 201, body = ProjectView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiJson(body): ApiJson<ProjectBody>,
 ) -> ApiResult<(StatusCode, Json<ProjectView>)> {
+    let draft = draft(&body)?;
+    check_project_refs(&state, &current, &draft).await?;
+    if current.user.role == Role::Pm && draft.project_manager_id != current.user.person_id {
+        return Err(ApiError::invalid_field(
+            "project_manager_id",
+            format!(
+                "a project manager creates the projects they manage: use your own person id, {}",
+                current.user.person_id
+            ),
+        ));
+    }
     let project = state
         .store
-        .create_project(state.clock.now(), ACTOR, &draft(&body)?)
+        .create_project(state.clock.now(), &current.actor(), &draft)
         .await?;
     Ok((StatusCode::CREATED, Json(project.into())))
 }
@@ -261,13 +301,16 @@ pub async fn read(
     responses((status = 200, body = ProjectView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ProjectBody>,
 ) -> ApiResult<Json<ProjectView>> {
+    let draft = draft(&body)?;
+    check_project_refs(&state, &current, &draft).await?;
     Ok(Json(
         state
             .store
-            .update_project(state.clock.now(), ACTOR, id, &draft(&body)?)
+            .update_project(state.clock.now(), &current.actor(), id, &draft)
             .await?
             .into(),
     ))
@@ -278,12 +321,13 @@ pub async fn update(
     responses((status = 200, body = ProjectView), (status = 404, body = ErrorBody)))]
 pub async fn archive(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ProjectView>> {
     Ok(Json(
         state
             .store
-            .set_project_archived(state.clock.now(), ACTOR, id, true)
+            .set_project_archived(state.clock.now(), &current.actor(), id, true)
             .await?
             .into(),
     ))
@@ -294,12 +338,13 @@ pub async fn archive(
     responses((status = 200, body = ProjectView), (status = 404, body = ErrorBody)))]
 pub async fn restore(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ProjectView>> {
     Ok(Json(
         state
             .store
-            .set_project_archived(state.clock.now(), ACTOR, id, false)
+            .set_project_archived(state.clock.now(), &current.actor(), id, false)
             .await?
             .into(),
     ))
@@ -323,12 +368,25 @@ pub async fn stakeholders(
     responses((status = 200, body = [StakeholderBody]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_stakeholder(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath((id, person_id)): ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<RoleBody>,
 ) -> ApiResult<Json<Vec<StakeholderBody>>> {
+    check_refs(
+        &state,
+        &current,
+        &[("person_id".into(), Ref::Person(person_id))],
+    )
+    .await?;
     let list = state
         .store
-        .set_stakeholder(state.clock.now(), ACTOR, id, person_id, &body.role)
+        .set_stakeholder(
+            state.clock.now(),
+            &current.actor(),
+            id,
+            person_id,
+            &body.role,
+        )
         .await?;
     Ok(Json(stakeholder_views(list)))
 }
@@ -339,11 +397,12 @@ pub async fn set_stakeholder(
     responses((status = 200, body = [StakeholderBody]), (status = 404, body = ErrorBody)))]
 pub async fn remove_stakeholder(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath((id, person_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<Vec<StakeholderBody>>> {
     let list = state
         .store
-        .remove_stakeholder(state.clock.now(), ACTOR, id, person_id)
+        .remove_stakeholder(state.clock.now(), &current.actor(), id, person_id)
         .await?;
     Ok(Json(stakeholder_views(list)))
 }

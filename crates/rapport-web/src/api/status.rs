@@ -2,25 +2,27 @@
 //! a date), in the project's currency units.
 
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{extract::State, Json, Router};
+use axum::{extract::State, Json};
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_core::domain::{StatusDraft, ValidationErrors};
 use rapport_store::StatusRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::projects::minor;
-use super::{ListQuery, ACTOR};
+use super::ListQuery;
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{id}/status", get(list).post(create))
-        .route("/projects/{id}/status/{status_id}", get(read).put(update))
-        .route("/projects/{id}/status/{status_id}/archive", post(archive))
-        .route("/projects/{id}/status/{status_id}/restore", post(restore))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update))
+        .routes(routes!(archive))
+        .routes(routes!(restore))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -114,13 +116,14 @@ pub async fn list(
     responses((status = 201, body = StatusView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> ApiResult<(StatusCode, Json<StatusView>)> {
     let draft = draft(&state, id, &body).await?;
     let record = state
         .store
-        .create_status(state.clock.now(), ACTOR, id, &draft)
+        .create_status(state.clock.now(), &current.actor(), id, &draft)
         .await?;
     Ok((StatusCode::CREATED, Json(view(&state, record).await?)))
 }
@@ -143,13 +146,14 @@ pub async fn read(
     responses((status = 200, body = StatusView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath((id, status_id)): ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> ApiResult<Json<StatusView>> {
     let draft = draft(&state, id, &body).await?;
     let record = state
         .store
-        .update_status(state.clock.now(), ACTOR, id, status_id, &draft)
+        .update_status(state.clock.now(), &current.actor(), id, status_id, &draft)
         .await?;
     Ok(Json(view(&state, record).await?))
 }
@@ -160,11 +164,12 @@ pub async fn update(
     responses((status = 200, body = StatusView), (status = 404, body = ErrorBody)))]
 pub async fn archive(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath((id, status_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<StatusView>> {
     let record = state
         .store
-        .set_status_archived(state.clock.now(), ACTOR, id, status_id, true)
+        .set_status_archived(state.clock.now(), &current.actor(), id, status_id, true)
         .await?;
     Ok(Json(view(&state, record).await?))
 }
@@ -175,11 +180,12 @@ pub async fn archive(
     responses((status = 200, body = StatusView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn restore(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath((id, status_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<StatusView>> {
     let record = state
         .store
-        .set_status_archived(state.clock.now(), ACTOR, id, status_id, false)
+        .set_status_archived(state.clock.now(), &current.actor(), id, status_id, false)
         .await?;
     Ok(Json(view(&state, record).await?))
 }

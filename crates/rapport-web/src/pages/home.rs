@@ -6,6 +6,8 @@ use axum::extract::State;
 use rapport_core::domain::{project_evm, ProjectStatus};
 use std::collections::HashMap;
 
+use super::Nav;
+use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -34,6 +36,7 @@ pub struct ProjectRow {
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 pub struct HomePage {
+    pub nav: Nav,
     pub projects: Vec<ProjectRow>,
     pub location: String,
 }
@@ -67,16 +70,23 @@ fn status_label(status: ProjectStatus) -> &'static str {
     }
 }
 
-pub async fn show(State(state): State<AppState>) -> Result<HomePage, ApiError> {
+/// The portfolio: every project the user may see, most at risk first.
+#[utoipa::path(get, path = "/", tag = "pages",
+    responses((status = 200, description = "the portfolio page", content_type = "text/html")))]
+pub async fn show(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<HomePage, ApiError> {
     let store = &state.store;
+    let scope = current.scope();
     let accounts: HashMap<i64, String> = store
-        .accounts(true)
+        .accounts(scope, true)
         .await?
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
     let mut projects = Vec::new();
-    for project in store.projects(None, false).await? {
+    for project in store.projects(scope, None, false).await? {
         let records = store.status_records(project.id, false).await?;
         let drafts: Vec<_> = records.iter().map(|r| r.draft()).collect();
         let latest = project_evm(&project.baseline, &drafts).pop();
@@ -128,6 +138,7 @@ pub async fn show(State(state): State<AppState>) -> Result<HomePage, ApiError> {
         (None, None) => a.name.cmp(&b.name),
     });
     Ok(HomePage {
+        nav: Nav::of(&current),
         projects,
         location: store.location().to_string(),
     })

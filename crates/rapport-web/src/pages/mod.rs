@@ -1,14 +1,65 @@
-//! Server-rendered pages. They work without JavaScript; the full web
-//! application arrives with its own capability, this is the portfolio
-//! overview a newcomer lands on.
+//! Server-rendered pages. They work without JavaScript (forms post and
+//! redirect); one base layout (`templates/base.html`) and one stylesheet,
+//! embedded in the binary.
 
-use axum::routing::get;
-use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::auth::CurrentUser;
 use crate::AppState;
 
+mod admin;
 mod home;
+mod settings;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home::show))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(home::show))
+        .routes(routes!(stylesheet))
+        .routes(routes!(settings::show))
+        .routes(routes!(settings::create_token))
+        .routes(routes!(settings::revoke_token))
+        .routes(routes!(settings::change_password))
+        .routes(routes!(admin::show, admin::add))
+        .routes(routes!(admin::set_role))
+        .routes(routes!(admin::disable))
+        .routes(routes!(admin::enable))
+}
+
+/// What the header of every signed-in page shows, and the CSRF token its
+/// forms carry.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub is_admin: bool,
+    pub csrf_token: String,
+}
+
+impl Nav {
+    pub fn of(current: &CurrentUser) -> Self {
+        Self {
+            email: current.user.email.clone(),
+            name: current.user.name.clone(),
+            role: current.user.role.to_string(),
+            is_admin: current.user.role.may_manage_users(),
+            csrf_token: current.csrf_token().to_string(),
+        }
+    }
+}
+
+/// Rapport's one stylesheet.
+#[utoipa::path(get, path = "/static/rapport.css", tag = "pages",
+    responses((status = 200, description = "the stylesheet", content_type = "text/css")))]
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/rapport.css"),
+    )
 }

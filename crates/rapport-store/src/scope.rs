@@ -1,0 +1,140 @@
+//! What a user may see, as SQL: the [`Scope`] every list query takes, and
+//! the lookups the web layer's access check runs.
+//!
+//! The rule (see `rapport_core::access`): admins and viewers see
+//! everything; anyone else sees the projects they manage or are on the team
+//! of (a stakeholder), the accounts of those projects and the accounts they
+//! created, the client people of the accounts they see and the people on
+//! the projects they see, and every firm-side person (their colleagues).
+//! The fragments below are the one place that rule is written in SQL.
+
+use rapport_core::access::Relation;
+
+use crate::{on_tx, Result, Store, Tx};
+
+/// Whose records a list query may return. There is no default: a list
+/// query cannot be called without saying whose view it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every record (admins, viewers, and the CLI run by the operator).
+    Everything,
+    /// What one user may see: by their person (projects managed or on the
+    /// team of) and their user id (accounts they created).
+    User { user_id: i64, person_id: i64 },
+}
+
+impl Scope {
+    /// The three values the fragments bind, in order: whether everything
+    /// is visible, the person id and the user id (0 when unused: no row
+    /// has id 0).
+    pub(crate) fn binds(self) -> (bool, i64, i64) {
+        match self {
+            Scope::Everything => (true, 0, 0),
+            Scope::User { user_id, person_id } => (false, person_id, user_id),
+        }
+    }
+}
+
+/// A project row aliased `alias` is visible. `$n` is "everything", `$n+1`
+/// the person id.
+pub(crate) fn project_visible(alias: &str, n: usize) -> String {
+    format!(
+        "(${n} OR {alias}.project_manager_id = ${p} OR EXISTS (SELECT 1 FROM project_stakeholders vs \
+         WHERE vs.project_id = {alias}.id AND vs.person_id = ${p}))",
+        p = n + 1
+    )
+}
+
+/// An account row aliased `alias` is visible. Binds as [`Scope::binds`]
+/// from `$n`.
+pub(crate) fn account_visible(alias: &str, n: usize) -> String {
+    format!(
+        "(${n} OR {alias}.created_by_user_id = ${u} OR EXISTS (SELECT 1 FROM projects vp \
+         WHERE vp.account_id = {alias}.id AND {project}))",
+        u = n + 2,
+        project = project_visible("vp", n),
+    )
+}
+
+/// A person row aliased `alias` is visible. Binds as [`Scope::binds`] from
+/// `$n`.
+pub(crate) fn person_visible(alias: &str, n: usize) -> String {
+    format!(
+        "(${n} OR {alias}.side = 'firm' \
+         OR EXISTS (SELECT 1 FROM accounts va WHERE va.id = {alias}.account_id AND {account}) \
+         OR EXISTS (SELECT 1 FROM projects vq WHERE {project_q} AND ({alias}.id = vq.client_rep_id \
+            OR EXISTS (SELECT 1 FROM project_stakeholders vr WHERE vr.project_id = vq.id AND vr.person_id = {alias}.id))))",
+        account = account_visible("va", n),
+        project_q = project_visible("vq", n),
+    )
+}
+
+async fn exists(tx: &mut Tx, sql: &str, scope: Scope, id: i64) -> Result<bool> {
+    let (all, person, user) = scope.binds();
+    let row: Option<(i64,)> = on_tx!(tx, conn => {
+        sqlx::query_as(sql)
+            .bind(all)
+            .bind(person)
+            .bind(user)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    Ok(row.is_some())
+}
+
+impl Store {
+    /// How `person_id` stands to a project; `None` if there is no such
+    /// project.
+    pub async fn project_relation(
+        &self,
+        project_id: i64,
+        person_id: i64,
+    ) -> Result<Option<Relation>> {
+        let mut tx = self.begin_read().await?;
+        let row: Option<(i64, bool)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT p.project_manager_id, EXISTS (SELECT 1 FROM project_stakeholders s \
+                 WHERE s.project_id = p.id AND s.person_id = $2) FROM projects p WHERE p.id = $1",
+            )
+            .bind(project_id)
+            .bind(person_id)
+            .fetch_optional(&mut *conn)
+            .await?
+        });
+        tx.commit().await?;
+        Ok(row.map(|(manager, on_team)| {
+            if manager == person_id {
+                Relation::Manager
+            } else if on_team {
+                Relation::Team
+            } else {
+                Relation::Outsider
+            }
+        }))
+    }
+
+    /// Whether the account exists and the scope sees it.
+    pub async fn account_in_scope(&self, scope: Scope, id: i64) -> Result<bool> {
+        let sql = format!(
+            "SELECT a.id FROM accounts a WHERE {} AND a.id = $4",
+            account_visible("a", 1)
+        );
+        let mut tx = self.begin_read().await?;
+        let found = exists(&mut tx, &sql, scope, id).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    /// Whether the person exists and the scope sees them.
+    pub async fn person_in_scope(&self, scope: Scope, id: i64) -> Result<bool> {
+        let sql = format!(
+            "SELECT pe.id FROM people pe WHERE {} AND pe.id = $4",
+            person_visible("pe", 1)
+        );
+        let mut tx = self.begin_read().await?;
+        let found = exists(&mut tx, &sql, scope, id).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+}

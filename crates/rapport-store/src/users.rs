@@ -1,0 +1,599 @@
+//! Users, their sessions and API tokens, and failed sign-ins.
+//!
+//! The store keeps secrets only in the form the caller hands it: a PHC
+//! string for a password, a digest for a session id or token. Hashing and
+//! the rules on lifetimes and lock-outs belong to the web layer and core;
+//! this module only reads and writes rows.
+
+use chrono::{DateTime, Utc};
+use rapport_core::access::{Role, UserDraft};
+use rapport_core::domain::Side;
+use serde::Serialize;
+
+use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    person_id: i64,
+    disabled: bool,
+    created_at: DateTime<Utc>,
+}
+
+/// A firm-side user and their role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The firm-side person this user is.
+    pub person_id: i64,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(row: UserRow) -> Result<Self> {
+        Ok(Self {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            role: parse_stored(&row.role, "users.role")?,
+            person_id: row.person_id,
+            disabled: row.disabled,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// A stored session, with the user it belongs to.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub user: User,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    csrf_token: String,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    user_id: i64,
+}
+
+/// An API token as listed: never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub label: String,
+    /// The token's first characters, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+const SELECT_USER: &str =
+    "SELECT id, email, name, role, person_id, disabled, created_at FROM users";
+const SELECT_TOKEN: &str = "SELECT id, user_id, label, prefix, created_at, expires_at, last_used_at, revoked_at FROM api_tokens";
+
+async fn load_user(tx: &mut Tx, id: i64) -> Result<User> {
+    let row: Option<UserRow> = on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{SELECT_USER} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    row.ok_or_else(|| StoreError::not_found("user", id))?
+        .try_into()
+}
+
+async fn find_user_by_email(tx: &mut Tx, email: &str) -> Result<Option<(User, String)>> {
+    let row: Option<(i64, String)> = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    match row {
+        Some((id, hash)) => Ok(Some((load_user(tx, id).await?, hash))),
+        None => Ok(None),
+    }
+}
+
+async fn user_id_by_email(tx: &mut Tx, email: &str) -> Result<i64> {
+    let email = rapport_core::access::normalise_email(email);
+    let row: Option<(i64,)> = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    row.map(|(id,)| id).ok_or_else(|| {
+        StoreError::invalid(
+            "email",
+            format!("no user with e-mail {email}; `rapport user list` shows who there is"),
+        )
+    })
+}
+
+/// Inserts the firm-side person a new user is, when none was named.
+async fn insert_firm_person(tx: &mut Tx, now: DateTime<Utc>, draft: &UserDraft) -> Result<i64> {
+    let (id,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "INSERT INTO people (side, name, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(Side::Firm.as_str())
+        .bind(draft.name())
+        .bind(draft.email())
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?
+    });
+    Ok(id)
+}
+
+/// Checks that an existing person can become a user: firm side, live, and
+/// not already someone's account.
+async fn check_person_for_user(tx: &mut Tx, person_id: i64) -> Result<()> {
+    let row: Option<(String, bool, Option<String>)> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT p.side, p.archived, u.email FROM people p LEFT JOIN users u ON u.person_id = p.id WHERE p.id = $1",
+        )
+        .bind(person_id)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    match row {
+        None => Err(StoreError::invalid(
+            "person_id",
+            format!("no person with id {person_id}"),
+        )),
+        Some((side, _, _)) if side != Side::Firm.as_str() => Err(StoreError::invalid(
+            "person_id",
+            format!("person {person_id} is on the client side; users are the firm's people"),
+        )),
+        Some((_, true, _)) => Err(StoreError::invalid(
+            "person_id",
+            format!("person {person_id} is archived; restore them first"),
+        )),
+        Some((_, _, Some(email))) => Err(StoreError::Conflict(format!(
+            "person {person_id} is already the user {email}"
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+impl Store {
+    /// Adds a user. Without `person_id`, a firm-side person with the
+    /// user's name and e-mail is created for them.
+    pub async fn create_user(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        draft: &UserDraft,
+        person_id: Option<i64>,
+        password_hash: &str,
+    ) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let person_id = match person_id {
+            Some(id) => {
+                check_person_for_user(&mut tx, id).await?;
+                id
+            }
+            None => insert_firm_person(&mut tx, now, draft).await?,
+        };
+        let (id,): (i64,) = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "INSERT INTO users (email, name, role, person_id, password_hash, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(draft.email())
+            .bind(draft.name())
+            .bind(draft.role().as_str())
+            .bind(person_id)
+            .bind(password_hash)
+            .bind(now)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| crate::conflict_on_unique(e, || format!("a user with e-mail {} already exists", draft.email())))?
+        });
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "user",
+            id,
+            "create",
+            &(draft.email(), draft.role().as_str(), person_id),
+        )
+        .await?;
+        let user = load_user(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User> {
+        let mut tx = self.begin_read().await?;
+        let user = load_user(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Every user, by e-mail.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<UserRow> = on_tx!(tx, conn => {
+            sqlx::query_as(&format!("{SELECT_USER} ORDER BY email"))
+                .fetch_all(&mut *conn)
+                .await?
+        });
+        tx.commit().await?;
+        rows.into_iter().map(User::try_from).collect()
+    }
+
+    /// The user with this (normalised) e-mail and their password hash, for
+    /// sign-in.
+    pub async fn user_for_sign_in(&self, email: &str) -> Result<Option<(User, String)>> {
+        let mut tx = self.begin_read().await?;
+        let found = find_user_by_email(&mut tx, email).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    pub async fn set_user_role(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        email: &str,
+        role: Role,
+    ) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let id = user_id_by_email(&mut tx, email).await?;
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+                .bind(role.as_str())
+                .bind(now)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        });
+        audit(&mut tx, now, actor, "user", id, "set_role", &role.as_str()).await?;
+        let user = load_user(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Disables (or enables) a user. Disabling ends their sessions at once
+    /// on every server; their tokens stop working because every request
+    /// checks the flag.
+    pub async fn set_user_disabled(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        email: &str,
+        disabled: bool,
+    ) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let id = user_id_by_email(&mut tx, email).await?;
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+                .bind(disabled)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        });
+        let action = if disabled { "disable" } else { "enable" };
+        audit(&mut tx, now, actor, "user", id, action, &disabled).await?;
+        let user = load_user(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Replaces a user's password hash and ends their other sessions.
+    pub async fn set_password(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        user_id: i64,
+        password_hash: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        load_user(&mut tx, user_id).await?;
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(password_hash)
+                .bind(now)
+                .bind(user_id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *conn)
+                .await?;
+        });
+        audit(&mut tx, now, actor, "user", user_id, "set_password", &()).await?;
+        tx.commit().await
+    }
+
+    // Sessions.
+
+    pub async fn create_session(
+        &self,
+        now: DateTime<Utc>,
+        user_id: i64,
+        id_hash: &str,
+        csrf_token: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id_hash)
+            .bind(user_id)
+            .bind(csrf_token)
+            .bind(now)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *conn)
+            .await?;
+        });
+        tx.commit().await
+    }
+
+    /// The session with this id digest and its user, whatever its age or
+    /// the user's state: the caller applies the lifetimes and the flag.
+    pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>> {
+        let mut tx = self.begin_read().await?;
+        let row: Option<SessionRow> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT csrf_token, created_at, last_seen_at, expires_at, user_id FROM sessions WHERE id_hash = $1",
+            )
+            .bind(id_hash)
+            .fetch_optional(&mut *conn)
+            .await?
+        });
+        let record = match row {
+            Some(row) => Some(SessionRecord {
+                user: load_user(&mut tx, row.user_id).await?,
+                csrf_token: row.csrf_token,
+                created_at: row.created_at,
+                last_seen_at: row.last_seen_at,
+                expires_at: row.expires_at,
+            }),
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Notes that a session was used, for its idle lifetime.
+    pub async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                .bind(now)
+                .bind(id_hash)
+                .execute(&mut *conn)
+                .await?;
+        });
+        tx.commit().await
+    }
+
+    /// Ends a session (sign-out, or an expired one found on use).
+    pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, conn => {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(id_hash)
+                .execute(&mut *conn)
+                .await?;
+        });
+        tx.commit().await
+    }
+
+    // API tokens.
+
+    pub async fn create_token(
+        &self,
+        now: DateTime<Utc>,
+        user_id: i64,
+        label: &str,
+        token_hash: &str,
+        prefix: &str,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<ApiToken> {
+        let mut tx = self.begin().await?;
+        load_user(&mut tx, user_id).await?;
+        let token: ApiToken = on_tx!(tx, conn => {
+            sqlx::query_as(&format!(
+                "INSERT INTO api_tokens (user_id, label, token_hash, prefix, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING {}",
+                SELECT_TOKEN.trim_start_matches("SELECT ").trim_end_matches(" FROM api_tokens")
+            ))
+            .bind(user_id)
+            .bind(label)
+            .bind(token_hash)
+            .bind(prefix)
+            .bind(now)
+            .bind(expires_at)
+            .fetch_one(&mut *conn)
+            .await?
+        });
+        audit(
+            &mut tx,
+            now,
+            &format!("user {user_id}"),
+            "api_token",
+            token.id,
+            "create",
+            &label,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// A user's tokens, newest first, revoked ones included.
+    pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>> {
+        let mut tx = self.begin_read().await?;
+        let tokens: Vec<ApiToken> = on_tx!(tx, conn => {
+            sqlx::query_as(&format!("{SELECT_TOKEN} WHERE user_id = $1 ORDER BY id DESC"))
+                .bind(user_id)
+                .fetch_all(&mut *conn)
+                .await?
+        });
+        tx.commit().await?;
+        Ok(tokens)
+    }
+
+    /// Revokes one of a user's tokens; another user's token id is not
+    /// found.
+    pub async fn revoke_token(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        user_id: i64,
+        token_id: i64,
+    ) -> Result<ApiToken> {
+        let mut tx = self.begin().await?;
+        let updated = on_tx!(tx, conn => {
+            sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND user_id = $3")
+                .bind(now)
+                .bind(token_id)
+                .bind(user_id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+        });
+        if updated == 0 {
+            return Err(StoreError::not_found("API token", token_id));
+        }
+        audit(&mut tx, now, actor, "api_token", token_id, "revoke", &()).await?;
+        let token: ApiToken = on_tx!(tx, conn => {
+            sqlx::query_as(&format!("{SELECT_TOKEN} WHERE id = $1"))
+                .bind(token_id)
+                .fetch_one(&mut *conn)
+                .await?
+        });
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// The token with this digest and its user, whatever its state: the
+    /// caller checks expiry, revocation and the user's flag. Marks it used.
+    pub async fn use_token(
+        &self,
+        now: DateTime<Utc>,
+        token_hash: &str,
+    ) -> Result<Option<(ApiToken, User)>> {
+        let mut tx = self.begin().await?;
+        let token: Option<ApiToken> = on_tx!(tx, conn => {
+            sqlx::query_as(&format!("{SELECT_TOKEN} WHERE token_hash = $1"))
+                .bind(token_hash)
+                .fetch_optional(&mut *conn)
+                .await?
+        });
+        let Some(token) = token else {
+            return Ok(None);
+        };
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token.id)
+                .execute(&mut *conn)
+                .await?;
+        });
+        let user = load_user(&mut tx, token.user_id).await?;
+        tx.commit().await?;
+        Ok(Some((token, user)))
+    }
+
+    // Failed sign-ins.
+
+    /// Records a failed sign-in and forgets failures older than `keep_since`.
+    pub async fn record_sign_in_failure(
+        &self,
+        now: DateTime<Utc>,
+        email: &str,
+        address: &str,
+        keep_since: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, conn => {
+            sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
+                .bind(email)
+                .bind(address)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                .bind(keep_since)
+                .execute(&mut *conn)
+                .await?;
+        });
+        tx.commit().await
+    }
+
+    /// The times of recent failed sign-ins for an e-mail and for an
+    /// address (the latest 100 of each, which is more than any limit).
+    pub async fn sign_in_failures(
+        &self,
+        email: &str,
+        address: &str,
+    ) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>)> {
+        let mut tx = self.begin_read().await?;
+        type Times = Vec<(DateTime<Utc>,)>;
+        let (by_email, by_address): (Times, Times) = on_tx!(tx, conn => {
+            let by_email = sqlx::query_as("SELECT at FROM login_failures WHERE email = $1 ORDER BY id DESC LIMIT 100")
+                .bind(email)
+                .fetch_all(&mut *conn)
+                .await?;
+            let by_address = sqlx::query_as("SELECT at FROM login_failures WHERE address = $1 ORDER BY id DESC LIMIT 100")
+                .bind(address)
+                .fetch_all(&mut *conn)
+                .await?;
+            (by_email, by_address)
+        });
+        tx.commit().await?;
+        Ok((
+            by_email.into_iter().map(|(at,)| at).collect(),
+            by_address.into_iter().map(|(at,)| at).collect(),
+        ))
+    }
+
+    /// Forgets an e-mail's failures after a successful sign-in.
+    pub async fn clear_sign_in_failures(&self, email: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, conn => {
+            sqlx::query("DELETE FROM login_failures WHERE email = $1")
+                .bind(email)
+                .execute(&mut *conn)
+                .await?;
+        });
+        tx.commit().await
+    }
+}

@@ -1,0 +1,121 @@
+//! Which rule guards each route: the one table of who may reach what.
+//!
+//! Rules follow the shape of the path, so a new route beneath a project
+//! is guarded like its siblings without anyone remembering to: reading
+//! needs read access to the project, changing it needs management, and the
+//! relationship records (interactions, questions, commitments, concerns)
+//! need a contributor. A path the table does not know is refused for
+//! everyone, so a forgotten rule shows nothing rather than everything.
+
+use axum::http::Method;
+
+/// What a route needs of the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone, signed in or not: health, sign-in, static assets, the API
+    /// description.
+    Public,
+    /// Any signed-in user; what they then see is limited by their scope.
+    SignedIn,
+    /// A user who may create accounts, people and projects.
+    CreateRecords,
+    /// An administrator.
+    Admin,
+    /// Access to the project named by the path's `{id}`.
+    Project(Need),
+    /// The account named by the path's `{id}`: seeing it, or changing it.
+    Account { change: bool },
+    /// The person named by the path's `{id}`: seeing them, or changing them.
+    Person { change: bool },
+}
+
+/// What a project route needs, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Read,
+    Contribute,
+    Manage,
+}
+
+/// The relationship records a project's contributors (members) may add
+/// and change.
+const CONTRIBUTIONS: &[&str] = &["interactions", "questions", "commitments", "concerns"];
+
+/// The rule for a route, by method and the route's path pattern (as the
+/// router matched it: `/api/v1/projects/{id}/status`). `None`: no rule,
+/// and the request is refused.
+pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
+    let read = method == Method::GET || method == Method::HEAD;
+    match pattern {
+        "/healthz" | "/login" | "/api/openapi.json" => return Some(Rule::Public),
+        "/" | "/logout" | "/api/v1/me" => return Some(Rule::SignedIn),
+        _ => {}
+    }
+    if pattern.starts_with("/static/") {
+        return Some(Rule::Public);
+    }
+    if pattern == "/settings" || pattern.starts_with("/settings/") {
+        return Some(Rule::SignedIn);
+    }
+    if pattern == "/admin" || pattern.starts_with("/admin/") {
+        return Some(Rule::Admin);
+    }
+    let path = pattern.strip_prefix("/api/v1").unwrap_or(pattern);
+    let mut segments = path.trim_start_matches('/').split('/');
+    let collection = segments.next()?;
+    let id = segments.next();
+    let rest: Vec<&str> = segments.collect();
+    match (collection, id) {
+        ("accounts" | "people" | "projects", None) => Some(if read {
+            Rule::SignedIn
+        } else {
+            Rule::CreateRecords
+        }),
+        ("accounts", Some("{id}")) => Some(Rule::Account { change: !read }),
+        ("people", Some("{id}")) => Some(Rule::Person { change: !read }),
+        ("projects", Some("{id}")) => Some(Rule::Project(if read {
+            Need::Read
+        } else if rest.first().is_some_and(|r| CONTRIBUTIONS.contains(r)) {
+            Need::Contribute
+        } else {
+            Need::Manage
+        })),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_routes_need_read_to_see_and_manage_to_change() {
+        let get = Method::GET;
+        let post = Method::POST;
+        assert_eq!(
+            rule(&get, "/api/v1/projects/{id}/evm"),
+            Some(Rule::Project(Need::Read))
+        );
+        assert_eq!(
+            rule(&post, "/api/v1/projects/{id}/status"),
+            Some(Rule::Project(Need::Manage))
+        );
+        assert_eq!(
+            rule(&post, "/api/v1/projects/{id}/interactions"),
+            Some(Rule::Project(Need::Contribute))
+        );
+        assert_eq!(
+            rule(
+                &Method::DELETE,
+                "/api/v1/projects/{id}/stakeholders/{person_id}"
+            ),
+            Some(Rule::Project(Need::Manage))
+        );
+    }
+
+    #[test]
+    fn an_unknown_path_has_no_rule() {
+        assert_eq!(rule(&Method::GET, "/api/v1/invoices"), None);
+        assert_eq!(rule(&Method::GET, "/api/v1/accounts/{account_id}"), None);
+    }
+}
