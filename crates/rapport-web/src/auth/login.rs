@@ -177,14 +177,15 @@ pub async fn sign_in(
     .flatten()
     .max();
     if let Some(until) = locked {
-        let minutes = (until - now).num_minutes() + 1;
+        // Whole minutes, rounded up: "1 more minute" until the last second.
+        let minutes = ((until - now).num_seconds() + 59) / 60;
         return form(
             &state,
             StatusCode::TOO_MANY_REQUESTS,
             input.email,
             &next,
             Some(format!(
-                "Too many failed sign-ins: sign-in for this account is locked for {minutes} more minute(s), until {} UTC. Wait, or ask an administrator to set a new password.",
+                "Too many failed sign-ins: sign-in for this account is locked for {minutes} more minute(s), until {} UTC. Try again then; until then even the right password is refused.",
                 until.format("%H:%M")
             )),
         );

@@ -1,0 +1,556 @@
+//! Sign-in, sessions, CSRF and tokens, driven over HTTP as a browser and a
+//! script would: the cookie's flags, the stored hashes, refused forged and
+//! cross-site writes, dead tokens and disabled users, the lock-out, session
+//! lifetimes, and two servers sharing one PostgreSQL database.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rapport_store::{Clock, Store};
+use rapport_web::auth::AuthConfig;
+use rapport_web::AppState;
+use reqwest::{redirect, StatusCode};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn start() -> DateTime<Utc> {
+    "2026-11-27T09:00:00Z".parse().unwrap()
+}
+
+/// A server on `store` whose clock reads `at`.
+async fn serve(
+    store: &Store,
+    at: DateTime<Utc>,
+    auth: AuthConfig,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = AppState::with_clock(store.clone(), Clock::Fixed(at)).with_auth(auth);
+    tokio::spawn(rapport_web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    (address, stop)
+}
+
+async fn sqlite_store(dir: &tempfile::TempDir) -> Store {
+    Store::open_file(&dir.path().join("rapport.db"))
+        .await
+        .unwrap()
+}
+
+/// Adds a user with [`PASSWORD`] and returns their id.
+async fn add_user(store: &Store, email: &str, role: &str) -> i64 {
+    let hash = rapport_web::auth::password::hash_blocking(PASSWORD).unwrap();
+    let draft = rapport_core::access::UserDraft::new(email, email, role).unwrap();
+    store
+        .create_user(start(), "test", &draft, None, &hash)
+        .await
+        .unwrap()
+        .id
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The `name=value` part of the response's Set-Cookie for `name`, and the
+/// whole header.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<(String, String)> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| (v.split(';').next().unwrap().to_string(), v.to_string()))
+}
+
+/// The value of the first `csrf_token` hidden field in a page.
+fn csrf_in(page: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = page.find(marker).unwrap() + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
+}
+
+/// The text of the page's message (the sign-in page's error).
+fn message_in(page: &str) -> String {
+    let start = page.find("id=\"message\"").unwrap();
+    let text = &page[start..];
+    let text = &text[text.find('>').unwrap() + 1..];
+    text[..text.find('<').unwrap()].to_string()
+}
+
+/// Signs in through the form; returns the response of the POST.
+async fn sign_in(address: &str, email: &str, password: &str) -> reqwest::Response {
+    let http = client();
+    let form = http.get(format!("{address}/login")).send().await.unwrap();
+    let (cookie, _) = set_cookie(&form, "rapport_login_csrf").unwrap();
+    let token = csrf_in(&form.text().await.unwrap());
+    http.post(format!("{address}/login"))
+        .header("cookie", cookie)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Signs in and returns the session cookie (`rapport_session=…`).
+async fn session(address: &str, email: &str) -> String {
+    let response = sign_in(address, email, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    set_cookie(&response, "rapport_session").unwrap().0
+}
+
+/// The CSRF token of a session, read from a page as a browser would.
+async fn page_csrf(address: &str, cookie: &str) -> String {
+    let page = client()
+        .get(format!("{address}/settings"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    csrf_in(&page.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_lax_site_wide_and_secure_behind_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    add_user(&store, "pm@example.com", "pm").await;
+    let (plain, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let https = AuthConfig {
+        secure_cookie: true,
+        ..AuthConfig::default()
+    };
+    let (secure, _stop2) = serve(&store, start(), https).await;
+
+    let response = sign_in(&plain, "pm@example.com", PASSWORD).await;
+    assert_eq!(response.headers()["location"], "/");
+    let (_, header) = set_cookie(&response, "rapport_session").unwrap();
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=604800"] {
+        assert!(header.contains(flag), "{flag} missing from {header}");
+    }
+    assert!(!header.contains("Secure"), "{header}");
+
+    let response = sign_in(&secure, "pm@example.com", PASSWORD).await;
+    let (_, header) = set_cookie(&response, "rapport_session").unwrap();
+    assert!(
+        header.contains("Secure") && header.contains("HttpOnly"),
+        "{header}"
+    );
+}
+
+#[tokio::test]
+async fn each_sign_in_gets_a_new_session_id_and_a_made_up_one_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let first = session(&address, "pm@example.com").await;
+    let second = session(&address, "pm@example.com").await;
+    assert_ne!(first, second);
+    let planted = client()
+        .get(format!("{address}/"))
+        .header("cookie", format!("rapport_session={}", "0".repeat(64)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(planted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(planted.headers()["location"], "/login?next=%2F");
+}
+
+#[tokio::test]
+async fn users_added_on_the_admin_page_are_stored_as_argon2id() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    add_user(&store, "admin@example.com", "admin").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let cookie = session(&address, "admin@example.com").await;
+    let csrf = page_csrf(&address, &cookie).await;
+    let added = client()
+        .post(format!("{address}/admin/users"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("email", "New.Person@Example.com"),
+            ("name", "New Person"),
+            ("role", "member"),
+            ("password", "a long enough password"),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::OK);
+    assert!(added
+        .text()
+        .await
+        .unwrap()
+        .contains("new.person@example.com was added as member"));
+    let (user, hash) = store
+        .user_for_sign_in("new.person@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.role.as_str(), "member");
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+    assert!(!hash.contains("a long enough password"));
+    // And the new user signs in with it.
+    let response = sign_in(&address, "new.person@example.com", "a long enough password").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn cookie_writes_need_the_sessions_csrf_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let cookie = session(&address, "pm@example.com").await;
+    let csrf = page_csrf(&address, &cookie).await;
+    let http = client();
+    let post = |token: Option<&str>| {
+        let mut request = http
+            .post(format!("{address}/api/v1/accounts"))
+            .header("cookie", &cookie)
+            .json(&json!({"name": "Northwind"}));
+        if let Some(token) = token {
+            request = request.header("x-csrf-token", token);
+        }
+        request.send()
+    };
+    let missing = post(None).await.unwrap();
+    assert_eq!(missing.status(), StatusCode::FORBIDDEN);
+    let body: Value = missing.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "forbidden");
+    assert!(body["error"]["message"].as_str().unwrap().contains("CSRF"));
+    assert_eq!(
+        post(Some("0123")).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(Some(&csrf)).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+
+    // A page's form: the token in the form body, not a header.
+    let form = |token: &str| {
+        http.post(format!("{address}/settings/tokens"))
+            .header("cookie", &cookie)
+            .form(&[
+                ("label", "nightly export"),
+                ("expires_days", "30"),
+                ("csrf_token", token),
+            ])
+            .send()
+    };
+    assert_eq!(
+        form("forged").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let made = form(&csrf).await.unwrap();
+    assert_eq!(made.status(), StatusCode::OK);
+    assert!(made.text().await.unwrap().contains("rapport_"));
+}
+
+#[tokio::test]
+async fn writes_from_another_site_are_refused_even_with_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    let id = add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let state = AppState::with_clock(store.clone(), Clock::Fixed(start()));
+    let (token, _) = rapport_web::auth::issue_token(&state, id, "script", None)
+        .await
+        .unwrap();
+    let post = |header: &'static str, value: String| {
+        client()
+            .post(format!("{address}/api/v1/accounts"))
+            .bearer_auth(&token)
+            .header(header, value)
+            .json(&json!({"name": "Northwind"}))
+            .send()
+    };
+    let evil = post("origin", "http://evil.example".into()).await.unwrap();
+    assert_eq!(evil.status(), StatusCode::FORBIDDEN);
+    let fetch = post("sec-fetch-site", "cross-site".into()).await.unwrap();
+    assert_eq!(fetch.status(), StatusCode::FORBIDDEN);
+    let own = post("origin", address.clone()).await.unwrap();
+    assert_eq!(own.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    let id = add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let state = AppState::with_clock(store.clone(), Clock::Fixed(start()));
+    let me = |token: String, at: &str| {
+        client()
+            .get(format!("{at}/api/v1/me"))
+            .bearer_auth(token)
+            .send()
+    };
+    let (revoked, stored) = rapport_web::auth::issue_token(&state, id, "old", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        me(revoked.clone(), &address).await.unwrap().status(),
+        StatusCode::OK
+    );
+    store
+        .revoke_token(start(), "test", id, stored.id)
+        .await
+        .unwrap();
+    let response = me(revoked, &address).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(response.headers().contains_key("www-authenticate"));
+
+    let (expiring, _) = rapport_web::auth::issue_token(&state, id, "short", Some(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        me(expiring.clone(), &address).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let (later, _stop2) = serve(&store, start() + TimeDelta::days(1), AuthConfig::default()).await;
+    assert_eq!(
+        me(expiring, &later).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let (token, _) = rapport_web::auth::issue_token(&state, id, "live", None)
+        .await
+        .unwrap();
+    let cookie = session(&address, "pm@example.com").await;
+    store
+        .set_user_disabled(start(), "test", "pm@example.com", true)
+        .await
+        .unwrap();
+    assert_eq!(
+        me(token.clone(), &address).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let api = client()
+        .get(format!("{address}/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    let refused = sign_in(&address, "pm@example.com", PASSWORD).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNAUTHORIZED,
+        "a disabled user cannot sign in"
+    );
+    // Enabled again, the token works again; the ended session does not.
+    store
+        .set_user_disabled(start(), "test", "pm@example.com", false)
+        .await
+        .unwrap();
+    assert_eq!(me(token, &address).await.unwrap().status(), StatusCode::OK);
+    let page = client()
+        .get(format!("{address}/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_sixth_sign_in_after_five_failures_is_locked_even_with_the_right_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    // An unknown e-mail is answered like a wrong password.
+    let unknown = sign_in(&address, "nobody@example.com", PASSWORD).await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    let unknown_text = message_in(&unknown.text().await.unwrap());
+    for attempt in 1..=5 {
+        let wrong = sign_in(&address, "PM@example.com", "wrong password!").await;
+        assert_eq!(
+            wrong.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
+        let text = message_in(&wrong.text().await.unwrap());
+        assert!(text.contains("do not match an active user"));
+        assert_eq!(
+            text, unknown_text,
+            "the same answer for a wrong password and an unknown e-mail"
+        );
+    }
+    let locked = sign_in(&address, "pm@example.com", PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(set_cookie(&locked, "rapport_session").is_none());
+    let text = locked.text().await.unwrap();
+    assert!(
+        text.contains("locked for 15 more minute(s), until 09:15 UTC"),
+        "{text}"
+    );
+    // Still locked fourteen minutes on; free at fifteen, on any server.
+    let (nearly, _s1) = serve(
+        &store,
+        start() + TimeDelta::minutes(14),
+        AuthConfig::default(),
+    )
+    .await;
+    assert_eq!(
+        sign_in(&nearly, "pm@example.com", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let (later, _s2) = serve(
+        &store,
+        start() + TimeDelta::minutes(15),
+        AuthConfig::default(),
+    )
+    .await;
+    assert_eq!(
+        sign_in(&later, "pm@example.com", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn sessions_end_after_the_idle_and_the_absolute_lifetime() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let cookie = session(&address, "pm@example.com").await;
+    let status_at = |hours: i64| {
+        let store = store.clone();
+        let cookie = cookie.clone();
+        async move {
+            let (at, _stop) = serve(
+                &store,
+                start() + TimeDelta::hours(hours),
+                AuthConfig::default(),
+            )
+            .await;
+            client()
+                .get(format!("{at}/"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // Used every eleven hours it stays alive, until seven days are up.
+    for hours in [
+        11, 22, 33, 44, 55, 66, 77, 88, 99, 110, 121, 132, 143, 154, 165,
+    ] {
+        assert_eq!(status_at(hours).await, StatusCode::OK, "at {hours} h");
+    }
+    assert_eq!(
+        status_at(169).await,
+        StatusCode::SEE_OTHER,
+        "past seven days"
+    );
+
+    let idle = session(&address, "pm@example.com").await;
+    let (later, _s) = serve(
+        &store,
+        start() + TimeDelta::hours(12),
+        AuthConfig::default(),
+    )
+    .await;
+    let status = client()
+        .get(format!("{later}/"))
+        .header("cookie", idle)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "twelve idle hours end a session"
+    );
+}
+
+/// A fresh PostgreSQL database, or `None` (SKIPPED) when none answers and
+/// none is required.
+async fn fresh_postgres() -> Option<(Store, String)> {
+    let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let required = std::env::var("RAPPORT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    let admin = match sqlx::PgPool::connect(&admin_url).await {
+        Ok(pool) => pool,
+        Err(e) if !required => {
+            eprintln!("SKIPPED: two servers on PostgreSQL: cannot reach {admin_url}: {e}");
+            return None;
+        }
+        Err(e) => panic!("PostgreSQL is required (RAPPORT_REQUIRE_POSTGRES=1) but {admin_url} is unreachable: {e}"),
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let name = format!("rapport_sessions_{}_{nanos}", std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    let url = format!("{base}/{name}");
+    Some((Store::connect(&url).await.unwrap(), url))
+}
+
+#[tokio::test]
+async fn two_servers_on_one_postgres_share_sessions_and_sign_out() {
+    let Some((store, url)) = fresh_postgres().await else {
+        return;
+    };
+    add_user(&store, "pm@example.com", "pm").await;
+    // Two servers, each with its own connection pool, as behind a load
+    // balancer.
+    let (one, _s1) = serve(&store, start(), AuthConfig::default()).await;
+    let other = Store::connect(&url).await.unwrap();
+    let (two, _s2) = serve(&other, start(), AuthConfig::default()).await;
+    let cookie = session(&one, "pm@example.com").await;
+    let on_two = client()
+        .get(format!("{two}/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_two.status(), StatusCode::OK);
+    let csrf = page_csrf(&two, &cookie).await;
+    let out = client()
+        .post(format!("{two}/logout"))
+        .header("cookie", &cookie)
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    for server in [&one, &two] {
+        let status = client()
+            .get(format!("{server}/api/v1/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{server}");
+    }
+}
