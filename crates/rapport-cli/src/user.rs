@@ -62,6 +62,14 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Give a user a new password (generated and printed once, or read with --password-stdin); their sessions end.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Disable a user: their sessions and tokens stop working at once.
     Disable {
         #[arg(long)]
@@ -236,9 +244,58 @@ pub fn run_user(command: UserCommand, database: &Database) -> Outcome {
                 }
             })
         }
+        UserCommand::SetPassword {
+            email,
+            password_stdin,
+        } => {
+            let (password, generated, hash) = match new_password(password_stdin) {
+                Ok(found) => found,
+                Err(outcome) => return outcome,
+            };
+            with_store(database, |store| async move {
+                let user = match user_by_email(&store, &email).await {
+                    Ok(user) => user,
+                    Err(outcome) => return outcome,
+                };
+                match store.set_password(now, &actor(), user.id, &hash).await {
+                    Ok(()) => {
+                        eprintln!("{} has a new password; their sessions ended", user.email);
+                        if generated {
+                            eprintln!("the new password, shown this once:");
+                            println!("{password}");
+                        }
+                        Outcome::Success
+                    }
+                    Err(e) => store_outcome(e),
+                }
+            })
+        }
         UserCommand::Disable { email } => set_disabled(database, email, true),
         UserCommand::Enable { email } => set_disabled(database, email, false),
     }
+}
+
+/// A new password, its hash, and whether it was generated (and so must be
+/// shown): read from standard input when asked, else generated.
+fn new_password(from_stdin: bool) -> Result<(String, bool, String), Outcome> {
+    let (password, generated) = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+            Outcome::Failure(
+                anyhow::Error::new(e).context("cannot read the password from standard input"),
+            )
+        })?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        let password = rapport_web::auth::generate_password()
+            .map_err(|e| Outcome::Failure(anyhow::anyhow!("{e:?}")))?;
+        (password, true)
+    };
+    check_new_password(&password)
+        .map_err(|m| Outcome::BadInput(format!("--password-stdin: {m}")))?;
+    let hash = rapport_web::auth::password::hash_blocking(&password)
+        .map_err(|m| Outcome::Failure(anyhow::anyhow!(m)))?;
+    Ok((password, generated, hash))
 }
 
 fn set_disabled(database: &Database, email: String, disabled: bool) -> Outcome {

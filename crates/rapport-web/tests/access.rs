@@ -84,6 +84,7 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("GET", "/admin/users", Kind::Admin),
     ("POST", "/admin/users", Kind::Admin),
     ("POST", "/admin/users/{user_id}/role", Kind::Admin),
+    ("POST", "/admin/users/{user_id}/password", Kind::Admin),
     ("POST", "/admin/users/{user_id}/disable", Kind::Admin),
     ("POST", "/admin/users/{user_id}/enable", Kind::Admin),
     ("GET", "/api/v1/accounts/{id}", Kind::Read),

@@ -171,6 +171,36 @@ pub async fn set_role(
     .into_response())
 }
 
+/// Gives a user a new, generated password, shown once; their sessions end.
+#[utoipa::path(post, path = "/admin/users/{user_id}/password", tag = "pages",
+    params(("user_id" = i64, Path, description = "user id")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "field csrf_token"),
+    responses((status = 200, description = "the users page showing the new password once", content_type = "text/html"), (status = 404, description = "no such user")))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(user_id): ApiPath<i64>,
+) -> Result<Response, ApiError> {
+    let user = state.store.user(user_id).await?;
+    let password = crate::auth::generate_password()?;
+    let hash = password::hash(password.clone())
+        .await
+        .map_err(ApiError::Internal)?;
+    state
+        .store
+        .set_password(state.clock.now(), &current.actor(), user.id, &hash)
+        .await?;
+    let notice = Some(format!(
+        "{} has a new password; their sessions ended.",
+        user.email
+    ));
+    Ok(
+        page(&state, &current, notice, None, Some((user.email, password)))
+            .await?
+            .into_response(),
+    )
+}
+
 /// Disables a user: their sessions and tokens stop working at once.
 #[utoipa::path(post, path = "/admin/users/{user_id}/disable", tag = "pages",
     params(("user_id" = i64, Path, description = "user id")),

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(settings::change_password))
         .routes(routes!(admin::show, admin::add))
         .routes(routes!(admin::set_role))
+        .routes(routes!(admin::reset_password))
         .routes(routes!(admin::disable))
         .routes(routes!(admin::enable))
 }
