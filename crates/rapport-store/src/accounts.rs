@@ -71,8 +71,8 @@ impl Store {
     ) -> Result<Account> {
         let mut tx = self.begin().await?;
         let id = insert_account(&mut tx, now, created_by_user, draft).await?;
-        insert_standards(&mut tx, id, &draft.standards).await?;
-        audit(&mut tx, now, actor, "account", id, "create", &draft.name).await?;
+        insert_standards(&mut tx, id, draft.standards()).await?;
+        audit(&mut tx, now, actor, "account", id, "create", &draft.name()).await?;
         let account = load_account(&mut tx, id).await?;
         tx.commit().await?;
         Ok(account)
@@ -107,8 +107,8 @@ impl Store {
             return Err(StoreError::not_found("account", id));
         }
         delete_standards(&mut tx, id).await?;
-        insert_standards(&mut tx, id, &draft.standards).await?;
-        audit(&mut tx, now, actor, "account", id, "update", &draft.name).await?;
+        insert_standards(&mut tx, id, draft.standards()).await?;
+        audit(&mut tx, now, actor, "account", id, "update", &draft.name()).await?;
         let account = load_account(&mut tx, id).await?;
         tx.commit().await?;
         Ok(account)
@@ -215,9 +215,9 @@ async fn insert_account(
             "INSERT INTO accounts (name, industry, notes, created_at, updated_at, created_by_user_id) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
-        .bind(&draft.name)
-        .bind(&draft.industry)
-        .bind(&draft.notes)
+        .bind(draft.name())
+        .bind(draft.industry())
+        .bind(draft.notes())
         .bind(now)
         .bind(now)
         .bind(created_by_user)
@@ -238,9 +238,9 @@ async fn update_account_fields(
         sqlx::query(
             "UPDATE accounts SET name = $1, industry = $2, notes = $3, updated_at = $4 WHERE id = $5",
         )
-        .bind(&draft.name)
-        .bind(&draft.industry)
-        .bind(&draft.notes)
+        .bind(draft.name())
+        .bind(draft.industry())
+        .bind(draft.notes())
         .bind(now)
         .bind(id)
         .execute(conn)

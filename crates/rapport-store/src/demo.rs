@@ -13,11 +13,11 @@
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use rapport_core::domain::{
-    AccountDraft, CommitmentState, InteractionKind, PersonDraft, PersonInput, PlannedPoint,
-    ProjectDraft, ProjectInput, StatusDraft,
+    AccountDraft, CommitmentDraft, CommitmentState, InteractionDraft, InteractionKind, PersonDraft,
+    PersonInput, PlannedPoint, ProjectDraft, ProjectInput, QuestionDraft, StatusDraft,
 };
 
-use crate::{CommitmentDraft, InteractionDraft, QuestionDraft, Result, Scope, Store, StoreError};
+use crate::{Result, Scope, Store, StoreError};
 
 mod portfolio;
 
@@ -239,13 +239,8 @@ async fn relationship_history(
                 now,
                 ACTOR,
                 project_id,
-                &InteractionDraft {
-                    occurred_on: on,
-                    kind,
-                    summary: summary.into(),
-                    notes: None,
-                    participant_ids: vec![pm, rep_id],
-                },
+                &InteractionDraft::new(on, kind.as_str(), summary, None, &[pm, rep_id])
+                    .map_err(StoreError::Invalid)?,
             )
             .await?;
     }
@@ -275,11 +270,7 @@ async fn relationship_history(
                 now,
                 ACTOR,
                 project_id,
-                &QuestionDraft {
-                    question: text.into(),
-                    asked_of_id: rep_id,
-                    asked_on,
-                },
+                &QuestionDraft::new(text, rep_id, asked_on).map_err(StoreError::Invalid)?,
             )
             .await?;
         if let Some((answer, confirmed)) = answer {
@@ -342,12 +333,7 @@ async fn relationship_history(
                 now,
                 ACTOR,
                 project_id,
-                &CommitmentDraft {
-                    promised_by_id: by,
-                    promised_to_id: to,
-                    description: text.into(),
-                    due_on,
-                },
+                &CommitmentDraft::new(by, to, text, due_on).map_err(StoreError::Invalid)?,
             )
             .await?;
         if let Some(state) = outcome {

@@ -42,9 +42,7 @@ pub use clock::Clock;
 pub use estimates::{EstimateVersion, StoredResults};
 pub use people::Person;
 pub use projects::{Project, Stakeholder};
-pub use relationships::{
-    Commitment, CommitmentDraft, FollowUpQuestion, Interaction, InteractionDraft, QuestionDraft,
-};
+pub use relationships::{Commitment, FollowUpQuestion, Interaction};
 pub use scope::Scope;
 pub use status::StatusRecord;
 pub use users::{ApiToken, SessionRecord, User};

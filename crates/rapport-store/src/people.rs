@@ -83,12 +83,12 @@ struct PersonAudit<'a> {
 impl<'a> PersonAudit<'a> {
     fn of(draft: &'a PersonDraft) -> Self {
         Self {
-            side: draft.side.as_str(),
-            account_id: draft.account_id,
-            name: &draft.name,
-            title: draft.title.as_deref(),
-            email: draft.email.as_deref(),
-            phone: draft.phone.as_deref(),
+            side: draft.side().as_str(),
+            account_id: draft.account_id(),
+            name: draft.name(),
+            title: draft.title(),
+            email: draft.email(),
+            phone: draft.phone(),
         }
     }
 }
@@ -210,7 +210,7 @@ pub(crate) async fn person_exists(tx: &mut Tx, id: i64) -> Result<bool> {
 
 /// A client-side person's account must exist.
 async fn check_person_account(tx: &mut Tx, draft: &PersonDraft) -> Result<()> {
-    if let Some(account_id) = draft.account_id {
+    if let Some(account_id) = draft.account_id() {
         if !account_exists(tx, account_id).await? {
             return Err(StoreError::invalid(
                 "account_id",
@@ -251,15 +251,15 @@ async fn insert_person(tx: &mut Tx, now: DateTime<Utc>, draft: &PersonDraft) -> 
              communication_preferences, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
-        .bind(draft.side.as_str())
-        .bind(draft.account_id)
-        .bind(&draft.name)
-        .bind(&draft.title)
-        .bind(&draft.organisation)
-        .bind(&draft.email)
-        .bind(&draft.phone)
-        .bind(&draft.behaviour_style)
-        .bind(&draft.communication_preferences)
+        .bind(draft.side().as_str())
+        .bind(draft.account_id())
+        .bind(draft.name())
+        .bind(draft.title())
+        .bind(draft.organisation())
+        .bind(draft.email())
+        .bind(draft.phone())
+        .bind(draft.behaviour_style())
+        .bind(draft.communication_preferences())
         .bind(now)
         .bind(now)
         .fetch_one(conn)
@@ -280,15 +280,15 @@ async fn update_person_fields(
             "UPDATE people SET side = $1, account_id = $2, name = $3, title = $4, organisation = $5, email = $6, \
              phone = $7, behaviour_style = $8, communication_preferences = $9, updated_at = $10 WHERE id = $11",
         )
-        .bind(draft.side.as_str())
-        .bind(draft.account_id)
-        .bind(&draft.name)
-        .bind(&draft.title)
-        .bind(&draft.organisation)
-        .bind(&draft.email)
-        .bind(&draft.phone)
-        .bind(&draft.behaviour_style)
-        .bind(&draft.communication_preferences)
+        .bind(draft.side().as_str())
+        .bind(draft.account_id())
+        .bind(draft.name())
+        .bind(draft.title())
+        .bind(draft.organisation())
+        .bind(draft.email())
+        .bind(draft.phone())
+        .bind(draft.behaviour_style())
+        .bind(draft.communication_preferences())
         .bind(now)
         .bind(id)
         .execute(conn)

@@ -121,15 +121,15 @@ struct ProjectAudit<'a> {
 impl<'a> ProjectAudit<'a> {
     fn of(draft: &'a ProjectDraft) -> Self {
         Self {
-            name: &draft.name,
-            status: draft.status.as_str(),
-            currency: draft.baseline.currency.code(),
-            bac_minor: draft.baseline.bac_minor,
-            baseline_start: draft.baseline.start,
-            baseline_finish: draft.baseline.finish,
-            planned: &draft.baseline.planned,
-            project_manager_id: draft.project_manager_id,
-            client_rep_id: draft.client_rep_id,
+            name: draft.name(),
+            status: draft.status().as_str(),
+            currency: draft.baseline().currency().code(),
+            bac_minor: draft.baseline().bac_minor(),
+            baseline_start: draft.baseline().start(),
+            baseline_finish: draft.baseline().finish(),
+            planned: draft.baseline().planned(),
+            project_manager_id: draft.project_manager_id(),
+            client_rep_id: draft.client_rep_id(),
         }
     }
 }
@@ -144,8 +144,8 @@ impl Store {
         let mut tx = self.begin().await?;
         check_project_references(&mut tx, draft).await?;
         let id = insert_project(&mut tx, now, draft).await?;
-        insert_planned(&mut tx, id, &draft.baseline.planned).await?;
-        insert_stakeholders(&mut tx, id, &draft.stakeholders).await?;
+        insert_planned(&mut tx, id, draft.baseline().planned()).await?;
+        insert_stakeholders(&mut tx, id, draft.stakeholders()).await?;
         let detail = ProjectAudit::of(draft);
         audit(&mut tx, now, actor, "project", id, "create", &detail).await?;
         let project = load_project(&mut tx, id).await?;
@@ -198,9 +198,9 @@ impl Store {
         check_project_references(&mut tx, draft).await?;
         update_project_fields(&mut tx, now, id, draft).await?;
         delete_planned(&mut tx, id).await?;
-        insert_planned(&mut tx, id, &draft.baseline.planned).await?;
+        insert_planned(&mut tx, id, draft.baseline().planned()).await?;
         delete_stakeholders(&mut tx, id).await?;
-        insert_stakeholders(&mut tx, id, &draft.stakeholders).await?;
+        insert_stakeholders(&mut tx, id, draft.stakeholders()).await?;
         let detail = ProjectAudit::of(draft);
         audit(&mut tx, now, actor, "project", id, "update", &detail).await?;
         let project = load_project(&mut tx, id).await?;
@@ -258,39 +258,39 @@ pub(crate) async fn require_project(tx: &mut Tx, id: i64) -> Result<()> {
 /// stakeholder.
 async fn check_project_references(tx: &mut Tx, draft: &ProjectDraft) -> Result<()> {
     let mut errors = ValidationErrors::default();
-    if !account_exists(tx, draft.account_id).await? {
+    if !account_exists(tx, draft.account_id()).await? {
         errors.add(
             "account_id",
-            format!("no account with id {}", draft.account_id),
+            format!("no account with id {}", draft.account_id()),
         );
     }
-    match load_person(tx, draft.project_manager_id).await {
+    match load_person(tx, draft.project_manager_id()).await {
         Ok(pm) if pm.side != Side::Firm => errors.add(
             "project_manager_id",
             format!("{} (person {}) is on the client side; the project manager is one of the firm's people", pm.name, pm.id),
         ),
         Err(StoreError::NotFound { .. }) => errors.add(
             "project_manager_id",
-            format!("no person with id {}", draft.project_manager_id),
+            format!("no person with id {}", draft.project_manager_id()),
         ),
         Err(e) => return Err(e),
         Ok(_) => {}
     }
-    match load_person(tx, draft.client_rep_id).await {
-        Ok(rep) if rep.side != Side::Client || rep.account_id != Some(draft.account_id) => errors.add(
+    match load_person(tx, draft.client_rep_id()).await {
+        Ok(rep) if rep.side != Side::Client || rep.account_id != Some(draft.account_id()) => errors.add(
             "client_rep_id",
             format!(
                 "{} (person {}) is not one of account {}'s people; the client rep works for the client",
-                rep.name, rep.id, draft.account_id
+                rep.name, rep.id, draft.account_id()
             ),
         ),
         Err(StoreError::NotFound { .. }) => {
-            errors.add("client_rep_id", format!("no person with id {}", draft.client_rep_id))
+            errors.add("client_rep_id", format!("no person with id {}", draft.client_rep_id()))
         }
         Err(e) => return Err(e),
         Ok(_) => {}
     }
-    for (i, (person_id, _)) in draft.stakeholders.iter().enumerate() {
+    for (i, (person_id, _)) in draft.stakeholders().iter().enumerate() {
         if !person_exists(tx, *person_id).await? {
             errors.add(
                 format!("stakeholders[{i}].person_id"),
@@ -359,23 +359,23 @@ async fn select_all_planned(tx: &mut Tx) -> Result<Vec<PlannedRow>> {
 }
 
 async fn insert_project(tx: &mut Tx, now: DateTime<Utc>, draft: &ProjectDraft) -> Result<i64> {
-    let b = &draft.baseline;
+    let b = &draft.baseline();
     let (id,): (i64,) = on_tx!(tx, conn => {
         sqlx::query_as(
             "INSERT INTO projects (account_id, name, code, project_manager_id, client_rep_id, currency, bac_minor, \
              baseline_start, baseline_finish, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
-        .bind(draft.account_id)
-        .bind(&draft.name)
-        .bind(&draft.code)
-        .bind(draft.project_manager_id)
-        .bind(draft.client_rep_id)
-        .bind(b.currency.code())
-        .bind(b.bac_minor)
-        .bind(b.start)
-        .bind(b.finish)
-        .bind(draft.status.as_str())
+        .bind(draft.account_id())
+        .bind(draft.name())
+        .bind(draft.code())
+        .bind(draft.project_manager_id())
+        .bind(draft.client_rep_id())
+        .bind(b.currency().code())
+        .bind(b.bac_minor())
+        .bind(b.start())
+        .bind(b.finish())
+        .bind(draft.status().as_str())
         .bind(now)
         .bind(now)
         .fetch_one(conn)
@@ -390,23 +390,23 @@ async fn update_project_fields(
     id: i64,
     draft: &ProjectDraft,
 ) -> Result<()> {
-    let b = &draft.baseline;
+    let b = &draft.baseline();
     on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE projects SET account_id = $1, name = $2, code = $3, project_manager_id = $4, client_rep_id = $5, \
              currency = $6, bac_minor = $7, baseline_start = $8, baseline_finish = $9, status = $10, updated_at = $11 \
              WHERE id = $12",
         )
-        .bind(draft.account_id)
-        .bind(&draft.name)
-        .bind(&draft.code)
-        .bind(draft.project_manager_id)
-        .bind(draft.client_rep_id)
-        .bind(b.currency.code())
-        .bind(b.bac_minor)
-        .bind(b.start)
-        .bind(b.finish)
-        .bind(draft.status.as_str())
+        .bind(draft.account_id())
+        .bind(draft.name())
+        .bind(draft.code())
+        .bind(draft.project_manager_id())
+        .bind(draft.client_rep_id())
+        .bind(b.currency().code())
+        .bind(b.bac_minor())
+        .bind(b.start())
+        .bind(b.finish())
+        .bind(draft.status().as_str())
         .bind(now)
         .bind(id)
         .execute(conn)

@@ -1,24 +1,18 @@
 //! The relationship records of a project: interactions, follow-up
-//! questions and commitments. Pages for them arrive with later
-//! capabilities; the schema and operations are here so it is designed once.
+//! questions and commitments, stored as the validated drafts of
+//! `rapport_core::domain` say, moved by its rules (question states,
+//! settling a commitment).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_core::domain::{next_question_state, CommitmentState, InteractionKind, QuestionState};
+use rapport_core::domain::{
+    next_question_state, settle_commitment, CommitmentDraft, CommitmentState, InteractionDraft,
+    InteractionKind, QuestionDraft, QuestionState, Settlement,
+};
 use serde::Serialize;
 
 use crate::people::person_exists;
 use crate::projects::require_project;
 use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
-
-/// An interaction to record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InteractionDraft {
-    pub occurred_on: NaiveDate,
-    pub kind: InteractionKind,
-    pub summary: String,
-    pub notes: Option<String>,
-    pub participant_ids: Vec<i64>,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Interaction {
@@ -39,14 +33,6 @@ struct InteractionRow {
     kind: String,
     summary: String,
     notes: Option<String>,
-}
-
-/// A follow-up question to raise.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuestionDraft {
-    pub question: String,
-    pub asked_of_id: i64,
-    pub asked_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,15 +59,6 @@ struct QuestionRow {
     answered_on: Option<NaiveDate>,
     confirmed_on: Option<NaiveDate>,
     state: String,
-}
-
-/// A promise to record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommitmentDraft {
-    pub promised_by_id: i64,
-    pub promised_to_id: i64,
-    pub description: String,
-    pub due_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -152,22 +129,20 @@ impl Store {
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
         let fields: Vec<(String, i64)> = draft
-            .participant_ids
+            .participant_ids()
             .iter()
             .enumerate()
             .map(|(i, id)| (format!("participant_ids[{i}]"), *id))
             .collect();
         let refs: Vec<(&str, i64)> = fields.iter().map(|(f, id)| (f.as_str(), *id)).collect();
         check_people(&mut tx, &refs).await?;
-        let mut participants = draft.participant_ids.clone();
-        participants.sort_unstable();
-        participants.dedup();
+        let participants = draft.participant_ids().to_vec();
         let id = insert_interaction(&mut tx, now, project_id, draft).await?;
         insert_participants(&mut tx, id, &participants).await?;
         let detail = (
-            draft.kind.as_str(),
-            draft.occurred_on,
-            &draft.summary,
+            draft.kind().as_str(),
+            draft.occurred_on(),
+            draft.summary(),
             &participants,
         );
         audit(&mut tx, now, actor, "interaction", id, "create", &detail).await?;
@@ -175,10 +150,10 @@ impl Store {
         Ok(Interaction {
             id,
             project_id,
-            occurred_on: draft.occurred_on,
-            kind: draft.kind,
-            summary: draft.summary.clone(),
-            notes: draft.notes.clone(),
+            occurred_on: draft.occurred_on(),
+            kind: draft.kind(),
+            summary: draft.summary().to_string(),
+            notes: draft.notes().map(str::to_string),
             participant_ids: participants,
         })
     }
@@ -217,9 +192,9 @@ impl Store {
     ) -> Result<FollowUpQuestion> {
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
-        check_people(&mut tx, &[("asked_of_id", draft.asked_of_id)]).await?;
+        check_people(&mut tx, &[("asked_of_id", draft.asked_of_id())]).await?;
         let id = insert_question(&mut tx, now, project_id, draft).await?;
-        let detail = (&draft.question, draft.asked_of_id);
+        let detail = (draft.question(), draft.asked_of_id());
         audit(&mut tx, now, actor, "question", id, "raise", &detail).await?;
         let question = load_question(&mut tx, id).await?;
         tx.commit().await?;
@@ -313,16 +288,13 @@ impl Store {
         check_people(
             &mut tx,
             &[
-                ("promised_by_id", draft.promised_by_id),
-                ("promised_to_id", draft.promised_to_id),
+                ("promised_by_id", draft.promised_by_id()),
+                ("promised_to_id", draft.promised_to_id()),
             ],
         )
         .await?;
-        if draft.description.trim().is_empty() {
-            return Err(StoreError::invalid("description", "say what was promised"));
-        }
         let id = insert_commitment(&mut tx, now, project_id, draft).await?;
-        let detail = (&draft.description, draft.due_on);
+        let detail = (draft.description(), draft.due_on());
         audit(&mut tx, now, actor, "commitment", id, "create", &detail).await?;
         let commitment = load_commitment(&mut tx, id).await?;
         tx.commit().await?;
@@ -357,19 +329,10 @@ impl Store {
     ) -> Result<Commitment> {
         let mut tx = self.begin().await?;
         let current = load_commitment(&mut tx, id).await?;
-        if state == CommitmentState::Renegotiated && new_due.is_none() {
-            return Err(StoreError::invalid(
-                "due_on",
-                "a renegotiated commitment needs its new due date",
-            ));
-        }
-        let resolved_on = match state {
-            CommitmentState::Open | CommitmentState::Renegotiated => None,
-            _ => Some(on),
-        };
-        let due_on = new_due.unwrap_or(current.due_on);
-        update_commitment_state(&mut tx, now, id, state, resolved_on, due_on).await?;
-        let detail = (current.state.as_str(), due_on);
+        let settled =
+            settle_commitment(current.due_on, state, on, new_due).map_err(StoreError::Invalid)?;
+        update_commitment_state(&mut tx, now, id, settled).await?;
+        let detail = (current.state.as_str(), settled.due_on);
         audit(
             &mut tx,
             now,
@@ -409,10 +372,10 @@ async fn insert_interaction(
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(project_id)
-        .bind(draft.occurred_on)
-        .bind(draft.kind.as_str())
-        .bind(&draft.summary)
-        .bind(&draft.notes)
+        .bind(draft.occurred_on())
+        .bind(draft.kind().as_str())
+        .bind(draft.summary())
+        .bind(draft.notes())
         .bind(now)
         .fetch_one(conn)
         .await?
@@ -496,9 +459,9 @@ async fn insert_question(
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(project_id)
-        .bind(&draft.question)
-        .bind(draft.asked_of_id)
-        .bind(draft.asked_on)
+        .bind(draft.question())
+        .bind(draft.asked_of_id())
+        .bind(draft.asked_on())
         .bind(QuestionState::Open.as_str())
         .bind(now)
         .fetch_one(conn)
@@ -570,10 +533,10 @@ async fn insert_commitment(
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(project_id)
-        .bind(draft.promised_by_id)
-        .bind(draft.promised_to_id)
-        .bind(draft.description.trim())
-        .bind(draft.due_on)
+        .bind(draft.promised_by_id())
+        .bind(draft.promised_to_id())
+        .bind(draft.description())
+        .bind(draft.due_on())
         .bind(CommitmentState::Open.as_str())
         .bind(now)
         .bind(now)
@@ -587,17 +550,15 @@ async fn update_commitment_state(
     tx: &mut Tx,
     now: DateTime<Utc>,
     id: i64,
-    state: CommitmentState,
-    resolved_on: Option<NaiveDate>,
-    due_on: NaiveDate,
+    settled: Settlement,
 ) -> Result<()> {
     on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE commitments SET state = $1, resolved_on = $2, due_on = $3, updated_at = $4 WHERE id = $5",
         )
-        .bind(state.as_str())
-        .bind(resolved_on)
-        .bind(due_on)
+        .bind(settled.state.as_str())
+        .bind(settled.resolved_on)
+        .bind(settled.due_on)
         .bind(now)
         .bind(id)
         .execute(conn)

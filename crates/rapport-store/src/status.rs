@@ -37,15 +37,17 @@ pub struct StatusRecord {
 }
 
 impl StatusRecord {
-    /// The record as the earned-value engine takes it.
-    pub fn draft(&self) -> StatusDraft {
-        StatusDraft {
-            status_date: self.status_date,
-            ev_minor: self.ev_minor,
-            ac_minor: self.ac_minor,
-            manager_eac_minor: self.manager_eac_minor,
-            comment: self.comment.clone(),
-        }
+    /// The record as the earned-value engine takes it: validated again, so
+    /// a stored row that no longer passes is reported, not computed with.
+    pub fn draft(&self) -> Result<StatusDraft> {
+        StatusDraft::new(
+            self.status_date,
+            self.ev_minor,
+            self.ac_minor,
+            self.manager_eac_minor,
+            self.comment.as_deref(),
+        )
+        .map_err(|e| StoreError::Corrupt(format!("status record {}: {e}", self.id)))
     }
 }
 
@@ -89,9 +91,9 @@ impl Store {
         let id = insert_status(&mut tx, now, project_id, draft).await?;
         let detail = (
             project_id,
-            draft.status_date,
-            draft.ev_minor,
-            draft.ac_minor,
+            draft.status_date(),
+            draft.ev_minor(),
+            draft.ac_minor(),
         );
         audit(&mut tx, now, actor, "status_record", id, "create", &detail).await?;
         let record = load_status(&mut tx, project_id, id).await?;
@@ -133,10 +135,10 @@ impl Store {
         load_status(&mut tx, project_id, id).await?;
         update_status_fields(&mut tx, now, project_id, id, draft).await?;
         let detail = (
-            draft.status_date,
-            draft.ev_minor,
-            draft.ac_minor,
-            draft.manager_eac_minor,
+            draft.status_date(),
+            draft.ev_minor(),
+            draft.ac_minor(),
+            draft.manager_eac_minor(),
         );
         audit(&mut tx, now, actor, "status_record", id, "update", &detail).await?;
         let record = load_status(&mut tx, project_id, id).await?;
@@ -206,16 +208,16 @@ async fn insert_status(
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(project_id)
-        .bind(draft.status_date)
-        .bind(draft.ev_minor)
-        .bind(draft.ac_minor)
-        .bind(draft.manager_eac_minor)
-        .bind(&draft.comment)
+        .bind(draft.status_date())
+        .bind(draft.ev_minor())
+        .bind(draft.ac_minor())
+        .bind(draft.manager_eac_minor())
+        .bind(draft.comment())
         .bind(now)
         .bind(now)
         .fetch_one(conn)
         .await
-        .map_err(|e| conflict_on_unique(e, || duplicate_date(project_id, draft.status_date)))?
+        .map_err(|e| conflict_on_unique(e, || duplicate_date(project_id, draft.status_date())))?
     });
     Ok(id)
 }
@@ -232,17 +234,17 @@ async fn update_status_fields(
             "UPDATE status_records SET status_date = $1, ev_minor = $2, ac_minor = $3, manager_eac_minor = $4, \
              comment = $5, updated_at = $6 WHERE id = $7 AND project_id = $8",
         )
-        .bind(draft.status_date)
-        .bind(draft.ev_minor)
-        .bind(draft.ac_minor)
-        .bind(draft.manager_eac_minor)
-        .bind(&draft.comment)
+        .bind(draft.status_date())
+        .bind(draft.ev_minor())
+        .bind(draft.ac_minor())
+        .bind(draft.manager_eac_minor())
+        .bind(draft.comment())
         .bind(now)
         .bind(id)
         .bind(project_id)
         .execute(conn)
         .await
-        .map_err(|e| conflict_on_unique(e, || duplicate_date(project_id, draft.status_date)))?;
+        .map_err(|e| conflict_on_unique(e, || duplicate_date(project_id, draft.status_date())))?;
     });
     Ok(())
 }

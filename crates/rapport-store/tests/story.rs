@@ -11,10 +11,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_core::domain::{
-    project_evm, AccountDraft, CommitmentState, InteractionKind, PersonDraft, PersonInput,
-    PlannedPoint, ProjectDraft, ProjectInput, QuestionState, StatusDraft,
+    project_evm, AccountDraft, CommitmentDraft, CommitmentState, InteractionDraft, PersonDraft,
+    PersonInput, PlannedPoint, ProjectDraft, ProjectInput, QuestionDraft, QuestionState,
+    StatusDraft,
 };
-use rapport_store::{CommitmentDraft, InteractionDraft, QuestionDraft, Scope, Store, StoreError};
+use rapport_store::{Scope, Store, StoreError};
 
 /// Who the audit log names for the story's changes.
 const ACTOR: &str = "pm";
@@ -44,9 +45,19 @@ fn person(side: &str, account_id: Option<i64>, name: &str) -> PersonDraft {
 }
 
 fn project(account_id: i64, pm: i64, rep: i64, stakeholders: Vec<(i64, &str)>) -> ProjectDraft {
+    named_project("Pump station retrofit", account_id, pm, rep, stakeholders)
+}
+
+fn named_project(
+    name: &str,
+    account_id: i64,
+    pm: i64,
+    rep: i64,
+    stakeholders: Vec<(i64, &str)>,
+) -> ProjectDraft {
     ProjectDraft::new(ProjectInput {
         account_id,
-        name: "Pump station retrofit",
+        name,
         code: Some("PS-1"),
         project_manager_id: pm,
         client_rep_id: rep,
@@ -161,7 +172,7 @@ async fn story(store: Store) {
         )
         .await
         .unwrap();
-    assert_eq!(created.baseline.planned.len(), 5);
+    assert_eq!(created.baseline.planned().len(), 5);
     assert_eq!(created.stakeholders[0].role, "Sponsor");
 
     // Stakeholders change role, join and leave.
@@ -215,7 +226,7 @@ async fn story(store: Store) {
 
     // Earned value from stored records: at 2026-03-31 (period 3) CPI = 150/171.
     let records = store.status_records(created.id, false).await.unwrap();
-    let drafts: Vec<StatusDraft> = records.iter().map(|r| r.draft()).collect();
+    let drafts: Vec<StatusDraft> = records.iter().map(|r| r.draft().unwrap()).collect();
     let evm = project_evm(&created.baseline, &drafts);
     assert_eq!(evm.len(), 2);
     assert_eq!(evm[0].at, 3.0);
@@ -251,13 +262,14 @@ async fn story(store: Store) {
             now,
             ACTOR,
             created.id,
-            &InteractionDraft {
-                occurred_on: date("2026-03-02"),
-                kind: InteractionKind::Meeting,
-                summary: "Kick-off on site".into(),
-                notes: None,
-                participant_ids: vec![rep.id, pm.id, rep.id],
-            },
+            &InteractionDraft::new(
+                date("2026-03-02"),
+                "meeting",
+                "Kick-off on site",
+                None,
+                &[rep.id, pm.id, rep.id],
+            )
+            .unwrap(),
         )
         .await
         .unwrap();
@@ -274,11 +286,12 @@ async fn story(store: Store) {
             now,
             ACTOR,
             created.id,
-            &QuestionDraft {
-                question: "Which outage window suits operations?".into(),
-                asked_of_id: rep.id,
-                asked_on: date("2026-03-02"),
-            },
+            &QuestionDraft::new(
+                "Which outage window suits operations?",
+                rep.id,
+                date("2026-03-02"),
+            )
+            .unwrap(),
         )
         .await
         .unwrap();
@@ -302,12 +315,13 @@ async fn story(store: Store) {
             now,
             "pm",
             created.id,
-            &CommitmentDraft {
-                promised_by_id: pm.id,
-                promised_to_id: rep.id,
-                description: "Send revised pump schedule".into(),
-                due_on: date("2026-03-06"),
-            },
+            &CommitmentDraft::new(
+                pm.id,
+                rep.id,
+                "Send revised pump schedule",
+                date("2026-03-06"),
+            )
+            .unwrap(),
         )
         .await
         .unwrap();
@@ -338,8 +352,13 @@ async fn story(store: Store) {
     assert_eq!(store.commitments(created.id).await.unwrap().len(), 1);
 
     // Project changes and archive are audited.
-    let mut changed = project(account.id, pm.id, rep.id, vec![]);
-    changed.name = "Pump station retrofit, phase 1".into();
+    let changed = named_project(
+        "Pump station retrofit, phase 1",
+        account.id,
+        pm.id,
+        rep.id,
+        vec![],
+    );
     let updated = store
         .update_project(later, "alice", created.id, &changed)
         .await

@@ -138,7 +138,7 @@ async fn check_person_refs(
     current: &CurrentUser,
     draft: &PersonDraft,
 ) -> ApiResult<()> {
-    match draft.account_id {
+    match draft.account_id() {
         Some(account_id) => {
             check_refs(
                 state,

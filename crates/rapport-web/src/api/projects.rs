@@ -115,16 +115,16 @@ impl From<Project> for ProjectView {
     fn from(p: Project) -> Self {
         let b = &p.baseline;
         let baseline = BaselineBody {
-            currency: b.currency.code().to_string(),
-            bac: b.currency.to_units(b.bac_minor),
-            start: b.start,
-            finish: b.finish,
+            currency: b.currency().code().to_string(),
+            bac: b.currency().to_units(b.bac_minor()),
+            start: b.start(),
+            finish: b.finish(),
             planned: b
-                .planned
+                .planned()
                 .iter()
                 .map(|pt| PlannedBody {
                     period_end: pt.period_end,
-                    pv: b.currency.to_units(pt.pv_minor),
+                    pv: b.currency().to_units(pt.pv_minor),
                 })
                 .collect(),
         };
@@ -217,17 +217,17 @@ async fn check_project_refs(
     draft: &ProjectDraft,
 ) -> ApiResult<()> {
     let mut refs = vec![
-        ("account_id".to_string(), Ref::Account(draft.account_id)),
+        ("account_id".to_string(), Ref::Account(draft.account_id())),
         (
             "project_manager_id".to_string(),
-            Ref::Person(draft.project_manager_id),
+            Ref::Person(draft.project_manager_id()),
         ),
         (
             "client_rep_id".to_string(),
-            Ref::Person(draft.client_rep_id),
+            Ref::Person(draft.client_rep_id()),
         ),
     ];
-    for (i, (person_id, _)) in draft.stakeholders.iter().enumerate() {
+    for (i, (person_id, _)) in draft.stakeholders().iter().enumerate() {
         refs.push((
             format!("stakeholders[{i}].person_id"),
             Ref::Person(*person_id),
@@ -269,7 +269,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<ProjectView>)> {
     let draft = draft(&body)?;
     check_project_refs(&state, &current, &draft).await?;
-    if current.user.role == Role::Pm && draft.project_manager_id != current.user.person_id {
+    if current.user.role == Role::Pm && draft.project_manager_id() != current.user.person_id {
         return Err(ApiError::invalid_field(
             "project_manager_id",
             format!(
@@ -432,15 +432,18 @@ pub async fn evm(
 ) -> ApiResult<Json<EvmView>> {
     let project = state.store.project(id).await?;
     let records = state.store.status_records(id, false).await?;
-    let drafts: Vec<_> = records.iter().map(|r| r.draft()).collect();
+    let drafts = records
+        .iter()
+        .map(|r| r.draft())
+        .collect::<Result<Vec<_>, _>>()?;
     let b = &project.baseline;
     Ok(Json(EvmView {
         project_id: project.id,
-        currency: b.currency.code().to_string(),
-        bac: b.currency.to_units(b.bac_minor),
-        planned_duration: b.planned.len(),
-        start: b.start,
-        planned_finish: b.finish,
+        currency: b.currency().code().to_string(),
+        bac: b.currency().to_units(b.bac_minor()),
+        planned_duration: b.planned().len(),
+        start: b.start(),
+        planned_finish: b.finish(),
         status: project_evm(b, &drafts),
     }))
 }

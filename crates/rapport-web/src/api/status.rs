@@ -58,7 +58,8 @@ async fn view(state: &AppState, record: StatusRecord) -> ApiResult<StatusView> {
         .project(record.project_id)
         .await?
         .baseline
-        .currency;
+        .currency()
+        .clone();
     Ok(views(&currency, vec![record]).remove(0))
 }
 
@@ -81,7 +82,13 @@ fn views(currency: &rapport_core::domain::Currency, records: Vec<StatusRecord>) 
 }
 
 async fn draft(state: &AppState, project_id: i64, body: &StatusBody) -> ApiResult<StatusDraft> {
-    let currency = state.store.project(project_id).await?.baseline.currency;
+    let currency = state
+        .store
+        .project(project_id)
+        .await?
+        .baseline
+        .currency()
+        .clone();
     let mut errors = ValidationErrors::default();
     let ev = minor(&mut errors, &currency, "ev", body.ev);
     let ac = minor(&mut errors, &currency, "ac", body.ac);
@@ -105,7 +112,7 @@ pub async fn list(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Vec<StatusView>>> {
-    let currency = state.store.project(id).await?.baseline.currency;
+    let currency = state.store.project(id).await?.baseline.currency().clone();
     let records = state.store.status_records(id, q.include_archived).await?;
     Ok(Json(views(&currency, records)))
 }

@@ -88,10 +88,13 @@ pub async fn show(
     let mut projects = Vec::new();
     for project in store.projects(scope, None, false).await? {
         let records = store.status_records(project.id, false).await?;
-        let drafts: Vec<_> = records.iter().map(|r| r.draft()).collect();
+        let drafts = records
+            .iter()
+            .map(|r| r.draft())
+            .collect::<Result<Vec<_>, _>>()?;
         let latest = project_evm(&project.baseline, &drafts).pop();
         let b = &project.baseline;
-        let currency = b.currency.code();
+        let currency = b.currency().code();
         let m = latest.as_ref().map(|l| &l.metrics);
         let forecast = m.and_then(|m| m.forecast_finish);
         projects.push(ProjectRow {
@@ -103,7 +106,7 @@ pub async fn show(
                 .cloned()
                 .unwrap_or_default(),
             status: status_label(project.status),
-            budget: money(b.currency.to_units(b.bac_minor), currency),
+            budget: money(b.currency().to_units(b.bac_minor()), currency),
             status_date: latest
                 .as_ref()
                 .map_or_else(|| "no status yet".into(), |l| l.status_date.to_string()),
@@ -116,12 +119,12 @@ pub async fn show(
             eac: m
                 .and_then(|m| m.eac.manager.or(m.eac.cpi))
                 .map_or_else(|| "—".into(), |v| money(v, currency)),
-            planned_finish: b.finish.to_string(),
+            planned_finish: b.finish().to_string(),
             forecast_finish: forecast.map_or_else(|| "—".into(), |d| d.to_string()),
             finish_class: match forecast {
                 None => "none",
-                Some(d) if d <= b.finish => "good",
-                Some(d) if (d - b.finish).num_days() <= 14 => "watch",
+                Some(d) if d <= b.finish() => "good",
+                Some(d) if (d - b.finish()).num_days() <= 14 => "watch",
                 Some(_) => "bad",
             },
             worst_index: match (m.and_then(|m| m.cpi), m.and_then(|m| m.spi_t)) {

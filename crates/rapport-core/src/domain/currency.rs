@@ -1,0 +1,112 @@
+//! Money: an ISO 4217 code and the conversion between currency units and
+//! the integer minor units amounts are kept in.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// An ISO 4217 currency code, with the number of minor-unit digits used to
+/// turn stored integer amounts into currency units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency(String);
+
+impl Currency {
+    /// The placeholder for an unknown code while other fields are checked.
+    pub(crate) fn unknown() -> Self {
+        Self("XXX".into())
+    }
+}
+
+impl Currency {
+    pub fn parse(code: &str) -> Result<Self, String> {
+        let code = code.trim();
+        if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+            Ok(Self(code.to_string()))
+        } else {
+            Err(format!(
+                "\"{code}\" is not an ISO 4217 currency code; use three capital letters such as USD, EUR or GBP"
+            ))
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        &self.0
+    }
+
+    /// Digits after the decimal point (ISO 4217 table A.1): none for the
+    /// yen, won and a few others, three for the dinars, two otherwise.
+    pub fn minor_digits(&self) -> u32 {
+        match self.0.as_str() {
+            "JPY" | "KRW" | "CLP" | "ISK" | "VND" | "XAF" | "XOF" | "UGX" | "PYG" => 0,
+            "BHD" | "KWD" | "OMR" | "JOD" | "TND" | "LYD" | "IQD" => 3,
+            _ => 2,
+        }
+    }
+
+    /// Currency units to minor units (dollars to cents), refusing amounts
+    /// that are not finite, carry more decimals than the currency has, or
+    /// are too large to count in cents exactly (above 10^13 units).
+    pub fn to_minor(&self, units: f64) -> Result<i64, String> {
+        if !units.is_finite() {
+            return Err("is not a number".into());
+        }
+        if units.abs() > 1e13 {
+            return Err("is too large; amounts up to 10,000,000,000,000 are supported".into());
+        }
+        let scaled = units * 10f64.powi(self.minor_digits() as i32);
+        let rounded = scaled.round();
+        // A tolerance well under one minor unit absorbs binary noise such as
+        // 0.1 + 0.2 while refusing a real extra decimal.
+        if (scaled - rounded).abs() > (8.0 * f64::EPSILON * scaled.abs()).max(1e-6) {
+            return Err(format!(
+                "has more than {} decimal places for {}",
+                self.minor_digits(),
+                self.0
+            ));
+        }
+        Ok(rounded as i64)
+    }
+
+    /// Minor units to currency units (cents to dollars).
+    pub fn to_units(&self, minor: i64) -> f64 {
+        minor as f64 / 10f64.powi(self.minor_digits() as i32)
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(value: Currency) -> String {
+        value.0
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn currencies_know_their_minor_units() {
+        assert_eq!(Currency::parse("JPY").unwrap().to_units(1500), 1500.0);
+        assert_eq!(Currency::parse("USD").unwrap().to_units(1500), 15.0);
+        assert_eq!(Currency::parse("KWD").unwrap().to_units(1500), 1.5);
+        assert!(Currency::parse("dollars").is_err());
+        let usd = Currency::parse("USD").unwrap();
+        assert_eq!(usd.to_minor(1234.56), Ok(123_456));
+        assert_eq!(usd.to_minor(0.1 + 0.2), Ok(30));
+        assert!(usd.to_minor(1.234).is_err());
+        assert!(usd.to_minor(f64::NAN).is_err());
+        assert_eq!(Currency::parse("JPY").unwrap().to_minor(1500.0), Ok(1500));
+    }
+}

@@ -1,0 +1,192 @@
+//! The glossary as types: accounts, people, projects and their baseline,
+//! status records, interactions, follow-up questions and commitments.
+//!
+//! Owns the invariants of each record (a baseline that spends its budget by
+//! its finish, a budget above zero, a question that is answered before its
+//! understanding is confirmed). Constructors take raw values and return
+//! every problem at once as [`ValidationErrors`], each naming its field, so a
+//! form or an API caller can fix them in one go. Storage and wire formats
+//! live in other crates and convert into these types.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+mod account;
+mod currency;
+mod person;
+mod project;
+mod relationships;
+
+pub use account::{AccountDraft, Standard};
+pub use currency::Currency;
+pub use person::{PersonDraft, PersonInput};
+pub use project::{
+    project_evm, DatedMetrics, PlannedPoint, ProjectBaseline, ProjectDraft, ProjectInput,
+    StatusDraft,
+};
+pub use relationships::{
+    next_question_state, settle_commitment, CommitmentDraft, InteractionDraft, QuestionDraft,
+    Settlement,
+};
+
+/// One problem with one field of a submitted record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field's path as the caller wrote it, e.g. `baseline.planned[2].pv`.
+    pub field: String,
+    pub message: String,
+}
+
+/// Every problem found in a submitted record.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing was found, else the errors.
+    pub fn into_result<T>(self, value: T) -> Result<T, Self> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+pub(crate) fn required_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> String {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        errors.add(field, "must not be empty");
+    } else if trimmed.chars().count() > max {
+        errors.add(field, format!("must be at most {max} characters"));
+    }
+    trimmed.to_string()
+}
+
+pub(crate) fn optional_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    let trimmed = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if trimmed.chars().count() > max {
+        errors.add(field, format!("must be at most {max} characters"));
+    }
+    Some(trimmed.to_string())
+}
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The accepted spellings, for error messages.
+            pub fn choices() -> String {
+                [$($text),+].join(", ")
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!("\"{other}\" is not one of: {}", $name::choices())),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum! {
+    /// Which side of the engagement a person is on.
+    Side { Client => "client", Firm => "firm" }
+}
+
+text_enum! {
+    /// Where a project stands in its life.
+    ProjectStatus {
+        Proposed => "proposed",
+        Active => "active",
+        OnHold => "on_hold",
+        Finished => "finished",
+        Cancelled => "cancelled",
+    }
+}
+
+text_enum! {
+    /// How an interaction with a person took place.
+    InteractionKind {
+        Meeting => "meeting",
+        Call => "call",
+        Email => "email",
+        Visit => "visit",
+        Message => "message",
+    }
+}
+
+text_enum! {
+    /// A follow-up question moves open → answered → understanding confirmed.
+    QuestionState {
+        Open => "open",
+        Answered => "answered",
+        UnderstandingConfirmed => "understanding_confirmed",
+    }
+}
+
+text_enum! {
+    /// What became of a promise.
+    CommitmentState {
+        Open => "open",
+        Kept => "kept",
+        Late => "late",
+        Broken => "broken",
+        Renegotiated => "renegotiated",
+    }
+}

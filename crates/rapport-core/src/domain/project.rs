@@ -1,0 +1,418 @@
+//! Projects: the baseline (budget, dates, planned-value curve), the
+//! project record, status records, and the earned-value analysis of a
+//! stored project.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{optional_text, required_text, Currency, ProjectStatus, ValidationErrors};
+use crate::evm::{self, Baseline, Calendar, EvmMetrics, StatusPoint};
+
+/// One point of the planned-value curve: cumulative PV (minor units) at the
+/// end of a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedPoint {
+    pub period_end: NaiveDate,
+    pub pv_minor: i64,
+}
+
+/// The agreed baseline of a stored project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectBaseline {
+    currency: Currency,
+    bac_minor: i64,
+    start: NaiveDate,
+    finish: NaiveDate,
+    planned: Vec<PlannedPoint>,
+}
+
+impl ProjectBaseline {
+    pub fn currency(&self) -> &Currency {
+        &self.currency
+    }
+
+    pub fn bac_minor(&self) -> i64 {
+        self.bac_minor
+    }
+
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    pub fn finish(&self) -> NaiveDate {
+        self.finish
+    }
+
+    pub fn planned(&self) -> &[PlannedPoint] {
+        &self.planned
+    }
+
+    /// Validates a baseline: positive budget, start before finish, period
+    /// ends strictly increasing after the start and ending at the finish,
+    /// cumulative planned value never decreasing and ending at the budget.
+    pub fn new(
+        currency: &str,
+        bac_minor: i64,
+        start: NaiveDate,
+        finish: NaiveDate,
+        planned: Vec<PlannedPoint>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let currency = Currency::parse(currency).unwrap_or_else(|e| {
+            errors.add("currency", e);
+            Currency::unknown()
+        });
+        if bac_minor <= 0 {
+            errors.add("bac", "the budget at completion must be greater than zero");
+        }
+        if finish <= start {
+            errors.add(
+                "finish",
+                format!("the baseline finish ({finish}) must be after its start ({start})"),
+            );
+        }
+        if planned.is_empty() {
+            errors.add(
+                "planned",
+                "give the cumulative planned value at the end of each period (at least one)",
+            );
+        }
+        let mut previous_end = start;
+        let mut previous_pv = 0;
+        for (i, point) in planned.iter().enumerate() {
+            if point.period_end <= previous_end {
+                errors.add(
+                    format!("planned[{i}].period_end"),
+                    format!(
+                        "{} must be after {previous_end}: periods run forward from the start",
+                        point.period_end
+                    ),
+                );
+            }
+            if point.pv_minor < 0 {
+                errors.add(format!("planned[{i}].pv"), "must not be negative");
+            } else if point.pv_minor < previous_pv {
+                errors.add(
+                    format!("planned[{i}].pv"),
+                    "the planned-value curve decreases here; planned values are cumulative, so each must be at least the one before",
+                );
+            }
+            previous_end = point.period_end;
+            previous_pv = point.pv_minor;
+        }
+        if let Some(last) = planned.last() {
+            if last.pv_minor != bac_minor {
+                errors.add(
+                    format!("planned[{}].pv", planned.len() - 1),
+                    "the last planned value must equal the budget at completion",
+                );
+            }
+            if last.period_end != finish {
+                errors.add(
+                    format!("planned[{}].period_end", planned.len() - 1),
+                    format!("the last period must end on the baseline finish ({finish})"),
+                );
+            }
+        }
+        errors.into_result(Self {
+            currency,
+            bac_minor,
+            start,
+            finish,
+            planned,
+        })
+    }
+
+    /// The earned-value baseline in currency units, with its calendar.
+    pub fn to_evm(&self) -> Baseline {
+        let planned = self
+            .planned
+            .iter()
+            .map(|p| self.currency.to_units(p.pv_minor))
+            .collect();
+        let ends = self.planned.iter().map(|p| p.period_end).collect();
+        // The invariants checked in `new` are the ones the engine needs.
+        let calendar = Calendar::new(Some(self.start), ends).ok();
+        Baseline::new(self.currency.to_units(self.bac_minor), planned, calendar)
+            .expect("a validated project baseline is a valid earned-value baseline")
+    }
+}
+
+/// A project as submitted, validated for what can be checked without the
+/// database; the store checks that the referenced account and people exist
+/// and are on the right side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectDraft {
+    account_id: i64,
+    name: String,
+    code: Option<String>,
+    project_manager_id: i64,
+    client_rep_id: i64,
+    status: ProjectStatus,
+    baseline: ProjectBaseline,
+    /// Other stakeholders: person id and their role on the project.
+    stakeholders: Vec<(i64, String)>,
+}
+
+impl ProjectDraft {
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    pub fn project_manager_id(&self) -> i64 {
+        self.project_manager_id
+    }
+
+    pub fn client_rep_id(&self) -> i64 {
+        self.client_rep_id
+    }
+
+    pub fn status(&self) -> ProjectStatus {
+        self.status
+    }
+
+    pub fn baseline(&self) -> &ProjectBaseline {
+        &self.baseline
+    }
+
+    pub fn stakeholders(&self) -> &[(i64, String)] {
+        &self.stakeholders
+    }
+}
+
+pub struct ProjectInput<'a> {
+    pub account_id: i64,
+    pub name: &'a str,
+    pub code: Option<&'a str>,
+    pub project_manager_id: i64,
+    pub client_rep_id: i64,
+    pub status: Option<&'a str>,
+    pub currency: &'a str,
+    pub bac_minor: i64,
+    pub start: NaiveDate,
+    pub finish: NaiveDate,
+    pub planned: Vec<PlannedPoint>,
+    pub stakeholders: Vec<(i64, &'a str)>,
+}
+
+impl ProjectDraft {
+    pub fn new(input: ProjectInput<'_>) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let name = required_text(&mut errors, "name", input.name, 200);
+        let code = optional_text(&mut errors, "code", input.code, 50);
+        let status = match input.status {
+            None => ProjectStatus::Active,
+            Some(s) => s.parse().unwrap_or_else(|e| {
+                errors.add("status", e);
+                ProjectStatus::Active
+            }),
+        };
+        let mut stakeholders = Vec::new();
+        for (i, (person_id, role)) in input.stakeholders.into_iter().enumerate() {
+            let role = required_text(&mut errors, &format!("stakeholders[{i}].role"), role, 200);
+            if stakeholders.iter().any(|(p, _)| *p == person_id) {
+                errors.add(
+                    format!("stakeholders[{i}].person_id"),
+                    format!("person {person_id} is listed twice; give each stakeholder one role"),
+                );
+            }
+            stakeholders.push((person_id, role));
+        }
+        let baseline = ProjectBaseline::new(
+            input.currency,
+            input.bac_minor,
+            input.start,
+            input.finish,
+            input.planned,
+        );
+        let baseline = match baseline {
+            Ok(baseline) => Some(baseline),
+            Err(mut e) => {
+                for error in &mut e.0 {
+                    error.field = format!("baseline.{}", error.field);
+                }
+                errors.0.extend(e.0);
+                None
+            }
+        };
+        match baseline {
+            Some(baseline) if errors.is_empty() => Ok(Self {
+                account_id: input.account_id,
+                name,
+                code,
+                project_manager_id: input.project_manager_id,
+                client_rep_id: input.client_rep_id,
+                status,
+                baseline,
+                stakeholders,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Progress at a status date, validated: cumulative EV and AC in minor
+/// units, optionally the PM's own estimate at completion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusDraft {
+    status_date: NaiveDate,
+    ev_minor: i64,
+    ac_minor: i64,
+    manager_eac_minor: Option<i64>,
+    comment: Option<String>,
+}
+
+impl StatusDraft {
+    pub fn status_date(&self) -> NaiveDate {
+        self.status_date
+    }
+
+    pub fn ev_minor(&self) -> i64 {
+        self.ev_minor
+    }
+
+    pub fn ac_minor(&self) -> i64 {
+        self.ac_minor
+    }
+
+    pub fn manager_eac_minor(&self) -> Option<i64> {
+        self.manager_eac_minor
+    }
+
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    pub fn new(
+        status_date: NaiveDate,
+        ev_minor: i64,
+        ac_minor: i64,
+        manager_eac_minor: Option<i64>,
+        comment: Option<&str>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        if ev_minor < 0 {
+            errors.add("ev", "earned value must not be negative");
+        }
+        if ac_minor < 0 {
+            errors.add("ac", "actual cost must not be negative");
+        }
+        if manager_eac_minor.is_some_and(|e| e <= 0) {
+            errors.add("eac", "an estimate at completion must be greater than zero");
+        }
+        let comment = optional_text(&mut errors, "comment", comment, 5_000);
+        errors.into_result(Self {
+            status_date,
+            ev_minor,
+            ac_minor,
+            manager_eac_minor,
+            comment,
+        })
+    }
+}
+
+/// Earned value at one status date of a stored project.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DatedMetrics {
+    pub status_date: NaiveDate,
+    /// Actual time in baseline periods at the status date.
+    pub at: f64,
+    #[serde(flatten)]
+    pub metrics: EvmMetrics,
+}
+
+/// Runs the earned-value engine over a project's status records (any
+/// order; they are sorted by date). Two records on one date are refused by
+/// the store, so dates here are distinct.
+pub fn project_evm(baseline: &ProjectBaseline, records: &[StatusDraft]) -> Vec<DatedMetrics> {
+    let evm_baseline = baseline.to_evm();
+    let mut records: Vec<&StatusDraft> = records.iter().collect();
+    records.sort_by_key(|r| r.status_date);
+    let calendar = evm_baseline.calendar().cloned();
+    records
+        .into_iter()
+        .filter_map(|r| {
+            let at = calendar.as_ref()?.time_at(r.status_date);
+            if at <= 0.0 {
+                // A status on or before the start measures nothing yet.
+                return None;
+            }
+            let point = StatusPoint {
+                at,
+                ev: baseline.currency.to_units(r.ev_minor),
+                ac: baseline.currency.to_units(r.ac_minor),
+                manager_eac: r.manager_eac_minor.map(|m| baseline.currency.to_units(m)),
+            };
+            Some(DatedMetrics {
+                status_date: r.status_date,
+                at,
+                metrics: evm::analyse(&evm_baseline, &point),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn point(end: &str, pv: i64) -> PlannedPoint {
+        PlannedPoint {
+            period_end: date(end),
+            pv_minor: pv,
+        }
+    }
+
+    #[test]
+    fn baseline_reports_every_problem_with_its_field() {
+        let errors = ProjectBaseline::new(
+            "usd",
+            -1,
+            date("2026-03-01"),
+            date("2026-02-01"),
+            vec![point("2026-02-15", 500), point("2026-02-10", 400)],
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"currency"), "{errors}");
+        assert!(fields.contains(&"bac"), "{errors}");
+        assert!(fields.contains(&"finish"), "{errors}");
+        assert!(fields.contains(&"planned[0].period_end"), "{errors}");
+        assert!(fields.contains(&"planned[1].pv"), "{errors}");
+    }
+
+    #[test]
+    fn project_evm_measures_status_dates_in_baseline_periods() {
+        let baseline = ProjectBaseline::new(
+            "USD",
+            100_000_00,
+            date("2026-01-01"),
+            date("2026-03-01"),
+            vec![
+                point("2026-01-31", 40_000_00),
+                point("2026-03-01", 100_000_00),
+            ],
+        )
+        .unwrap();
+        let records =
+            vec![StatusDraft::new(date("2026-01-31"), 30_000_00, 35_000_00, None, None).unwrap()];
+        let evm = project_evm(&baseline, &records);
+        assert_eq!(evm.len(), 1);
+        assert_eq!(evm[0].at, 1.0);
+        assert_eq!(evm[0].metrics.pv, 40_000.0);
+        // ES = 30,000 / 40,000 of period 1.
+        assert_eq!(evm[0].metrics.es, 0.75);
+    }
+}

@@ -1,0 +1,293 @@
+//! The relationship records: interactions, follow-up questions and
+//! commitments, and the rules they move by.
+
+use chrono::NaiveDate;
+
+use super::{
+    optional_text, required_text, CommitmentState, InteractionKind, QuestionState, ValidationErrors,
+};
+
+/// Moves a follow-up question along open → answered → understanding
+/// confirmed; an answer may be revised while not yet confirmed.
+pub fn next_question_state(
+    current: QuestionState,
+    to: QuestionState,
+) -> Result<QuestionState, String> {
+    use QuestionState::*;
+    match (current, to) {
+        (Open, Answered) | (Answered, Answered) | (Answered, UnderstandingConfirmed) => Ok(to),
+        (Answered, Open) => Ok(Open),
+        (from, to) => Err(format!(
+            "a question that is {from} cannot become {to}; it goes open → answered → understanding_confirmed"
+        )),
+    }
+}
+
+/// A logged meeting, call, e-mail, visit or message, validated: what was
+/// said in a line, optional notes, and who took part (each once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteractionDraft {
+    occurred_on: NaiveDate,
+    kind: InteractionKind,
+    summary: String,
+    notes: Option<String>,
+    participant_ids: Vec<i64>,
+}
+
+impl InteractionDraft {
+    pub fn new(
+        occurred_on: NaiveDate,
+        kind: &str,
+        summary: &str,
+        notes: Option<&str>,
+        participant_ids: &[i64],
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let kind = kind.trim().parse().unwrap_or_else(|e| {
+            errors.add("kind", e);
+            InteractionKind::Meeting
+        });
+        let summary = required_text(&mut errors, "summary", summary, 500);
+        let notes = optional_text(&mut errors, "notes", notes, 20_000);
+        if participant_ids.is_empty() {
+            errors.add("participant_ids", "name at least one person who took part");
+        }
+        let mut participant_ids = participant_ids.to_vec();
+        participant_ids.sort_unstable();
+        participant_ids.dedup();
+        errors.into_result(Self {
+            occurred_on,
+            kind,
+            summary,
+            notes,
+            participant_ids,
+        })
+    }
+
+    pub fn occurred_on(&self) -> NaiveDate {
+        self.occurred_on
+    }
+
+    pub fn kind(&self) -> InteractionKind {
+        self.kind
+    }
+
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
+
+    pub fn notes(&self) -> Option<&str> {
+        self.notes.as_deref()
+    }
+
+    /// Who took part, each once, in id order.
+    pub fn participant_ids(&self) -> &[i64] {
+        &self.participant_ids
+    }
+}
+
+/// A follow-up question raised to confirm understanding, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionDraft {
+    question: String,
+    asked_of_id: i64,
+    asked_on: NaiveDate,
+}
+
+impl QuestionDraft {
+    pub fn new(
+        question: &str,
+        asked_of_id: i64,
+        asked_on: NaiveDate,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let question = required_text(&mut errors, "question", question, 2_000);
+        errors.into_result(Self {
+            question,
+            asked_of_id,
+            asked_on,
+        })
+    }
+
+    pub fn question(&self) -> &str {
+        &self.question
+    }
+
+    pub fn asked_of_id(&self) -> i64 {
+        self.asked_of_id
+    }
+
+    pub fn asked_on(&self) -> NaiveDate {
+        self.asked_on
+    }
+}
+
+/// A promise by one named person to another, by a date, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentDraft {
+    promised_by_id: i64,
+    promised_to_id: i64,
+    description: String,
+    due_on: NaiveDate,
+}
+
+impl CommitmentDraft {
+    pub fn new(
+        promised_by_id: i64,
+        promised_to_id: i64,
+        description: &str,
+        due_on: NaiveDate,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let description = required_text(&mut errors, "description", description, 2_000);
+        if promised_by_id == promised_to_id {
+            errors.add(
+                "promised_to_id",
+                "a commitment is made to someone else; name the person it was promised to",
+            );
+        }
+        errors.into_result(Self {
+            promised_by_id,
+            promised_to_id,
+            description,
+            due_on,
+        })
+    }
+
+    pub fn promised_by_id(&self) -> i64 {
+        self.promised_by_id
+    }
+
+    pub fn promised_to_id(&self) -> i64 {
+        self.promised_to_id
+    }
+
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    pub fn due_on(&self) -> NaiveDate {
+        self.due_on
+    }
+}
+
+/// What settling a commitment records: its new state, the day it was
+/// resolved (none while it is open or renegotiated), and its due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settlement {
+    pub state: CommitmentState,
+    pub resolved_on: Option<NaiveDate>,
+    pub due_on: NaiveDate,
+}
+
+/// The rule for settling a commitment due on `due_on`: kept, late or
+/// broken resolves it on `on`; renegotiated keeps it open with the new due
+/// date agreed with the person (which must be given, and not before the day
+/// it was agreed); open reopens it. A new due date is refused for any state
+/// but renegotiated, so a slipped promise cannot be quietly re-dated.
+pub fn settle_commitment(
+    due_on: NaiveDate,
+    to: CommitmentState,
+    on: NaiveDate,
+    new_due: Option<NaiveDate>,
+) -> Result<Settlement, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let due_on = match (to, new_due) {
+        (CommitmentState::Renegotiated, None) => {
+            errors.add(
+                "due_on",
+                "a renegotiated commitment needs the new due date agreed",
+            );
+            due_on
+        }
+        (CommitmentState::Renegotiated, Some(new_due)) if new_due < on => {
+            errors.add(
+                "due_on",
+                format!("the new due date {new_due} is before the day it was agreed ({on})"),
+            );
+            due_on
+        }
+        (CommitmentState::Renegotiated, Some(new_due)) => new_due,
+        (_, Some(_)) => {
+            errors.add(
+                "due_on",
+                format!("only a renegotiated commitment takes a new due date; this one is being marked {to}"),
+            );
+            due_on
+        }
+        (_, None) => due_on,
+    };
+    let resolved_on = match to {
+        CommitmentState::Open | CommitmentState::Renegotiated => None,
+        CommitmentState::Kept | CommitmentState::Late | CommitmentState::Broken => Some(on),
+    };
+    errors.into_result(Settlement {
+        state: to,
+        resolved_on,
+        due_on,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn a_question_is_answered_before_understanding_is_confirmed() {
+        use QuestionState::*;
+        assert_eq!(next_question_state(Open, Answered), Ok(Answered));
+        assert_eq!(
+            next_question_state(Answered, UnderstandingConfirmed),
+            Ok(UnderstandingConfirmed)
+        );
+        assert!(next_question_state(Open, UnderstandingConfirmed).is_err());
+        assert!(next_question_state(UnderstandingConfirmed, Open).is_err());
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_interaction_names_its_people_once_each_and_says_what_was_said() {
+        let draft = InteractionDraft::new(
+            date("2026-03-02"),
+            "call",
+            " Weekly call ",
+            None,
+            &[7, 3, 7],
+        )
+        .unwrap();
+        assert_eq!(draft.participant_ids(), [3, 7]);
+        assert_eq!(draft.summary(), "Weekly call");
+        let errors = InteractionDraft::new(date("2026-03-02"), "fax", "", None, &[]).unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["kind", "summary", "participant_ids"]);
+    }
+
+    #[test]
+    fn a_commitment_is_made_to_someone_else() {
+        assert!(CommitmentDraft::new(1, 2, "Send the test plan", date("2026-03-09")).is_ok());
+        let errors = CommitmentDraft::new(1, 1, " ", date("2026-03-09")).unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["description", "promised_to_id"]);
+    }
+
+    #[test]
+    fn renegotiating_needs_a_new_due_date_and_nothing_else_may_move_it() {
+        use CommitmentState::*;
+        let due = date("2026-03-09");
+        let on = date("2026-03-05");
+        let moved = settle_commitment(due, Renegotiated, on, Some(date("2026-03-20"))).unwrap();
+        assert_eq!(
+            (moved.due_on, moved.resolved_on),
+            (date("2026-03-20"), None)
+        );
+        assert!(settle_commitment(due, Renegotiated, on, None).is_err());
+        assert!(settle_commitment(due, Renegotiated, on, Some(date("2026-03-01"))).is_err());
+        assert!(settle_commitment(due, Kept, on, Some(date("2026-03-20"))).is_err());
+        let kept = settle_commitment(due, Kept, on, None).unwrap();
+        assert_eq!((kept.due_on, kept.resolved_on), (due, Some(on)));
+        let reopened = settle_commitment(due, Open, on, None).unwrap();
+        assert_eq!(reopened.resolved_on, None);
+    }
+}
