@@ -16,6 +16,22 @@ pub struct DemoUsers {
     pub password_note: &'static str,
 }
 
+/// The demo users' password and where it came from: `RAPPORT_DEMO_PASSWORD`
+/// (checked like any password; a bad one is the caller's mistake), else a
+/// random one.
+pub fn password() -> Result<(String, &'static str), String> {
+    match std::env::var("RAPPORT_DEMO_PASSWORD") {
+        Ok(password) => {
+            rapport_core::access::check_new_password(&password)
+                .map_err(|e| format!("RAPPORT_DEMO_PASSWORD: {e}"))?;
+            Ok((password, " (from RAPPORT_DEMO_PASSWORD)"))
+        }
+        Err(_) => rapport_web::auth::generate_password()
+            .map(|password| (password, " (random, for this run)"))
+            .map_err(|e| format!("cannot make a demo password: {e:?}")),
+    }
+}
+
 /// Adds `admin@`, `pm@`, `member@` and `viewer@example.com`, all with one
 /// password: `RAPPORT_DEMO_PASSWORD` when set (at least 12 characters),
 /// else a random one.
@@ -23,19 +39,8 @@ pub async fn add_users(
     store: &Store,
     now: DateTime<Utc>,
     people: DemoPeople,
+    (password, password_note): (String, &'static str),
 ) -> anyhow::Result<DemoUsers> {
-    let (password, password_note) = match std::env::var("RAPPORT_DEMO_PASSWORD") {
-        Ok(password) => {
-            rapport_core::access::check_new_password(&password)
-                .map_err(|e| anyhow::anyhow!("RAPPORT_DEMO_PASSWORD: {e}"))?;
-            (password, " (from RAPPORT_DEMO_PASSWORD)")
-        }
-        Err(_) => (
-            rapport_web::auth::generate_password()
-                .map_err(|e| anyhow::anyhow!("cannot make a demo password: {e:?}"))?,
-            " (random, for this run)",
-        ),
-    };
     let hash = rapport_web::auth::password::hash(password.clone())
         .await
         .map_err(|e| anyhow::anyhow!(e))?;

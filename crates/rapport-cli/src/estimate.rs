@@ -142,16 +142,11 @@ fn save(
     source: &str,
     results: &EstimateResults,
 ) -> Outcome {
-    let configured = match crate::config::Config::load(None) {
-        Ok((config, _)) => config.database_url,
-        Err(message) => return Outcome::BadInput(message),
-    };
-    let url = match database_url.map(str::to_string).or(configured) {
-        Some(url) => url,
-        None => match crate::serve::default_database() {
-            Ok(path) => path.display().to_string(),
-            Err(e) => return Outcome::Failure(e),
-        },
+    let config = std::env::var_os("RAPPORT_CONFIG").map(PathBuf::from);
+    let url = match crate::serve::database_url(database_url.map(str::to_string), config.as_deref())
+    {
+        Ok(url) => url,
+        Err(outcome) => return outcome,
     };
     let json = match serde_json::to_string(results) {
         Ok(json) => json,

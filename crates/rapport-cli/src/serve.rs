@@ -6,7 +6,7 @@
 //! the server stops.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::TimeDelta;
@@ -46,11 +46,11 @@ pub struct ServeArgs {
 /// The database URL a command uses: the flag or `RAPPORT_DATABASE_URL`
 /// when given, else the configuration file's, else the default SQLite
 /// file (shared by `serve`, `estimate --save`, `user` and `token`).
-pub fn database_url(flag: Option<String>) -> Result<String, Outcome> {
+pub fn database_url(flag: Option<String>, config: Option<&Path>) -> Result<String, Outcome> {
     if let Some(url) = flag {
         return Ok(url);
     }
-    let configured = crate::config::Config::load(None)
+    let configured = crate::config::Config::load(config)
         .map_err(Outcome::BadInput)?
         .0
         .database_url;
@@ -136,8 +136,12 @@ async fn serve(mut args: ServeArgs) -> Outcome {
     let clock = Clock::System;
     let mut demo_users = None;
     if args.demo {
+        let password = match demo::password() {
+            Ok(password) => password,
+            Err(message) => return Outcome::BadInput(message),
+        };
         match rapport_store::demo::load(&store, clock.now()).await {
-            Ok(people) => match demo::add_users(&store, clock.now(), people).await {
+            Ok(people) => match demo::add_users(&store, clock.now(), people, password).await {
                 Ok(users) => demo_users = Some(users),
                 Err(e) => return Outcome::Failure(e),
             },
@@ -175,6 +179,15 @@ async fn serve(mut args: ServeArgs) -> Outcome {
         }
         println!("  password: {}{}", users.password, users.password_note);
         println!("API: http://{address}/api/v1/projects with a token from the settings page · OpenAPI: http://{address}/api/openapi.json");
+    }
+    if demo_users.is_none() && matches!(store.users().await, Ok(users) if users.is_empty()) {
+        println!("No users yet, so nobody can sign in. Add the first administrator with:");
+        println!("  rapport user add --email you@example.com --name \"Your Name\" --role admin");
+        if args.database_url.is_some() {
+            println!(
+                "  (giving it the same --database-url or RAPPORT_DATABASE_URL as this server)"
+            );
+        }
     }
     println!("Press Ctrl+C to stop.");
     let public_url = args.public_url.or(config.public_url);

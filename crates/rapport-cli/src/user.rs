@@ -29,6 +29,9 @@ pub struct Database {
     /// postgres://… for PostgreSQL, or a SQLite file path / sqlite: URL [default: as `rapport serve`].
     #[arg(long, env = "RAPPORT_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// Configuration file whose database_url to use [default: as `rapport serve`].
+    #[arg(long, env = "RAPPORT_CONFIG", global = true)]
+    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,10 +124,12 @@ fn with_store<F>(database: &Database, body: impl FnOnce(Store) -> F) -> Outcome
 where
     F: std::future::Future<Output = Outcome>,
 {
-    let url = match crate::serve::database_url(database.database_url.clone()) {
-        Ok(url) => url,
-        Err(outcome) => return outcome,
-    };
+    let url =
+        match crate::serve::database_url(database.database_url.clone(), database.config.as_deref())
+        {
+            Ok(url) => url,
+            Err(outcome) => return outcome,
+        };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -383,6 +388,7 @@ pub fn run_token(command: TokenCommand, database: &Database) -> Outcome {
             let state = AppState::new(store.clone());
             match rapport_web::auth::issue_token(
                 &state,
+                &actor(),
                 user.id,
                 label.trim(),
                 expires_days.map(i64::from),

@@ -544,6 +544,21 @@ fn users_and_tokens_are_managed_from_the_command_line() {
         String::from_utf8(run(&["token", "list", "--email", "pat@example.com"]).stdout).unwrap();
     assert!(listed.contains("revoked"), "{listed}");
 
+    // Pat is the only administrator: disabling them would lock everyone
+    // out of managing users.
+    let last = run(&["user", "disable", "--email", "pat@example.com"]);
+    assert_eq!(last.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&last.stderr).contains("last active administrator"));
+    assert!(run(&[
+        "user",
+        "set-role",
+        "--email",
+        "v@example.com",
+        "--role",
+        "admin"
+    ])
+    .status
+    .success());
     assert!(run(&["user", "disable", "--email", "pat@example.com"])
         .status
         .success());

@@ -45,6 +45,11 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<DemoPeople> {
             "the demo loads only into an empty database; this one already has accounts".into(),
         ));
     }
+    if !store.users().await?.is_empty() {
+        return Err(StoreError::Conflict(
+            "the demo loads only into an empty database; this one already has users".into(),
+        ));
+    }
     let mut firm = Vec::new();
     for (name, title, email) in FIRM_PEOPLE {
         firm.push(

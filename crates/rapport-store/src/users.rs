@@ -128,6 +128,27 @@ async fn user_id_by_email(tx: &mut Tx, email: &str) -> Result<i64> {
     })
 }
 
+/// Refuses a change that would leave no active administrator: nobody could
+/// then manage users from the web.
+async fn keep_an_admin(tx: &mut Tx, user: &User) -> Result<()> {
+    if user.role != Role::Admin || user.disabled {
+        return Ok(());
+    }
+    let (others,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1")
+            .bind(user.id)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    if others == 0 {
+        return Err(StoreError::Conflict(format!(
+            "{} is the last active administrator; make another user an administrator first",
+            user.email
+        )));
+    }
+    Ok(())
+}
+
 /// Inserts the firm-side person a new user is, when none was named.
 async fn insert_firm_person(tx: &mut Tx, now: DateTime<Utc>, draft: &UserDraft) -> Result<i64> {
     let (id,): (i64,) = on_tx!(tx, conn => {
@@ -263,6 +284,14 @@ impl Store {
     ) -> Result<User> {
         let mut tx = self.begin().await?;
         let id = user_id_by_email(&mut tx, email).await?;
+        let before = load_user(&mut tx, id).await?;
+        if before.role == role {
+            tx.commit().await?;
+            return Ok(before);
+        }
+        if role != Role::Admin {
+            keep_an_admin(&mut tx, &before).await?;
+        }
         on_tx!(tx, conn => {
             sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
                 .bind(role.as_str())
@@ -277,9 +306,9 @@ impl Store {
         Ok(user)
     }
 
-    /// Disables (or enables) a user. Disabling ends their sessions at once
-    /// on every server; their tokens stop working because every request
-    /// checks the flag.
+    /// Disables (or enables) a user. Disabling ends their sessions and
+    /// revokes their tokens at once, on every server. The last active
+    /// administrator cannot be disabled.
     pub async fn set_user_disabled(
         &self,
         now: DateTime<Utc>,
@@ -289,6 +318,10 @@ impl Store {
     ) -> Result<User> {
         let mut tx = self.begin().await?;
         let id = user_id_by_email(&mut tx, email).await?;
+        let before = load_user(&mut tx, id).await?;
+        if disabled {
+            keep_an_admin(&mut tx, &before).await?;
+        }
         on_tx!(tx, conn => {
             sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
                 .bind(disabled)
@@ -298,6 +331,13 @@ impl Store {
                 .await?;
             if disabled {
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                // Revoked, not just refused: enabling the user again must
+                // not bring back tokens that may have leaked meanwhile.
+                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                    .bind(now)
                     .bind(id)
                     .execute(&mut *conn)
                     .await?;
@@ -420,6 +460,7 @@ impl Store {
     pub async fn create_token(
         &self,
         now: DateTime<Utc>,
+        actor: &str,
         user_id: i64,
         label: &str,
         token_hash: &str,
@@ -443,14 +484,15 @@ impl Store {
             .fetch_one(&mut *conn)
             .await?
         });
+        let detail = (user_id, label);
         audit(
             &mut tx,
             now,
-            &format!("user {user_id}"),
+            actor,
             "api_token",
             token.id,
             "create",
-            &label,
+            &detail,
         )
         .await?;
         tx.commit().await?;
@@ -504,32 +546,41 @@ impl Store {
     }
 
     /// The token with this digest and its user, whatever its state: the
-    /// caller checks expiry, revocation and the user's flag. Marks it used.
-    pub async fn use_token(
-        &self,
-        now: DateTime<Utc>,
-        token_hash: &str,
-    ) -> Result<Option<(ApiToken, User)>> {
-        let mut tx = self.begin().await?;
+    /// caller checks expiry, revocation and the user's flag.
+    pub async fn token(&self, token_hash: &str) -> Result<Option<(ApiToken, User)>> {
+        let mut tx = self.begin_read().await?;
         let token: Option<ApiToken> = on_tx!(tx, conn => {
             sqlx::query_as(&format!("{SELECT_TOKEN} WHERE token_hash = $1"))
                 .bind(token_hash)
                 .fetch_optional(&mut *conn)
                 .await?
         });
-        let Some(token) = token else {
-            return Ok(None);
+        let found = match token {
+            Some(token) => {
+                let user = load_user(&mut tx, token.user_id).await?;
+                Some((token, user))
+            }
+            None => None,
         };
-        on_tx!(tx, conn => {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(token.id)
-                .execute(&mut *conn)
-                .await?;
-        });
-        let user = load_user(&mut tx, token.user_id).await?;
         tx.commit().await?;
-        Ok(Some((token, user)))
+        Ok(found)
+    }
+
+    /// Notes that a token was accepted, for its "last used" date; written at
+    /// most once a minute per token.
+    pub async fn mark_token_used(&self, token_id: i64, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+            )
+            .bind(now)
+            .bind(token_id)
+            .bind(now - chrono::TimeDelta::minutes(1))
+            .execute(&mut *conn)
+            .await?;
+        });
+        tx.commit().await
     }
 
     // Failed sign-ins.

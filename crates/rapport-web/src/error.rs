@@ -28,9 +28,13 @@ pub enum ApiError {
     /// No valid credentials: no session or token, or an expired, revoked
     /// or disabled one.
     Unauthorized,
+    /// Credentials were sent but do not work; the message says why (a
+    /// revoked or expired token, say).
+    BadCredentials(String),
     /// Signed in, and allowed to see this, but not to do this.
     Forbidden(String),
     NotFound(String),
+    MethodNotAllowed(String),
     Conflict(String),
     /// Too many attempts; the message says when to try again.
     TooManyRequests(String),
@@ -48,7 +52,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `bad_request`, `validation_failed`,
-    /// `unauthorized`, `forbidden`, `not_found`, `conflict`,
+    /// `unauthorized`, `forbidden`, `not_found`, `method_not_allowed`, `conflict`,
     /// `too_many_requests`, `unsupported_media_type`, `internal`.
     pub code: &'static str,
     pub message: String,
@@ -96,8 +100,15 @@ impl IntoResponse for ApiError {
                 "sign in first: send `Authorization: Bearer TOKEN` (make a token with `rapport token create` or on the settings page), or sign in at /login".to_string(),
                 None,
             ),
+            ApiError::BadCredentials(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m, None),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
+            ApiError::MethodNotAllowed(m) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                m,
+                None,
+            ),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
             ApiError::TooManyRequests(m) => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", m, None)
@@ -273,6 +284,7 @@ pub async fn html_errors(
         StatusCode::FORBIDDEN => "Not allowed".to_string(),
         StatusCode::UNAUTHORIZED => "Sign in first".to_string(),
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts".to_string(),
+        StatusCode::METHOD_NOT_ALLOWED => "Not available this way".to_string(),
         status => status
             .canonical_reason()
             .unwrap_or("Something went wrong")

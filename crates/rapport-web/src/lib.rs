@@ -95,7 +95,7 @@ impl std::fmt::Debug for AppState {
 /// Every route, pages and API alike, with its OpenAPI documentation: the
 /// one list of the HTTP surface.
 pub fn surface() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    OpenApiRouter::with_openapi(api::description())
         .routes(routes!(healthz))
         .merge(pages::router())
         .merge(auth::router())
@@ -128,6 +128,7 @@ pub fn router(state: AppState) -> Router {
             auth::authorise,
         ))
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
         .layer(middleware::from_fn(error::html_errors))
         .layer(header(
             header::CONTENT_SECURITY_POLICY,

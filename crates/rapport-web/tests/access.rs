@@ -177,7 +177,10 @@ fn expect(kind: Kind, caller: Caller) -> Expect {
     use Caller::*;
     match (kind, caller) {
         (Kind::Public(status), _) => Expect::Status(status),
-        (_, Anonymous | Disabled) => Expect::SignIn,
+        (_, Anonymous) => Expect::SignIn,
+        // A token that no longer works is told so, page or API: it is a
+        // script, not a person to send to the sign-in form.
+        (_, Disabled) => Expect::Status(401),
         (Kind::SignedIn, _) => Expect::Allowed,
         (Kind::Create, Admin | PmOfP | PmOfQ) => Expect::Allowed,
         (Kind::Create, _) => Expect::Forbidden,
@@ -297,11 +300,11 @@ async fn fixture() -> Fixture {
             .create_user(now(), "test", &draft, None, "$argon2id$unused")
             .await
             .unwrap();
-        let (token, _) = rapport_web::auth::issue_token(&state, user.id, "test", None)
+        let (token, _) = rapport_web::auth::issue_token(&state, "test", user.id, "test", None)
             .await
             .unwrap();
         // A second token, for the caller to revoke without losing the first.
-        let (_, spare) = rapport_web::auth::issue_token(&state, user.id, "spare", None)
+        let (_, spare) = rapport_web::auth::issue_token(&state, "test", user.id, "spare", None)
             .await
             .unwrap();
         tokens.push((caller, token, spare.id));

@@ -19,10 +19,22 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 async fn spawn_app() -> TestApp {
+    spawn(false).await
+}
+
+/// The app on the demo portfolio.
+async fn spawn_demo_app() -> TestApp {
+    spawn(true).await
+}
+
+async fn spawn(demo: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = rapport_store::Store::open_file(&dir.path().join("rapport.db"))
         .await
         .unwrap();
+    if demo {
+        rapport_store::demo::load(&store, now()).await.unwrap();
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -36,7 +48,7 @@ async fn spawn_app() -> TestApp {
         .create_user(now(), "test", &draft, None, "$argon2id$unused")
         .await
         .unwrap();
-    let (token, _) = rapport_web::auth::issue_token(&state, admin.id, "tests", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", admin.id, "tests", None)
         .await
         .unwrap();
     let mut headers = reqwest::header::HeaderMap::new();
@@ -502,14 +514,7 @@ async fn openapi_document_is_the_router_every_operation_answers_and_states_its_a
 
 #[tokio::test]
 async fn home_page_lists_the_demo_portfolio() {
-    let app = spawn_app().await;
-    let (status, _) = app.get("/healthz").await;
-    assert_eq!(status, StatusCode::OK);
-    // Load the demo through a second handle on the same file.
-    let store = rapport_store::Store::open_file(&app._dir.path().join("rapport.db"))
-        .await
-        .unwrap();
-    rapport_store::demo::load(&store, now()).await.unwrap();
+    let app = spawn_demo_app().await;
     let html = app.get_text("/").await;
     assert!(html.contains("Pump station retrofit"));
     assert_eq!(html.matches("data-project-id=").count(), 9);

@@ -272,7 +272,7 @@ async fn writes_from_another_site_are_refused_even_with_a_token() {
     let id = add_user(&store, "pm@example.com", "pm").await;
     let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
     let state = AppState::with_clock(store.clone(), Clock::Fixed(start()));
-    let (token, _) = rapport_web::auth::issue_token(&state, id, "script", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", id, "script", None)
         .await
         .unwrap();
     let post = |header: &'static str, value: String| {
@@ -304,7 +304,7 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
             .bearer_auth(token)
             .send()
     };
-    let (revoked, stored) = rapport_web::auth::issue_token(&state, id, "old", None)
+    let (revoked, stored) = rapport_web::auth::issue_token(&state, "test", id, "old", None)
         .await
         .unwrap();
     assert_eq!(
@@ -319,7 +319,7 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(response.headers().contains_key("www-authenticate"));
 
-    let (expiring, _) = rapport_web::auth::issue_token(&state, id, "short", Some(1))
+    let (expiring, _) = rapport_web::auth::issue_token(&state, "test", id, "short", Some(1))
         .await
         .unwrap();
     assert_eq!(
@@ -332,7 +332,7 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
         StatusCode::UNAUTHORIZED
     );
 
-    let (token, _) = rapport_web::auth::issue_token(&state, id, "live", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", id, "live", None)
         .await
         .unwrap();
     let cookie = session(&address, "pm@example.com").await;
@@ -357,12 +357,26 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
         StatusCode::UNAUTHORIZED,
         "a disabled user cannot sign in"
     );
-    // Enabled again, the token works again; the ended session does not.
+    // Enabled again, neither the revoked token nor the ended session
+    // comes back; a new sign-in works.
     store
         .set_user_disabled(start(), "test", "pm@example.com", false)
         .await
         .unwrap();
-    assert_eq!(me(token, &address).await.unwrap().status(), StatusCode::OK);
+    let response = me(token, &address).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the bearer token was revoked"),
+        "{body}"
+    );
+    assert_eq!(
+        sign_in(&address, "pm@example.com", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let page = client()
         .get(format!("{address}/"))
         .header("cookie", &cookie)
@@ -382,7 +396,16 @@ async fn the_sixth_sign_in_after_five_failures_is_locked_even_with_the_right_pas
     let unknown = sign_in(&address, "nobody@example.com", PASSWORD).await;
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
     let unknown_text = message_in(&unknown.text().await.unwrap());
-    for attempt in 1..=5 {
+    // The same answer for a wrong password as for an unknown e-mail, with
+    // a warning as the lock nears (counted per e-mail, known or not).
+    let warnings = [
+        "",
+        "",
+        " 2 more failed attempt(s) will lock sign-in for this account for 15 minutes.",
+        " 1 more failed attempt(s) will lock sign-in for this account for 15 minutes.",
+        " That was the fifth failed attempt: sign-in for this account is now locked for 15 minutes.",
+    ];
+    for (attempt, warning) in warnings.iter().enumerate() {
         let wrong = sign_in(&address, "PM@example.com", "wrong password!").await;
         assert_eq!(
             wrong.status(),
@@ -390,10 +413,11 @@ async fn the_sixth_sign_in_after_five_failures_is_locked_even_with_the_right_pas
             "attempt {attempt}"
         );
         let text = message_in(&wrong.text().await.unwrap());
-        assert!(text.contains("do not match an active user"));
         assert_eq!(
-            text, unknown_text,
-            "the same answer for a wrong password and an unknown e-mail"
+            text,
+            format!("{unknown_text}{warning}"),
+            "attempt {}",
+            attempt + 1
         );
     }
     let locked = sign_in(&address, "pm@example.com", PASSWORD).await;
@@ -424,6 +448,43 @@ async fn the_sixth_sign_in_after_five_failures_is_locked_even_with_the_right_pas
     assert_eq!(
         sign_in(&later, "pm@example.com", PASSWORD).await.status(),
         StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_on_the_settings_page_is_locked_like_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let cookie = session(&address, "pm@example.com").await;
+    let csrf = page_csrf(&address, &cookie).await;
+    let change = |current: &'static str| {
+        client()
+            .post(format!("{address}/settings/password"))
+            .header("cookie", &cookie)
+            .form(&[
+                ("current_password", current),
+                ("new_password", "a brand new password"),
+                ("repeat_password", "a brand new password"),
+                ("csrf_token", csrf.as_str()),
+            ])
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            change("a guess at it").await.unwrap().status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    assert_eq!(
+        change(PASSWORD).await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // And the same lock holds at the sign-in form.
+    assert_eq!(
+        sign_in(&address, "pm@example.com", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
     );
 }
 

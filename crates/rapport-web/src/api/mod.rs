@@ -38,15 +38,23 @@ pub struct ListQuery {
 #[openapi(
     info(
         title = "Rapport API",
-        description = "Accounts, people, projects, status records, earned value and estimates. Amounts are in the project's currency units; errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`.\n\nEvery endpoint but `/healthz`, `/login` and this document needs a signed-in user: send `Authorization: Bearer TOKEN` (a token from `rapport token create` or the settings page), or the session cookie with the `X-CSRF-Token` header on writes. What a caller sees is limited by their role: a project they cannot see answers 404, one they see but may not change answers 403."
+        description = "Rapport's HTTP surface: the JSON API under `/api/v1/` and, tagged `pages`, the server-rendered pages and forms. Accounts, people, projects, status records, earned value and estimates. Amounts are in the project's currency units; errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`.\n\nEvery endpoint but `/healthz`, `/login` and this document needs a signed-in user: send `Authorization: Bearer TOKEN` (a token from `rapport token create` or the settings page), or the session cookie with the `X-CSRF-Token` header on writes. What a caller sees is limited by their role: a project they cannot see answers 404, one they see but may not change answers 403."
     ),
     components(schemas(crate::error::ErrorBody))
 )]
 struct ApiDoc;
 
+/// The document's title, description and version, before the routes are
+/// added to it.
+pub fn description() -> Document {
+    let mut document = ApiDoc::openapi();
+    document.info.version = env!("CARGO_PKG_VERSION").to_string();
+    document
+}
+
 /// The API routes, with their documentation.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    OpenApiRouter::new()
         .merge(accounts::router())
         .merge(people::router())
         .merge(projects::router())
@@ -170,8 +178,22 @@ pub fn document_access(document: &mut Document) {
     );
 }
 
-pub async fn not_found() -> ApiError {
-    ApiError::NotFound("no such page or endpoint; the API is described at /api/openapi.json".into())
+/// The answer for an address no route matches.
+pub async fn not_found(uri: axum::http::Uri) -> ApiError {
+    if uri.path().starts_with("/api/") {
+        ApiError::NotFound("no such API endpoint; the API is described at /api/openapi.json".into())
+    } else {
+        ApiError::NotFound("There is no page at this address.".into())
+    }
+}
+
+/// The answer for a method a route does not take (a GET to a form's
+/// address, say).
+pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!(
+        "{} does not take {method}; see /api/openapi.json for what it takes",
+        uri.path()
+    ))
 }
 
 /// A record a request body refers to.

@@ -13,6 +13,7 @@ use crate::AppState;
 /// its stored form. Shared with `rapport token create`.
 pub async fn issue_token(
     state: &AppState,
+    actor: &str,
     user_id: i64,
     label: &str,
     expires_days: Option<i64>,
@@ -25,6 +26,7 @@ pub async fn issue_token(
         .store
         .create_token(
             now,
+            actor,
             user_id,
             label,
             &secret::digest(&token),

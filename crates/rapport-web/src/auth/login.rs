@@ -203,12 +203,19 @@ pub async fn sign_in(
                 .store
                 .record_sign_in_failure(now, &email, &address, now - LOCKOUT_WINDOW * 2)
                 .await?;
+            let message = match attempts_left(&by_email, now) {
+                0 => format!("{WRONG} That was the fifth failed attempt: sign-in for this account is now locked for 15 minutes."),
+                left @ 1..=2 => format!(
+                    "{WRONG} {left} more failed attempt(s) will lock sign-in for this account for 15 minutes."
+                ),
+                _ => WRONG.to_string(),
+            };
             return form(
                 &state,
                 StatusCode::UNAUTHORIZED,
                 input.email,
                 &next,
-                Some(WRONG.into()),
+                Some(message),
             );
         }
     };
@@ -220,6 +227,21 @@ pub async fn sign_in(
     headers.append(header::SET_COOKIE, session_cookie);
     headers.append(header::SET_COOKIE, clear_login);
     Ok(response)
+}
+
+/// How many more failures the account may have before the one that locks
+/// it, counting the failure just made: the earlier ones within the window,
+/// and this one.
+fn attempts_left(
+    earlier: &[chrono::DateTime<chrono::Utc>],
+    now: chrono::DateTime<chrono::Utc>,
+) -> usize {
+    let recent = earlier
+        .iter()
+        .filter(|at| now - **at < LOCKOUT_WINDOW)
+        .count()
+        + 1;
+    ACCOUNT_FAILURE_LIMIT.saturating_sub(recent)
 }
 
 /// Signs out: ends the session on every server.

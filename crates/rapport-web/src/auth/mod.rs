@@ -142,15 +142,36 @@ fn is_write(method: &Method) -> bool {
 /// documentation.
 pub async fn authorise(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
-    let here = request
-        .uri()
-        .path_and_query()
-        .map_or("/", |pq| pq.as_str())
-        .to_string();
+    let here = come_back_to(&request);
     match check(&state, request).await {
         Ok(request) => next.run(request).await,
         Err(ApiError::Unauthorized) if !is_api => login::redirect_to_sign_in(&here),
         Err(error) => error.into_response(),
+    }
+}
+
+/// Where to return after signing in: the page asked for; for a form posted
+/// after the session ended, the page the form was on (its `Referer`, when
+/// it is ours), since the form's own address only takes a POST.
+fn come_back_to(request: &Request) -> String {
+    if request.method() == Method::GET {
+        return request
+            .uri()
+            .path_and_query()
+            .map_or("/", |pq| pq.as_str())
+            .to_string();
+    }
+    let headers = request.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let referer = headers.get(header::REFERER).and_then(|r| r.to_str().ok());
+    match (host, referer) {
+        (Some(host), Some(referer)) => referer
+            .split_once("://")
+            .and_then(|(_, rest)| rest.strip_prefix(host))
+            .filter(|path| path.starts_with('/'))
+            .unwrap_or("/")
+            .to_string(),
+        _ => "/".to_string(),
     }
 }
 
@@ -305,20 +326,40 @@ async fn authenticate(
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, ApiError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let refused = |why: &str| {
+            ApiError::BadCredentials(format!(
+                "the bearer token {why}; make a new one on the settings page or with `rapport token create`"
+            ))
+        };
         let token = value
             .to_str()
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
-            .ok_or(ApiError::Unauthorized)?;
+            .ok_or_else(|| {
+                ApiError::BadCredentials("the Authorization header must read `Bearer TOKEN`".into())
+            })?;
         let (token, user) = state
             .store
-            .use_token(now, &secret::digest(token))
+            .token(&secret::digest(token))
             .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let expired = token.expires_at.is_some_and(|at| at <= now);
-        if token.revoked_at.is_some() || expired || user.disabled {
-            return Err(ApiError::Unauthorized);
+            .ok_or_else(|| refused("is not one Rapport issued"))?;
+        if token.revoked_at.is_some() {
+            return Err(refused("was revoked"));
+        }
+        if let Some(at) = token.expires_at.filter(|at| *at <= now) {
+            return Err(refused(&format!("expired on {}", at.format("%Y-%m-%d"))));
+        }
+        if user.disabled {
+            return Err(refused("belongs to a disabled user"));
+        }
+        // Written at most once a minute, so reads do not all take the
+        // write lock.
+        if token
+            .last_used_at
+            .is_none_or(|at| now - at >= TimeDelta::minutes(1))
+        {
+            state.store.mark_token_used(token.id, now).await?;
         }
         return Ok(Some(CurrentUser {
             user,

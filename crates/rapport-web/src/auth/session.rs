@@ -136,13 +136,15 @@ pub async fn check_csrf(request: Request, expected: &str) -> Result<Request, Api
         .find(|(name, _)| name == CSRF_FIELD)
         .map(|(_, value)| value.as_str());
     if !sent.is_some_and(|sent| secret::same(sent, expected)) {
-        return Err(csrf_refused());
+        return Err(ApiError::Forbidden(
+            "This form has expired: you signed in again since the page was opened, or it came from elsewhere. Nothing was changed. Go back, reload the page and submit it again.".into(),
+        ));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
 fn csrf_refused() -> ApiError {
     ApiError::Forbidden(
-        "the form or request lacks a valid CSRF token; reload the page and try again (API callers: send the X-CSRF-Token header, or use a bearer token)".into(),
+        "a write with the session cookie needs the session's CSRF token in the X-CSRF-Token header (it is in every page's forms); scripts can use a bearer token instead".into(),
     )
 }

@@ -32,6 +32,7 @@ pub struct UsersPage {
 pub struct UsersQuery {
     pub done: Option<String>,
     pub email: Option<String>,
+    pub role: Option<String>,
 }
 
 async fn page(
@@ -53,7 +54,7 @@ async fn page(
 
 /// Every user, for administrators.
 #[utoipa::path(get, path = "/admin/users", tag = "pages",
-    params(("done" = Option<String>, Query, description = "what was just done"), ("email" = Option<String>, Query, description = "to whom")),
+    params(("done" = Option<String>, Query, description = "what was just done"), ("email" = Option<String>, Query, description = "to whom"), ("role" = Option<String>, Query, description = "their new role")),
     responses((status = 200, description = "the users page", content_type = "text/html")))]
 pub async fn show(
     State(state): State<AppState>,
@@ -62,7 +63,10 @@ pub async fn show(
 ) -> Result<UsersPage, ApiError> {
     let who = query.email.unwrap_or_default();
     let notice = match query.done.as_deref() {
-        Some("role") => Some(format!("{who}'s role was changed.")),
+        Some("role") => Some(format!(
+            "{who} is now {}.",
+            query.role.as_deref().unwrap_or("in their new role")
+        )),
         Some("disabled") => Some(format!(
             "{who} was disabled: their sessions and tokens stopped working."
         )),
@@ -165,7 +169,7 @@ pub async fn set_role(
         .set_user_role(state.clock.now(), &current.actor(), &user.email, role)
         .await?;
     Ok(Redirect::to(&format!(
-        "/admin/users?done=role&email={}",
+        "/admin/users?done=role&role={role}&email={}",
         escape(&user.email)
     ))
     .into_response())

@@ -38,7 +38,7 @@ pub struct ProjectRow {
 pub struct HomePage {
     pub nav: Nav,
     pub projects: Vec<ProjectRow>,
-    pub location: String,
+    pub location: Option<String>,
 }
 
 /// Green at or above 1, amber down to 0.9, red below — the customary EVM
@@ -143,6 +143,11 @@ pub async fn show(
     Ok(HomePage {
         nav: Nav::of(&current),
         projects,
-        location: store.location().to_string(),
+        // Where the data lives is for administrators, not every reader.
+        location: current
+            .user
+            .role
+            .may_manage_users()
+            .then(|| store.location().to_string()),
     })
 }

@@ -7,6 +7,8 @@ use axum::response::IntoResponse;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use rapport_core::access::Role;
+
 use crate::auth::CurrentUser;
 use crate::AppState;
 
@@ -33,21 +35,33 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// forms carry.
 #[derive(Debug, Clone)]
 pub struct Nav {
+    pub user_id: i64,
     pub email: String,
     pub name: String,
     pub role: String,
     pub is_admin: bool,
     pub csrf_token: String,
+    /// What this user's role lets them see and do, in a sentence.
+    pub reach: &'static str,
 }
 
 impl Nav {
     pub fn of(current: &CurrentUser) -> Self {
         Self {
+            user_id: current.user.id,
             email: current.user.email.clone(),
             name: current.user.name.clone(),
             role: current.user.role.to_string(),
             is_admin: current.user.role.may_manage_users(),
             csrf_token: current.csrf_token().to_string(),
+            reach: match current.user.role {
+                Role::Admin => {
+                    "As an administrator you see and change every project, and manage users."
+                }
+                Role::Viewer => "As a viewer you see every project and change nothing.",
+                Role::Pm => "You see the projects you manage or are on the team of.",
+                Role::Member => "You see the projects you are on the team of.",
+            },
         }
     }
 }

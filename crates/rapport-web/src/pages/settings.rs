@@ -7,11 +7,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use rapport_core::access::check_new_password;
+use rapport_core::access::{
+    check_new_password, lockout_until, ACCOUNT_FAILURE_LIMIT, LOCKOUT_WINDOW,
+};
 use rapport_store::ApiToken;
 use serde::Deserialize;
 
 use super::Nav;
+use crate::auth::login::ClientAddress;
 use crate::auth::{password, CurrentUser};
 use crate::error::{ApiError, ApiPath};
 use crate::AppState;
@@ -141,7 +144,8 @@ pub async fn create_token(
         let page = page(&state, &current, None, None, Some(message)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let (token, _) = crate::auth::issue_token(&state, current.user.id, label, days).await?;
+    let (token, _) =
+        crate::auth::issue_token(&state, &current.actor(), current.user.id, label, days).await?;
     Ok(page(&state, &current, Some(token), None, None)
         .await?
         .into_response())
@@ -184,18 +188,41 @@ pub struct PasswordForm {
 /// Changes the user's own password.
 #[utoipa::path(post, path = "/settings/password", tag = "pages",
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "fields current_password, new_password, repeat_password, csrf_token"),
-    responses((status = 303, description = "changed; other sessions end"), (status = 422, description = "wrong current password or a weak new one", content_type = "text/html")))]
+    responses((status = 303, description = "changed; other sessions end"), (status = 422, description = "wrong current password or a weak new one", content_type = "text/html"),
+        (status = 429, description = "too many wrong passwords: locked as sign-in is", content_type = "text/html")))]
 pub async fn change_password(
     State(state): State<AppState>,
     current: CurrentUser,
+    ClientAddress(address): ClientAddress,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, ApiError> {
+    // Guessing the current password here counts as failed sign-ins, and
+    // the sign-in lock-out stops it, so a left-open session cannot be used
+    // to find the password.
+    let now = state.clock.now();
+    let email = current.user.email.clone();
+    let (by_email, _) = state.store.sign_in_failures(&email, &address).await?;
+    if let Some(until) = lockout_until(&by_email, ACCOUNT_FAILURE_LIMIT, LOCKOUT_WINDOW, now) {
+        let message = format!(
+            "Too many wrong passwords: changing the password is locked until {} UTC.",
+            until.format("%H:%M")
+        );
+        let page = page(&state, &current, None, None, Some(message)).await?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
     let stored = state
         .store
-        .user_for_sign_in(&current.user.email)
+        .user_for_sign_in(&email)
         .await?
         .map(|(_, hash)| hash);
-    let problem = if !password::verify(form.current_password, stored).await {
+    let right = password::verify(form.current_password, stored).await;
+    if !right {
+        state
+            .store
+            .record_sign_in_failure(now, &email, &address, now - LOCKOUT_WINDOW * 2)
+            .await?;
+    }
+    let problem = if !right {
         Some("The current password is not right.".to_string())
     } else if form.new_password != form.repeat_password {
         Some("The two new passwords differ; type the same one twice.".to_string())
