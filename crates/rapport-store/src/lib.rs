@@ -45,7 +45,7 @@ pub use projects::{Project, Stakeholder};
 pub use relationships::{Commitment, FollowUpQuestion, Interaction};
 pub use scope::Scope;
 pub use status::StatusRecord;
-pub use users::{ApiToken, SessionRecord, User};
+pub use users::{ApiToken, NewToken, SessionRecord, User};
 
 /// What a caller can act on when a store operation fails.
 #[derive(Debug, thiserror::Error)]

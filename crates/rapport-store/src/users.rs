@@ -84,6 +84,17 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A token to store: never the token itself, only its digest.
+#[derive(Debug, Clone, Copy)]
+pub struct NewToken<'a> {
+    pub user_id: i64,
+    pub label: &'a str,
+    pub token_hash: &'a str,
+    /// The token's first characters, to tell tokens apart in a list.
+    pub prefix: &'a str,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 const SELECT_USER: &str =
     "SELECT id, email, name, role, person_id, disabled, created_at FROM users";
 const SELECT_TOKEN: &str = "SELECT id, user_id, label, prefix, created_at, expires_at, last_used_at, revoked_at FROM api_tokens";
@@ -461,12 +472,15 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        user_id: i64,
-        label: &str,
-        token_hash: &str,
-        prefix: &str,
-        expires_at: Option<DateTime<Utc>>,
+        new: &NewToken<'_>,
     ) -> Result<ApiToken> {
+        let NewToken {
+            user_id,
+            label,
+            token_hash,
+            prefix,
+            expires_at,
+        } = *new;
         let mut tx = self.begin().await?;
         load_user(&mut tx, user_id).await?;
         let token: ApiToken = on_tx!(tx, conn => {

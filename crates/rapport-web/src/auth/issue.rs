@@ -3,7 +3,7 @@
 //! add`.
 
 use chrono::TimeDelta;
-use rapport_store::ApiToken;
+use rapport_store::{ApiToken, NewToken};
 
 use super::secret;
 use crate::error::ApiError;
@@ -27,11 +27,13 @@ pub async fn issue_token(
         .create_token(
             now,
             actor,
-            user_id,
-            label,
-            &secret::digest(&token),
-            &prefix,
-            expires_days.map(|d| now + TimeDelta::days(d)),
+            &NewToken {
+                user_id,
+                label,
+                token_hash: &secret::digest(&token),
+                prefix: &prefix,
+                expires_at: expires_days.map(|d| now + TimeDelta::days(d)),
+            },
         )
         .await?;
     Ok((token, stored))
