@@ -7,7 +7,7 @@
 //! token), so a script can capture them; everything else a person reads
 //! goes to standard error.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 
 use clap::{Args, Subcommand, ValueEnum};
 use rapport_core::access::{check_new_password, Role, UserDraft};
@@ -283,7 +283,21 @@ pub fn run_user(command: UserCommand, database: &Database) -> Outcome {
 /// A new password, its hash, and whether it was generated (and so must be
 /// shown): read from standard input when asked, else generated.
 fn new_password(from_stdin: bool) -> Result<(String, bool, String), Outcome> {
-    let (password, generated) = if from_stdin {
+    let (password, generated) = if from_stdin && std::io::stdin().is_terminal() {
+        // At a terminal: ask, without echo, twice.
+        let ask = |prompt: &str| {
+            rpassword::prompt_password(prompt).map_err(|e| {
+                Outcome::Failure(anyhow::Error::new(e).context("cannot read the password"))
+            })
+        };
+        let first = ask("New password (at least 12 characters, not shown): ")?;
+        if ask("The same again: ")? != first {
+            return Err(Outcome::BadInput(
+                "the two passwords differ; nothing was changed".into(),
+            ));
+        }
+        (first, false)
+    } else if from_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(|e| {
             Outcome::Failure(
@@ -356,6 +370,8 @@ fn print_users(users: &[User], format: ListFormat) -> Outcome {
     };
     match written {
         Ok(()) => Outcome::Success,
+        // The reader stopped early (`rapport user list | head`): not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
         Err(e) => Outcome::Failure(anyhow::Error::new(e).context("cannot write the list")),
     }
 }

@@ -163,6 +163,25 @@ macro_rules! on_tx {
 }
 pub(crate) use on_tx;
 
+/// Makes concurrent transactions that name the same keys take turns until
+/// they commit, so a check followed by a write cannot interleave (the
+/// sign-in limit counted and then raised by a burst of parallel attempts).
+/// SQLite needs nothing: a write transaction begins `IMMEDIATE` and holds
+/// the database's one write lock already. PostgreSQL takes a
+/// transaction-scoped advisory lock per key, always in the order given, so
+/// callers that list keys in one order cannot deadlock.
+pub(crate) async fn take_turns(tx: &mut Tx, keys: &[&str]) -> Result<()> {
+    if let TxInner::Postgres(tx) = &mut tx.0 {
+        for key in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes one audit entry inside the caller's transaction: who changed
 /// which client-facing record, when, and what it now says.
 pub(crate) async fn audit(

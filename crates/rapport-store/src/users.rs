@@ -10,7 +10,7 @@ use rapport_core::access::{Role, UserDraft};
 use rapport_core::domain::Side;
 use serde::Serialize;
 
-use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
+use crate::{audit, on_tx, parse_stored, take_turns, Result, Store, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
@@ -597,42 +597,40 @@ impl Store {
         tx.commit().await
     }
 
-    // Failed sign-ins.
+    // Sign-in attempts.
 
-    /// Records a failed sign-in and forgets failures older than `keep_since`.
-    pub async fn record_sign_in_failure(
+    /// Reserves a sign-in attempt, or reports the lock that refuses it.
+    ///
+    /// In one transaction that parallel attempts for the same e-mail or
+    /// address take in turn: forget attempts older than `keep_since`, read
+    /// the recent ones for the e-mail and the address, ask `locked` whether
+    /// they lock sign-in, and if not, record this attempt as a failure
+    /// until [`Store::forget_sign_in_attempt`] says it succeeded. So a burst
+    /// of parallel guesses is counted like the same guesses one by one.
+    /// Returns the attempt's id and the e-mail's earlier attempts.
+    pub async fn reserve_sign_in_attempt<L>(
         &self,
         now: DateTime<Utc>,
         email: &str,
         address: &str,
         keep_since: DateTime<Utc>,
-    ) -> Result<()> {
+        locked: impl FnOnce(&[DateTime<Utc>], &[DateTime<Utc>]) -> Option<L>,
+    ) -> Result<std::result::Result<(i64, Vec<DateTime<Utc>>), L>> {
         let mut tx = self.begin().await?;
-        on_tx!(tx, conn => {
-            sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
-                .bind(email)
-                .bind(address)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
+        take_turns(
+            &mut tx,
+            &[
+                &format!("sign-in e-mail {email}"),
+                &format!("sign-in address {address}"),
+            ],
+        )
+        .await?;
+        type Times = Vec<(DateTime<Utc>,)>;
+        let (by_email, by_address): (Times, Times) = on_tx!(tx, conn => {
             sqlx::query("DELETE FROM login_failures WHERE at < $1")
                 .bind(keep_since)
                 .execute(&mut *conn)
                 .await?;
-        });
-        tx.commit().await
-    }
-
-    /// The times of recent failed sign-ins for an e-mail and for an
-    /// address (the latest 100 of each, which is more than any limit).
-    pub async fn sign_in_failures(
-        &self,
-        email: &str,
-        address: &str,
-    ) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>)> {
-        let mut tx = self.begin_read().await?;
-        type Times = Vec<(DateTime<Utc>,)>;
-        let (by_email, by_address): (Times, Times) = on_tx!(tx, conn => {
             let by_email = sqlx::query_as("SELECT at FROM login_failures WHERE email = $1 ORDER BY id DESC LIMIT 100")
                 .bind(email)
                 .fetch_all(&mut *conn)
@@ -643,19 +641,31 @@ impl Store {
                 .await?;
             (by_email, by_address)
         });
+        let by_email: Vec<DateTime<Utc>> = by_email.into_iter().map(|(at,)| at).collect();
+        let by_address: Vec<DateTime<Utc>> = by_address.into_iter().map(|(at,)| at).collect();
+        if let Some(lock) = locked(&by_email, &by_address) {
+            tx.commit().await?;
+            return Ok(Err(lock));
+        }
+        let (id,): (i64,) = on_tx!(tx, conn => {
+            sqlx::query_as("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(email)
+                .bind(address)
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await?
+        });
         tx.commit().await?;
-        Ok((
-            by_email.into_iter().map(|(at,)| at).collect(),
-            by_address.into_iter().map(|(at,)| at).collect(),
-        ))
+        Ok(Ok((id, by_email)))
     }
 
-    /// Forgets an e-mail's failures after a successful sign-in.
-    pub async fn clear_sign_in_failures(&self, email: &str) -> Result<()> {
+    /// Forgets an attempt that succeeded. Earlier failures stay counted: a
+    /// real user's sign-in does not give a guesser a fresh allowance.
+    pub async fn forget_sign_in_attempt(&self, attempt_id: i64) -> Result<()> {
         let mut tx = self.begin().await?;
         on_tx!(tx, conn => {
-            sqlx::query("DELETE FROM login_failures WHERE email = $1")
-                .bind(email)
+            sqlx::query("DELETE FROM login_failures WHERE id = $1")
+                .bind(attempt_id)
                 .execute(&mut *conn)
                 .await?;
         });

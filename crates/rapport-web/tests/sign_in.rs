@@ -452,6 +452,66 @@ async fn the_sixth_sign_in_after_five_failures_is_locked_even_with_the_right_pas
 }
 
 #[tokio::test]
+async fn a_burst_of_parallel_guesses_is_counted_like_guesses_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    burst_of_guesses(sqlite_store(&dir).await).await;
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_on_postgres_is_counted_like_guesses_one_by_one() {
+    if let Some((store, _)) = fresh_postgres().await {
+        burst_of_guesses(store).await;
+    }
+}
+
+async fn burst_of_guesses(store: Store) {
+    add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    // Twelve forms first, then twelve wrong passwords at once.
+    let http = client();
+    let mut forms = Vec::new();
+    for _ in 0..12 {
+        let form = http.get(format!("{address}/login")).send().await.unwrap();
+        let (cookie, _) = set_cookie(&form, "rapport_login_csrf").unwrap();
+        forms.push((cookie, csrf_in(&form.text().await.unwrap())));
+    }
+    let guesses = forms.into_iter().map(|(cookie, token)| {
+        let http = http.clone();
+        let address = address.clone();
+        tokio::spawn(async move {
+            http.post(format!("{address}/login"))
+                .header("cookie", cookie)
+                .form(&[
+                    ("email", "pm@example.com"),
+                    ("password", "a wrong guess"),
+                    ("csrf_token", &token),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    });
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let locked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((refused, locked), (5, 7), "{statuses:?}");
+    assert_eq!(
+        sign_in(&address, "pm@example.com", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
 async fn guessing_the_current_password_on_the_settings_page_is_locked_like_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     let store = sqlite_store(&dir).await;

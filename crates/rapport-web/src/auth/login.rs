@@ -168,28 +168,33 @@ pub async fn sign_in(
     }
     let now = state.clock.now();
     let email = normalise_email(&input.email);
-    let (by_email, by_address) = state.store.sign_in_failures(&email, &address).await?;
-    let locked = [
-        lockout_until(&by_email, ACCOUNT_FAILURE_LIMIT, LOCKOUT_WINDOW, now),
-        lockout_until(&by_address, ADDRESS_FAILURE_LIMIT, LOCKOUT_WINDOW, now),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    if let Some(until) = locked {
-        // Whole minutes, rounded up: "1 more minute" until the last second.
-        let minutes = ((until - now).num_seconds() + 59) / 60;
-        return form(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            input.email,
-            &next,
-            Some(format!(
-                "Too many failed sign-ins: sign-in for this account is locked for {minutes} more minute(s), until {} UTC. Try again then; until then even the right password is refused.",
-                until.format("%H:%M")
-            )),
-        );
-    }
+    let reserved = state
+        .store
+        .reserve_sign_in_attempt(
+            now,
+            &email,
+            &address,
+            now - LOCKOUT_WINDOW * 2,
+            |by_email, by_address| lock_on(by_email, by_address, now),
+        )
+        .await?;
+    let (attempt, earlier) = match reserved {
+        Ok(reserved) => reserved,
+        Err((until, what)) => {
+            // Whole minutes, rounded up: "1 more minute" until the last second.
+            let minutes = ((until - now).num_seconds() + 59) / 60;
+            return form(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                input.email,
+                &next,
+                Some(format!(
+                    "Too many failed sign-ins: sign-in {what} is locked for {minutes} more minute(s), until {} UTC. Try again then; until then even the right password is refused.",
+                    until.format("%H:%M")
+                )),
+            );
+        }
+    };
     let found = state.store.user_for_sign_in(&email).await?;
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
@@ -199,11 +204,8 @@ pub async fn sign_in(
     let user = match user {
         Some(user) if matches && !user.disabled => user,
         _ => {
-            state
-                .store
-                .record_sign_in_failure(now, &email, &address, now - LOCKOUT_WINDOW * 2)
-                .await?;
-            let message = match attempts_left(&by_email, now) {
+            // The reserved attempt stays recorded as a failure.
+            let message = match attempts_left(&earlier, now) {
                 0 => format!("{WRONG} That was the fifth failed attempt: sign-in for this account is now locked for 15 minutes."),
                 left @ 1..=2 => format!(
                     "{WRONG} {left} more failed attempt(s) will lock sign-in for this account for 15 minutes."
@@ -219,7 +221,7 @@ pub async fn sign_in(
             );
         }
     };
-    state.store.clear_sign_in_failures(&email).await?;
+    state.store.forget_sign_in_attempt(attempt).await?;
     let session_cookie = session::start(&state, user.id).await?;
     let clear_login = session::set_cookie(&state.auth, LOGIN_CSRF_COOKIE, "", None)?;
     let mut response = Redirect::to(&next).into_response();
@@ -227,6 +229,23 @@ pub async fn sign_in(
     headers.append(header::SET_COOKIE, session_cookie);
     headers.append(header::SET_COOKIE, clear_login);
     Ok(response)
+}
+
+/// The lock, if any, that earlier failures put on this sign-in: until when,
+/// and on what ("for this account" or "from your network address").
+pub(crate) fn lock_on(
+    by_email: &[chrono::DateTime<chrono::Utc>],
+    by_address: &[chrono::DateTime<chrono::Utc>],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<(chrono::DateTime<chrono::Utc>, &'static str)> {
+    let account = lockout_until(by_email, ACCOUNT_FAILURE_LIMIT, LOCKOUT_WINDOW, now)
+        .map(|until| (until, "for this account"));
+    let address = lockout_until(by_address, ADDRESS_FAILURE_LIMIT, LOCKOUT_WINDOW, now)
+        .map(|until| (until, "from your network address"));
+    account
+        .into_iter()
+        .chain(address)
+        .max_by_key(|(until, _)| *until)
 }
 
 /// How many more failures the account may have before the one that locks

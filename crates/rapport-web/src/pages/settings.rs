@@ -201,26 +201,35 @@ pub async fn change_password(
     // to find the password.
     let now = state.clock.now();
     let email = current.user.email.clone();
-    let (by_email, _) = state.store.sign_in_failures(&email, &address).await?;
-    if let Some(until) = lockout_until(&by_email, ACCOUNT_FAILURE_LIMIT, LOCKOUT_WINDOW, now) {
-        let message = format!(
-            "Too many wrong passwords: changing the password is locked until {} UTC.",
-            until.format("%H:%M")
-        );
-        let page = page(&state, &current, None, None, Some(message)).await?;
-        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
-    }
+    let reserved = state
+        .store
+        .reserve_sign_in_attempt(
+            now,
+            &email,
+            &address,
+            now - LOCKOUT_WINDOW * 2,
+            |by_email, _| lockout_until(by_email, ACCOUNT_FAILURE_LIMIT, LOCKOUT_WINDOW, now),
+        )
+        .await?;
+    let attempt = match reserved {
+        Ok((attempt, _)) => attempt,
+        Err(until) => {
+            let message = format!(
+                "Too many wrong passwords: changing the password is locked until {} UTC.",
+                until.format("%H:%M")
+            );
+            let page = page(&state, &current, None, None, Some(message)).await?;
+            return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+        }
+    };
     let stored = state
         .store
         .user_for_sign_in(&email)
         .await?
         .map(|(_, hash)| hash);
     let right = password::verify(form.current_password, stored).await;
-    if !right {
-        state
-            .store
-            .record_sign_in_failure(now, &email, &address, now - LOCKOUT_WINDOW * 2)
-            .await?;
+    if right {
+        state.store.forget_sign_in_attempt(attempt).await?;
     }
     let problem = if !right {
         Some("The current password is not right.".to_string())
