@@ -127,8 +127,7 @@ impl Store {
         let seed = i64::try_from(seed)
             .map_err(|_| StoreError::invalid("seed", "must be below 2^63 to be stored"))?;
         let mut tx = self.begin().await?;
-        delete_results(&mut tx, estimate_id).await?;
-        insert_results(
+        upsert_results(
             &mut tx,
             now,
             estimate_id,
@@ -223,17 +222,10 @@ async fn select_results(tx: &mut Tx, estimate_id: i64) -> Result<Option<StoredRe
     }))
 }
 
-async fn delete_results(tx: &mut Tx, estimate_id: i64) -> Result<()> {
-    on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM estimate_results WHERE estimate_id = $1")
-            .bind(estimate_id)
-            .execute(conn)
-            .await?;
-    });
-    Ok(())
-}
-
-async fn insert_results(
+/// Keeps a version's results, replacing earlier ones in one statement: two
+/// simulations finishing at once must not both insert (a delete then an
+/// insert let the second fail on the key on PostgreSQL).
+async fn upsert_results(
     tx: &mut Tx,
     now: DateTime<Utc>,
     estimate_id: i64,
@@ -243,7 +235,9 @@ async fn insert_results(
 ) -> Result<()> {
     on_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO estimate_results (estimate_id, iterations, seed, results, simulated_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO estimate_results (estimate_id, iterations, seed, results, simulated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (estimate_id) DO UPDATE SET iterations = excluded.iterations, seed = excluded.seed, \
+             results = excluded.results, simulated_at = excluded.simulated_at",
         )
         .bind(estimate_id)
         .bind(iterations)

@@ -147,6 +147,7 @@ impl Store {
     ) -> Result<Person> {
         let mut tx = self.begin().await?;
         check_person_account(&mut tx, draft).await?;
+        check_still_fits_projects(&mut tx, id, draft).await?;
         if !update_person_fields(&mut tx, now, id, draft).await? {
             return Err(StoreError::not_found("person", id));
         }
@@ -183,6 +184,40 @@ impl Store {
         tx.commit().await?;
         Ok(person)
     }
+}
+
+/// A person who is a project's client rep stays one of that project's
+/// account's people, and a project manager stays firm-side: the rules
+/// `create_project` checks hold after the person changes too.
+async fn check_still_fits_projects(tx: &mut Tx, id: i64, draft: &PersonDraft) -> Result<()> {
+    let (repped, managed): (Vec<(i64, i64)>, Vec<(i64,)>) = on_tx!(tx, conn => {
+        let repped = sqlx::query_as("SELECT id, account_id FROM projects WHERE client_rep_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+        let managed = sqlx::query_as("SELECT id FROM projects WHERE project_manager_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+        (repped, managed)
+    });
+    let mut errors = rapport_core::domain::ValidationErrors::default();
+    if let Some((project, account)) = repped
+        .iter()
+        .find(|(_, account)| draft.side() != Side::Client || draft.account_id() != Some(*account))
+    {
+        errors.add(
+            "account_id",
+            format!("person {id} is the client rep of project {project}, so stays a client-side person of account {account}; give that project another rep first"),
+        );
+    }
+    if let (Some((project,)), Side::Client) = (managed.first(), draft.side()) {
+        errors.add(
+            "side",
+            format!("person {id} manages project {project}, so stays firm-side; give that project another PM first"),
+        );
+    }
+    errors.into_result(()).map_err(StoreError::Invalid)
 }
 
 /// One person, read inside the caller's transaction.

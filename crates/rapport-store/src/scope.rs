@@ -84,6 +84,61 @@ async fn exists(tx: &mut Tx, sql: &str, scope: Scope, id: i64) -> Result<bool> {
 }
 
 impl Store {
+    /// Whether a PM may change this account: they created it, or they
+    /// manage a project in it. Seeing it through a project they are only on
+    /// the team of is not enough: another PM's client is not theirs to
+    /// edit or archive.
+    pub async fn account_changeable_by(
+        &self,
+        account_id: i64,
+        user_id: i64,
+        person_id: i64,
+    ) -> Result<bool> {
+        let mut tx = self.begin_read().await?;
+        let row: Option<(i64,)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT a.id FROM accounts a WHERE a.id = $1 AND (a.created_by_user_id = $2 \
+                 OR EXISTS (SELECT 1 FROM projects p WHERE p.account_id = a.id AND p.project_manager_id = $3))",
+            )
+            .bind(account_id)
+            .bind(user_id)
+            .bind(person_id)
+            .fetch_optional(&mut *conn)
+            .await?
+        });
+        tx.commit().await?;
+        Ok(row.is_some())
+    }
+
+    /// Whether a PM may change this person: a client-side person of an
+    /// account they may change. Firm-side people (colleagues, users) are
+    /// changed by administrators.
+    pub async fn person_changeable_by(
+        &self,
+        person_id: i64,
+        user_id: i64,
+        own_person_id: i64,
+    ) -> Result<bool> {
+        let account: Option<(Option<i64>, String)> = {
+            let mut tx = self.begin_read().await?;
+            let row = on_tx!(tx, conn => {
+                sqlx::query_as("SELECT account_id, side FROM people WHERE id = $1")
+                    .bind(person_id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            });
+            tx.commit().await?;
+            row
+        };
+        match account {
+            Some((Some(account_id), side)) if side == "client" => {
+                self.account_changeable_by(account_id, user_id, own_person_id)
+                    .await
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// How `person_id` stands to a project; `None` if there is no such
     /// project.
     pub async fn project_relation(

@@ -451,6 +451,21 @@ async fn story(store: Store) {
         (kept.iterations, kept.results.as_str()),
         (20_000, "{\"cost\": 2}")
     );
+    // Simulations of one version finishing at once each keep their results
+    // in turn; none fails on the key.
+    let saves: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .save_estimate_results(later, v2.id, 1_000 + i, 7, "{\"cost\": 3}")
+                    .await
+            })
+        })
+        .collect();
+    for save in saves {
+        save.await.unwrap().unwrap();
+    }
     let versions = store.estimate_versions(created.id).await.unwrap();
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[1].simulated_at, Some(later));

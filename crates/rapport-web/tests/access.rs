@@ -155,7 +155,7 @@ const ROUTES: &[(&str, &str, Kind)] = &[
         "/api/v1/projects/{id}/estimates/{version}/basis",
         Kind::Read,
     ),
-    // Last: it ends a session (these callers use tokens, so nothing ends).
+    // Last for each caller: it ends their session.
     ("POST", "/logout", Kind::SignedIn),
 ];
 
@@ -178,9 +178,7 @@ fn expect(kind: Kind, caller: Caller) -> Expect {
     match (kind, caller) {
         (Kind::Public(status), _) => Expect::Status(status),
         (_, Anonymous) => Expect::SignIn,
-        // A token that no longer works is told so, page or API: it is a
-        // script, not a person to send to the sign-in form.
-        (_, Disabled) => Expect::Status(401),
+        (_, Disabled) => Expect::SignIn,
         (Kind::SignedIn, _) => Expect::Allowed,
         (Kind::Create, Admin | PmOfP | PmOfQ) => Expect::Allowed,
         (Kind::Create, _) => Expect::Forbidden,
@@ -197,7 +195,10 @@ fn expect(kind: Kind, caller: Caller) -> Expect {
 struct Fixture {
     address: String,
     http: reqwest::Client,
+    /// Per caller: an API token, the id of a spare token to revoke, and a
+    /// browser session (cookie and CSRF token) for the pages.
     tokens: Vec<(Caller, String, i64)>,
+    sessions: Vec<(Caller, String, String)>,
     account_a: i64,
     account_b: i64,
     person_a: i64,
@@ -238,8 +239,17 @@ impl Fixture {
             Method::from_bytes(method.as_bytes()).unwrap(),
             format!("{}{path}", self.address),
         );
-        if let Some(token) = self.token(caller) {
-            request = request.bearer_auth(token);
+        // Scripts use the API with a token; people use pages with a
+        // session cookie and the CSRF token of their forms.
+        if path.starts_with("/api/") {
+            if let Some(token) = self.token(caller) {
+                request = request.bearer_auth(token);
+            }
+        } else if let Some((_, cookie, csrf)) = self.sessions.iter().find(|(c, _, _)| *c == caller)
+        {
+            request = request
+                .header("cookie", format!("rapport_session={cookie}"))
+                .header("x-csrf-token", csrf);
         }
         if let Some(body) = body {
             request = request.json(&body);
@@ -284,6 +294,7 @@ async fn fixture() -> Fixture {
     let state =
         rapport_web::AppState::with_clock(store.clone(), rapport_store::Clock::Fixed(now()));
     let mut tokens = Vec::new();
+    let mut sessions = Vec::new();
     let mut people = std::collections::HashMap::new();
     let mut users = std::collections::HashMap::new();
     for (caller, email, role) in [
@@ -308,6 +319,19 @@ async fn fixture() -> Fixture {
             .await
             .unwrap();
         tokens.push((caller, token, spare.id));
+        let session = format!("{:064x}", user.id);
+        let csrf = format!("csrf-{}", user.id);
+        store
+            .create_session(
+                now(),
+                user.id,
+                &rapport_web::auth::secret::digest(&session),
+                &csrf,
+                now() + chrono::TimeDelta::days(1),
+            )
+            .await
+            .unwrap();
+        sessions.push((caller, session, csrf));
         people.insert(caller, user.person_id);
         users.insert(caller, user.id);
     }
@@ -336,6 +360,7 @@ async fn fixture() -> Fixture {
         address,
         http,
         tokens,
+        sessions,
         account_a: 0,
         account_b: 0,
         person_a: 0,
@@ -694,4 +719,116 @@ async fn lists_hold_only_what_the_caller_may_see() {
     assert!(!ids(&f, Caller::PmOfP, "/api/v1/accounts")
         .await
         .contains(&new_id));
+}
+
+/// The caller's own person id, as the API tells them.
+async fn person_of(f: &Fixture, caller: Caller) -> i64 {
+    let response = f.call(caller, "GET", "/api/v1/me", None).await;
+    response.json::<Value>().await.unwrap()["person_id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_pm_changes_only_the_accounts_and_client_people_of_projects_they_manage() {
+    let f = fixture().await;
+    let (p, a) = (f.project_p, f.account_a);
+    // Q's PM joins P's team: they now see account A and its people...
+    let pm_q = person_of(&f, Caller::PmOfQ).await;
+    let added = f
+        .call(
+            Caller::Admin,
+            "PUT",
+            &format!("/api/v1/projects/{p}/stakeholders/{pm_q}"),
+            Some(json!({"role": "Reviewer"})),
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    let seen = f
+        .call(Caller::PmOfQ, "GET", &format!("/api/v1/accounts/{a}"), None)
+        .await;
+    assert_eq!(seen.status(), StatusCode::OK);
+    // ...but A is P's PM's client, not theirs to edit or archive.
+    for (method, path, body) in [
+        (
+            "PUT",
+            format!("/api/v1/accounts/{a}"),
+            Some(json!({"name": "Renamed"})),
+        ),
+        ("POST", format!("/api/v1/accounts/{a}/archive"), None),
+        (
+            "PUT",
+            format!("/api/v1/people/{}", f.person_a),
+            Some(json!({"side": "client", "account_id": a, "name": "Renamed"})),
+        ),
+        (
+            "POST",
+            format!("/api/v1/people/{}/archive", f.person_a),
+            None,
+        ),
+    ] {
+        let status = f.call(Caller::PmOfQ, method, &path, body).await.status();
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}");
+    }
+    // P's PM may change A's client people, not their firm-side colleagues.
+    let member = person_of(&f, Caller::MemberOfP).await;
+    let colleague = f
+        .call(
+            Caller::PmOfP,
+            "PUT",
+            &format!("/api/v1/people/{member}"),
+            Some(json!({"side": "firm", "name": "Renamed"})),
+        )
+        .await;
+    assert_eq!(colleague.status(), StatusCode::FORBIDDEN);
+    let archived = f
+        .call(
+            Caller::PmOfP,
+            "POST",
+            &format!("/api/v1/people/{member}/archive"),
+            None,
+        )
+        .await;
+    assert_eq!(archived.status(), StatusCode::FORBIDDEN);
+    let renamed = f
+        .call(
+            Caller::PmOfP,
+            "PUT",
+            &format!("/api/v1/people/{}", f.person_a),
+            Some(json!({"side": "client", "account_id": a, "name": "Sponsor A, renamed"})),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_client_rep_cannot_be_moved_out_of_their_projects_account() {
+    let f = fixture().await;
+    let project: Value = f
+        .call(
+            Caller::Admin,
+            "GET",
+            &format!("/api/v1/projects/{}", f.project_p),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rep = project["client_rep_id"].as_i64().unwrap();
+    let moved = f
+        .call(
+            Caller::Admin,
+            "PUT",
+            &format!("/api/v1/people/{rep}"),
+            Some(json!({"side": "client", "account_id": f.account_b, "name": "Rep A"})),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = moved.json().await.unwrap();
+    let message = body["error"]["fields"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("client rep of project {}", f.project_p)),
+        "{message}"
+    );
 }

@@ -8,7 +8,11 @@ use serde_json::{json, Value};
 
 struct TestApp {
     address: String,
+    /// A script's client: every request carries the admin's bearer token.
     client: reqwest::Client,
+    /// A browser's: pages with the admin's session cookie.
+    browser: reqwest::Client,
+    session_cookie: String,
     _dir: tempfile::TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -51,6 +55,18 @@ async fn spawn(demo: bool) -> TestApp {
     let (token, _) = rapport_web::auth::issue_token(&state, "test", admin.id, "tests", None)
         .await
         .unwrap();
+    let session = format!("{:064x}", admin.id);
+    state
+        .store
+        .create_session(
+            now(),
+            admin.id,
+            &rapport_web::auth::secret::digest(&session),
+            "csrf",
+            now() + chrono::TimeDelta::days(1),
+        )
+        .await
+        .unwrap();
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::AUTHORIZATION,
@@ -69,6 +85,8 @@ async fn spawn(demo: bool) -> TestApp {
             .default_headers(headers)
             .build()
             .unwrap(),
+        browser: reqwest::Client::new(),
+        session_cookie: format!("rapport_session={session}"),
         _dir: dir,
         _shutdown: tx,
     }
@@ -102,16 +120,17 @@ impl TestApp {
         self.send(reqwest::Method::POST, path, body).await
     }
 
-    /// The body of a GET as text (pages, documents).
+    /// The body of a GET as text: a page as a signed-in browser sees it,
+    /// or an API document as a script fetches it.
     async fn get_text(&self, path: &str) -> String {
-        self.client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        let request = if path.starts_with("/api/") {
+            self.client.get(format!("{}{path}", self.address))
+        } else {
+            self.browser
+                .get(format!("{}{path}", self.address))
+                .header("cookie", &self.session_cookie)
+        };
+        request.send().await.unwrap().text().await.unwrap()
     }
 
     /// Posts a body as it is, with the given content type.

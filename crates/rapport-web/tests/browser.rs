@@ -160,13 +160,21 @@ async fn sign_in(client: &Client, address: &str, email: &str, password: &str) {
         .send_keys(password)
         .await
         .unwrap();
-    client
+    let button = client
         .find(Locator::Css("form button[type=submit]"))
         .await
-        .unwrap()
-        .click()
-        .await
         .unwrap();
+    button.click().await.unwrap();
+    // The click returns before the next page has replaced this one; wait
+    // (ten seconds at most) until the button is gone, so what follows reads
+    // the answer, not the form it was sent from.
+    for _ in 0..200 {
+        if button.is_displayed().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("signing in as {email} did not leave the sign-in form within ten seconds");
 }
 
 async fn project_names(client: &Client) -> Vec<String> {
@@ -337,6 +345,13 @@ async fn a_pm_signs_in_sees_only_their_projects_signs_out_and_is_locked_out() {
         .await
         .unwrap()
         .click()
+        .await
+        .unwrap();
+    // Signing out lands on the sign-in form (waiting for the navigation).
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("email"))
         .await
         .unwrap();
     assert_eq!(client.current_url().await.unwrap().path(), "/login");

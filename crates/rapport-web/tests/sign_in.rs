@@ -292,6 +292,86 @@ async fn writes_from_another_site_are_refused_even_with_a_token() {
 }
 
 #[tokio::test]
+async fn a_token_opens_the_api_only_so_it_cannot_make_itself_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    let id = add_user(&store, "admin@example.com", "admin").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let state = AppState::with_clock(store.clone(), Clock::Fixed(start()));
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", id, "short", Some(1))
+        .await
+        .unwrap();
+    let made = client()
+        .post(format!("{address}/settings/tokens"))
+        .bearer_auth(&token)
+        .form(&[("label", "forever"), ("expires_days", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), StatusCode::UNAUTHORIZED);
+    assert!(made
+        .text()
+        .await
+        .unwrap()
+        .contains("API tokens work only under /api/"));
+    for path in ["/", "/admin/users", "/settings"] {
+        let page = client()
+            .get(format!("{address}{path}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    assert_eq!(store.tokens_of(id).await.unwrap().len(), 1);
+    // The scheme name is case-insensitive.
+    let me = client()
+        .get(format!("{address}/api/v1/me"))
+        .header("authorization", format!("bearer {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_sign_in_link_cannot_send_you_to_another_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let http = client();
+    for next in [
+        "/\t/evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "/\r\nSet-Cookie: x=y",
+        "/a\u{0}b",
+        "/ok?x=1",
+    ] {
+        let form = http.get(format!("{address}/login")).send().await.unwrap();
+        let (cookie, _) = set_cookie(&form, "rapport_login_csrf").unwrap();
+        let token = csrf_in(&form.text().await.unwrap());
+        let response = http
+            .post(format!("{address}/login"))
+            .header("cookie", cookie)
+            .form(&[
+                ("email", "pm@example.com"),
+                ("password", PASSWORD),
+                ("csrf_token", &token),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next:?}");
+        let expected = if next == "/ok?x=1" { "/ok?x=1" } else { "/" };
+        assert_eq!(response.headers()["location"], expected, "{next:?}");
+    }
+}
+
+#[tokio::test]
 async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
     let dir = tempfile::tempdir().unwrap();
     let store = sqlite_store(&dir).await;

@@ -88,8 +88,11 @@ pub struct ImportBody {
 /// `{"source": "…"}`. Errors give the line and column in the file.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/estimates", tag = "estimates",
     params(("id" = i64, Path, description = "project id")),
-    request_body(content = String, content_type = "application/toml", description = "the estimate file"),
-    responses((status = 201, body = EstimateVersionView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    request_body(description = "the estimate file: the TOML itself, or JSON {\"source\": \"…\"}",
+        content((String = "application/toml"), (String = "text/plain"), (ImportBody = "application/json"))),
+    responses((status = 201, body = EstimateVersionView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "another version was saved at the same moment; try again"),
+        (status = 422, body = ErrorBody)))]
 pub async fn import(
     State(state): State<AppState>,
     current: CurrentUser,

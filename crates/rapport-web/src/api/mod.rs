@@ -127,11 +127,43 @@ pub fn document_access(document: &mut Document) {
             let Some(operation) = operation else { continue };
             let responses = &mut operation.responses.responses;
             let rule = policy::rule(&method, path);
+            let has_body = operation.request_body.is_some();
+            let has_query = operation.parameters.as_ref().is_some_and(|params| {
+                params
+                    .iter()
+                    .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
+            });
+            let is_api = path.starts_with("/api/");
+            if !is_api && !matches!(rule, Some(Rule::Public)) {
+                responses.entry("303".to_string()).or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("not signed in: on to /login, and back here after")
+                            .build(),
+                    )
+                });
+            }
             let mut add = |code: &str, text: &str| {
                 responses
                     .entry(code.to_string())
                     .or_insert_with(|| error(text));
             };
+            if path.contains('{') {
+                add("400", "a path id that is not a whole number");
+            }
+            if has_query {
+                add("400", "a query parameter of the wrong type");
+            }
+            if has_body {
+                add("400", "a body that cannot be read");
+                add(
+                    "415",
+                    "a body without the content type this operation takes",
+                );
+                if is_api {
+                    add("422", "a body with invalid fields, each named");
+                }
+            }
             match rule {
                 None => add("404", "refused: this route has no access rule"),
                 Some(Rule::Public) => {}

@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
+use rapport_core::access::Role;
 use rapport_core::domain::{PersonDraft, PersonInput, Side};
 use rapport_store::Person;
 use serde::{Deserialize, Serialize};
@@ -124,7 +125,7 @@ pub async fn create(
     ApiJson(body): ApiJson<PersonBody>,
 ) -> ApiResult<(StatusCode, Json<PersonView>)> {
     let draft = draft(&body)?;
-    check_person_refs(&state, &current, &draft).await?;
+    check_person_refs(&state, &current, &draft, false).await?;
     let person = state
         .store
         .create_person(state.clock.now(), &current.actor(), &draft)
@@ -133,22 +134,42 @@ pub async fn create(
 }
 
 /// A client-side person's account must be one the caller sees.
+/// A client-side person's account must be one the caller sees; a PM may
+/// put people only into accounts they may change, and only an
+/// administrator makes someone firm-side by editing them.
 async fn check_person_refs(
     state: &AppState,
     current: &CurrentUser,
     draft: &PersonDraft,
+    updating: bool,
 ) -> ApiResult<()> {
-    match draft.account_id() {
-        Some(account_id) => {
-            check_refs(
-                state,
-                current,
-                &[("account_id".into(), Ref::Account(account_id))],
-            )
-            .await
+    let user = &current.user;
+    if let Some(account_id) = draft.account_id() {
+        check_refs(
+            state,
+            current,
+            &[("account_id".into(), Ref::Account(account_id))],
+        )
+        .await?;
+        if user.role == Role::Pm
+            && !state
+                .store
+                .account_changeable_by(account_id, user.id, user.person_id)
+                .await?
+        {
+            return Err(ApiError::invalid_field(
+                "account_id",
+                format!("you may add people to accounts you created or whose projects you manage; account {account_id} is neither"),
+            ));
         }
-        None => Ok(()),
     }
+    if updating && user.role == Role::Pm && draft.side() == Side::Firm {
+        return Err(ApiError::invalid_field(
+            "side",
+            "only an administrator makes a person firm-side",
+        ));
+    }
+    Ok(())
 }
 
 /// Read one person.
@@ -172,7 +193,7 @@ pub async fn update(
     ApiJson(body): ApiJson<PersonBody>,
 ) -> ApiResult<Json<PersonView>> {
     let draft = draft(&body)?;
-    check_person_refs(&state, &current, &draft).await?;
+    check_person_refs(&state, &current, &draft, true).await?;
     Ok(Json(
         state
             .store

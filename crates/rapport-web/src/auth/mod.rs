@@ -21,7 +21,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::RequestExt;
 use chrono::{DateTime, TimeDelta, Utc};
-use rapport_core::access::{project_access, ProjectAccess};
+use rapport_core::access::{project_access, ProjectAccess, Role};
 use rapport_store::{Scope, User};
 
 use crate::error::ApiError;
@@ -197,7 +197,8 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
         return Ok(request);
     }
     let now = state.clock.now();
-    let current = authenticate(state, request.headers(), now)
+    let is_api = request.uri().path().starts_with("/api/");
+    let current = authenticate(state, request.headers(), is_api, now)
         .await?
         .ok_or(ApiError::Unauthorized)?;
     if is_write(&method) {
@@ -263,6 +264,17 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
                     user.role
                 )));
             }
+            if change
+                && user.role == Role::Pm
+                && !state
+                    .store
+                    .account_changeable_by(id, user.id, user.person_id)
+                    .await?
+            {
+                return Err(ApiError::Forbidden(format!(
+                    "account {id} is changed by the PMs of its projects and by administrators; you manage none of its projects"
+                )));
+            }
         }
         Rule::Person { change } => {
             let id = parse_id(id.as_deref(), "person")?;
@@ -273,6 +285,17 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
                 return Err(ApiError::Forbidden(format!(
                     "a {} may not change people",
                     user.role
+                )));
+            }
+            if change
+                && user.role == Role::Pm
+                && !state
+                    .store
+                    .person_changeable_by(id, user.id, user.person_id)
+                    .await?
+            {
+                return Err(ApiError::Forbidden(format!(
+                    "person {id} is changed by an administrator or the PM of one of their account's projects"
                 )));
             }
         }
@@ -320,22 +343,33 @@ fn refuse_cross_site(headers: &HeaderMap) -> Result<(), ApiError> {
 /// The user behind a bearer token or the session cookie, if either is
 /// valid now. A token that is unknown, revoked or expired, or a disabled
 /// user, is an error (401), not an anonymous request.
+///
+/// Tokens are for the API only: on a page they are refused, so a token
+/// cannot reach the settings page to make another token, or the users page.
 async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
+    is_api: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, ApiError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
+        if !is_api {
+            return Err(ApiError::BadCredentials(
+                "API tokens work only under /api/; sign in at /login to use the pages".into(),
+            ));
+        }
         let refused = |why: &str| {
             ApiError::BadCredentials(format!(
                 "the bearer token {why}; make a new one on the settings page or with `rapport token create`"
             ))
         };
+        // The scheme name is case-insensitive (RFC 9110 §11.1).
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
             .ok_or_else(|| {
                 ApiError::BadCredentials("the Authorization header must read `Bearer TOKEN`".into())
             })?;
@@ -369,10 +403,18 @@ async fn authenticate(
     session::current(state, headers, now).await
 }
 
-/// Where the sign-in page sends the user back to, when it is one of ours.
+/// Where the sign-in page sends the user back to, when it is one of ours:
+/// a path on this site, in printable ASCII only. Browsers drop tabs and line
+/// breaks from URLs (`/\t/evil.example` becomes `//evil.example`), so any
+/// control character, space, backslash or a second leading slash sends the
+/// user to `/` instead.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && path.chars().all(|c| c.is_ascii_graphic() && c != '\\') =>
+        {
             path
         }
         _ => "/",
