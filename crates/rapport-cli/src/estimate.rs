@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use rapport_core::estimate::{simulate, Estimate, EstimateResults, Settings};
+use rapport_core::ids::ProjectId;
 use rapport_store::{Clock, Store, StoreError};
 
 use crate::evm::money;
@@ -171,7 +172,7 @@ fn save(
         let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
         let now = Clock::System.now();
         let version = match store
-            .create_estimate_version(now, &actor, project, &estimate.name, source)
+            .create_estimate_version(now, &actor, ProjectId::new(project), &estimate.name, source)
             .await
         {
             Ok(version) => version,

@@ -11,6 +11,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use clap::{Args, Subcommand, ValueEnum};
 use rapport_core::access::{check_new_password, Role, UserDraft};
+use rapport_core::ids::PersonId;
 use rapport_store::{Clock, Store, StoreError, User};
 use rapport_web::AppState;
 
@@ -206,7 +207,7 @@ pub fn run_user(command: UserCommand, database: &Database) -> Outcome {
             };
             with_store(database, |store| async move {
                 match store
-                    .create_user(now, &actor(), &draft, person, &hash)
+                    .create_user(now, &actor(), &draft, person.map(PersonId::new), &hash)
                     .await
                 {
                     Ok(user) => {
@@ -405,7 +406,7 @@ pub fn run_token(command: TokenCommand, database: &Database) -> Outcome {
             match rapport_web::auth::issue_token(
                 &state,
                 &actor(),
-                user.id,
+                user.id.get(),
                 label.trim(),
                 expires_days.map(i64::from),
             )

@@ -9,4 +9,5 @@ pub mod domain;
 pub mod estimate;
 pub mod evm;
 pub mod evm_file;
+pub mod ids;
 pub mod located;

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::scope::account_visible;
 use crate::{audit, on_tx, Result, Scope, Store, StoreError, Tx};
+use rapport_core::ids::{AccountId, UserId};
 
 #[derive(sqlx::FromRow)]
 struct AccountRow {
@@ -28,7 +29,7 @@ struct StandardRow {
 /// A stored client organisation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub name: String,
     pub industry: Option<String>,
     pub notes: Option<String>,
@@ -40,7 +41,7 @@ pub struct Account {
 
 fn assemble(row: AccountRow, standards: &[StandardRow]) -> Account {
     Account {
-        id: row.id,
+        id: AccountId::new(row.id),
         name: row.name,
         industry: row.industry,
         notes: row.notes,
@@ -66,9 +67,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        created_by_user: Option<i64>,
+        created_by_user: Option<UserId>,
         draft: &AccountDraft,
     ) -> Result<Account> {
+        let created_by_user = created_by_user.map(UserId::get);
         let mut tx = self.begin().await?;
         let id = insert_account(&mut tx, now, created_by_user, draft).await?;
         insert_standards(&mut tx, id, draft.standards()).await?;
@@ -78,7 +80,8 @@ impl Store {
         Ok(account)
     }
 
-    pub async fn account(&self, id: i64) -> Result<Account> {
+    pub async fn account(&self, id: AccountId) -> Result<Account> {
+        let id = id.get();
         let mut tx = self.begin_read().await?;
         let account = load_account(&mut tx, id).await?;
         tx.commit().await?;
@@ -99,9 +102,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        id: i64,
+        id: AccountId,
         draft: &AccountDraft,
     ) -> Result<Account> {
+        let id = id.get();
         let mut tx = self.begin().await?;
         if !update_account_fields(&mut tx, now, id, draft).await? {
             return Err(StoreError::not_found("account", id));
@@ -119,9 +123,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        id: i64,
+        id: AccountId,
         archived: bool,
     ) -> Result<Account> {
+        let id = id.get();
         let mut tx = self.begin().await?;
         if !update_account_archived(&mut tx, now, id, archived).await? {
             return Err(StoreError::not_found("account", id));

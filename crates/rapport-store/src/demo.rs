@@ -17,6 +17,8 @@ use rapport_core::domain::{
     PersonInput, PlannedPoint, ProjectDraft, ProjectInput, QuestionDraft, StatusDraft,
 };
 
+use rapport_core::ids::{AccountId, PersonId, ProjectId};
+
 use crate::{Result, Scope, Store, StoreError};
 
 mod portfolio;
@@ -113,7 +115,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<DemoPeople> {
             Health::Finished => Some("finished"),
             _ => Some("active"),
         };
-        let stakeholders: Vec<(i64, &str)> = spec
+        let stakeholders: Vec<(PersonId, &str)> = spec
             .stakeholders
             .iter()
             .map(|(p, role)| (people[*p], *role))
@@ -203,17 +205,17 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<DemoPeople> {
 /// account lead (leadership, who sees everything).
 #[derive(Debug, Clone, Copy)]
 pub struct DemoPeople {
-    pub project_manager: i64,
-    pub team_member: i64,
-    pub leadership: i64,
+    pub project_manager: PersonId,
+    pub team_member: PersonId,
+    pub leadership: PersonId,
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn relationship_history(
     store: &Store,
-    project_id: i64,
-    pm: i64,
-    people: &[i64],
+    project_id: ProjectId,
+    pm: PersonId,
+    people: &[PersonId],
     rep: usize,
     start: NaiveDate,
     now: DateTime<Utc>,
@@ -359,7 +361,7 @@ async fn relationship_history(
 
 fn person(
     side: &str,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     name: &str,
     title: &str,
     email: &str,

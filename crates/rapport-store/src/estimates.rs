@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::projects::require_project;
 use crate::{audit, conflict_on_unique, on_tx, Result, Store, StoreError, Tx};
+use rapport_core::ids::ProjectId;
 
 #[derive(sqlx::FromRow)]
 struct VersionRow {
@@ -24,7 +25,7 @@ struct VersionRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EstimateVersion {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     /// 1, 2, 3 … within the project.
     pub version: i64,
     pub name: String,
@@ -40,7 +41,7 @@ impl From<VersionRow> for EstimateVersion {
     fn from(r: VersionRow) -> Self {
         Self {
             id: r.id,
-            project_id: r.project_id,
+            project_id: ProjectId::new(r.project_id),
             version: r.version,
             name: r.name,
             source: r.source,
@@ -75,10 +76,11 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        project_id: i64,
+        project_id: ProjectId,
         name: &str,
         source: &str,
     ) -> Result<EstimateVersion> {
+        let project_id = project_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
         let version = latest_version(&mut tx, project_id).await?.unwrap_or(0) + 1;
@@ -99,7 +101,12 @@ impl Store {
         Ok(stored)
     }
 
-    pub async fn estimate_version(&self, project_id: i64, version: i64) -> Result<EstimateVersion> {
+    pub async fn estimate_version(
+        &self,
+        project_id: ProjectId,
+        version: i64,
+    ) -> Result<EstimateVersion> {
+        let project_id = project_id.get();
         let mut tx = self.begin_read().await?;
         let stored = load_version(&mut tx, project_id, version).await?;
         tx.commit().await?;
@@ -107,7 +114,8 @@ impl Store {
     }
 
     /// A project's estimate versions, oldest first.
-    pub async fn estimate_versions(&self, project_id: i64) -> Result<Vec<EstimateVersion>> {
+    pub async fn estimate_versions(&self, project_id: ProjectId) -> Result<Vec<EstimateVersion>> {
+        let project_id = project_id.get();
         let mut tx = self.begin_read().await?;
         require_project(&mut tx, project_id).await?;
         let rows = select_versions(&mut tx, project_id).await?;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::accounts::account_exists;
 use crate::scope::person_visible;
 use crate::{audit, on_tx, parse_stored, Result, Scope, Store, StoreError, Tx};
+use rapport_core::ids::{AccountId, PersonId};
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -28,9 +29,9 @@ struct PersonRow {
 /// A stored person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Person {
-    pub id: i64,
+    pub id: PersonId,
     pub side: Side,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub name: String,
     pub title: Option<String>,
     pub organisation: Option<String>,
@@ -47,9 +48,9 @@ impl TryFrom<PersonRow> for Person {
     type Error = StoreError;
     fn try_from(row: PersonRow) -> Result<Self> {
         Ok(Self {
-            id: row.id,
+            id: PersonId::new(row.id),
             side: parse_stored(&row.side, "people.side")?,
-            account_id: row.account_id,
+            account_id: row.account_id.map(AccountId::new),
             name: row.name,
             title: row.title,
             organisation: row.organisation,
@@ -84,7 +85,7 @@ impl<'a> PersonAudit<'a> {
     fn of(draft: &'a PersonDraft) -> Self {
         Self {
             side: draft.side().as_str(),
-            account_id: draft.account_id(),
+            account_id: draft.account_id().map(AccountId::get),
             name: draft.name(),
             title: draft.title(),
             email: draft.email(),
@@ -118,7 +119,8 @@ impl Store {
         Ok(person)
     }
 
-    pub async fn person(&self, id: i64) -> Result<Person> {
+    pub async fn person(&self, id: PersonId) -> Result<Person> {
+        let id = id.get();
         let mut tx = self.begin_read().await?;
         let person = load_person(&mut tx, id).await?;
         tx.commit().await?;
@@ -129,9 +131,10 @@ impl Store {
     pub async fn people(
         &self,
         scope: Scope,
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         include_archived: bool,
     ) -> Result<Vec<Person>> {
+        let account_id = account_id.map(AccountId::get);
         let mut tx = self.begin_read().await?;
         let rows = select_people(&mut tx, scope, account_id, include_archived).await?;
         tx.commit().await?;
@@ -142,9 +145,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        id: i64,
+        id: PersonId,
         draft: &PersonDraft,
     ) -> Result<Person> {
+        let id = id.get();
         let mut tx = self.begin().await?;
         check_person_account(&mut tx, draft).await?;
         check_still_fits_projects(&mut tx, id, draft).await?;
@@ -171,9 +175,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        id: i64,
+        id: PersonId,
         archived: bool,
     ) -> Result<Person> {
+        let id = id.get();
         let mut tx = self.begin().await?;
         if !update_person_archived(&mut tx, now, id, archived).await? {
             return Err(StoreError::not_found("person", id));
@@ -202,10 +207,9 @@ async fn check_still_fits_projects(tx: &mut Tx, id: i64, draft: &PersonDraft) ->
         (repped, managed)
     });
     let mut errors = rapport_core::domain::ValidationErrors::default();
-    if let Some((project, account)) = repped
-        .iter()
-        .find(|(_, account)| draft.side() != Side::Client || draft.account_id() != Some(*account))
-    {
+    if let Some((project, account)) = repped.iter().find(|(_, account)| {
+        draft.side() != Side::Client || draft.account_id() != Some(AccountId::new(*account))
+    }) {
         errors.add(
             "account_id",
             format!("person {id} is the client rep of project {project}, so stays a client-side person of account {account}; give that project another rep first"),
@@ -246,7 +250,7 @@ pub(crate) async fn person_exists(tx: &mut Tx, id: i64) -> Result<bool> {
 /// A client-side person's account must exist.
 async fn check_person_account(tx: &mut Tx, draft: &PersonDraft) -> Result<()> {
     if let Some(account_id) = draft.account_id() {
-        if !account_exists(tx, account_id).await? {
+        if !account_exists(tx, account_id.get()).await? {
             return Err(StoreError::invalid(
                 "account_id",
                 format!("no account with id {account_id}"),
@@ -287,7 +291,7 @@ async fn insert_person(tx: &mut Tx, now: DateTime<Utc>, draft: &PersonDraft) -> 
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(draft.side().as_str())
-        .bind(draft.account_id())
+        .bind(draft.account_id().map(AccountId::get))
         .bind(draft.name())
         .bind(draft.title())
         .bind(draft.organisation())
@@ -316,7 +320,7 @@ async fn update_person_fields(
              phone = $7, behaviour_style = $8, communication_preferences = $9, updated_at = $10 WHERE id = $11",
         )
         .bind(draft.side().as_str())
-        .bind(draft.account_id())
+        .bind(draft.account_id().map(AccountId::get))
         .bind(draft.name())
         .bind(draft.title())
         .bind(draft.organisation())

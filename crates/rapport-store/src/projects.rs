@@ -13,6 +13,7 @@ use crate::accounts::account_exists;
 use crate::people::{load_person, person_exists};
 use crate::scope::project_visible;
 use crate::{audit, on_tx, parse_stored, Result, Scope, Store, StoreError, Tx};
+use rapport_core::ids::{AccountId, PersonId, ProjectId};
 
 mod stakeholders;
 
@@ -58,12 +59,12 @@ impl From<PlannedRow> for PlannedPoint {
 /// A stored project with its baseline and stakeholders.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Project {
-    pub id: i64,
-    pub account_id: i64,
+    pub id: ProjectId,
+    pub account_id: AccountId,
     pub name: String,
     pub code: Option<String>,
-    pub project_manager_id: i64,
-    pub client_rep_id: i64,
+    pub project_manager_id: PersonId,
+    pub client_rep_id: PersonId,
     pub status: ProjectStatus,
     pub baseline: ProjectBaseline,
     pub stakeholders: Vec<Stakeholder>,
@@ -86,12 +87,12 @@ fn assemble(
     )
     .map_err(|e| StoreError::Corrupt(format!("project {} baseline: {e}", row.id)))?;
     Ok(Project {
-        id: row.id,
-        account_id: row.account_id,
+        id: ProjectId::new(row.id),
+        account_id: AccountId::new(row.account_id),
         name: row.name,
         code: row.code,
-        project_manager_id: row.project_manager_id,
-        client_rep_id: row.client_rep_id,
+        project_manager_id: PersonId::new(row.project_manager_id),
+        client_rep_id: PersonId::new(row.client_rep_id),
         status: parse_stored(&row.status, "projects.status")?,
         baseline,
         stakeholders,
@@ -128,8 +129,8 @@ impl<'a> ProjectAudit<'a> {
             baseline_start: draft.baseline().start(),
             baseline_finish: draft.baseline().finish(),
             planned: draft.baseline().planned(),
-            project_manager_id: draft.project_manager_id(),
-            client_rep_id: draft.client_rep_id(),
+            project_manager_id: draft.project_manager_id().get(),
+            client_rep_id: draft.client_rep_id().get(),
         }
     }
 }
@@ -153,7 +154,8 @@ impl Store {
         Ok(project)
     }
 
-    pub async fn project(&self, id: i64) -> Result<Project> {
+    pub async fn project(&self, id: ProjectId) -> Result<Project> {
+        let id = id.get();
         let mut tx = self.begin_read().await?;
         let project = load_project(&mut tx, id).await?;
         tx.commit().await?;
@@ -165,9 +167,10 @@ impl Store {
     pub async fn projects(
         &self,
         scope: Scope,
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         include_archived: bool,
     ) -> Result<Vec<Project>> {
+        let account_id = account_id.map(AccountId::get);
         let mut tx = self.begin_read().await?;
         let rows = select_projects(&mut tx, scope, account_id, include_archived).await?;
         let mut planned = group_planned(select_all_planned(&mut tx).await?);
@@ -190,9 +193,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        id: i64,
+        id: ProjectId,
         draft: &ProjectDraft,
     ) -> Result<Project> {
+        let id = id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, id).await?;
         check_project_references(&mut tx, draft).await?;
@@ -213,9 +217,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        id: i64,
+        id: ProjectId,
         archived: bool,
     ) -> Result<Project> {
+        let id = id.get();
         let mut tx = self.begin().await?;
         if !update_project_archived(&mut tx, now, id, archived).await? {
             return Err(StoreError::not_found("project", id));
@@ -258,13 +263,13 @@ pub(crate) async fn require_project(tx: &mut Tx, id: i64) -> Result<()> {
 /// stakeholder.
 async fn check_project_references(tx: &mut Tx, draft: &ProjectDraft) -> Result<()> {
     let mut errors = ValidationErrors::default();
-    if !account_exists(tx, draft.account_id()).await? {
+    if !account_exists(tx, draft.account_id().get()).await? {
         errors.add(
             "account_id",
             format!("no account with id {}", draft.account_id()),
         );
     }
-    match load_person(tx, draft.project_manager_id()).await {
+    match load_person(tx, draft.project_manager_id().get()).await {
         Ok(pm) if pm.side != Side::Firm => errors.add(
             "project_manager_id",
             format!("{} (person {}) is on the client side; the project manager is one of the firm's people", pm.name, pm.id),
@@ -276,7 +281,7 @@ async fn check_project_references(tx: &mut Tx, draft: &ProjectDraft) -> Result<(
         Err(e) => return Err(e),
         Ok(_) => {}
     }
-    match load_person(tx, draft.client_rep_id()).await {
+    match load_person(tx, draft.client_rep_id().get()).await {
         Ok(rep) if rep.side != Side::Client || rep.account_id != Some(draft.account_id()) => errors.add(
             "client_rep_id",
             format!(
@@ -291,7 +296,7 @@ async fn check_project_references(tx: &mut Tx, draft: &ProjectDraft) -> Result<(
         Ok(_) => {}
     }
     for (i, (person_id, _)) in draft.stakeholders().iter().enumerate() {
-        if !person_exists(tx, *person_id).await? {
+        if !person_exists(tx, person_id.get()).await? {
             errors.add(
                 format!("stakeholders[{i}].person_id"),
                 format!("no person with id {person_id}"),
@@ -366,11 +371,11 @@ async fn insert_project(tx: &mut Tx, now: DateTime<Utc>, draft: &ProjectDraft) -
              baseline_start, baseline_finish, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
-        .bind(draft.account_id())
+        .bind(draft.account_id().get())
         .bind(draft.name())
         .bind(draft.code())
-        .bind(draft.project_manager_id())
-        .bind(draft.client_rep_id())
+        .bind(draft.project_manager_id().get())
+        .bind(draft.client_rep_id().get())
         .bind(b.currency().code())
         .bind(b.bac_minor())
         .bind(b.start())
@@ -397,11 +402,11 @@ async fn update_project_fields(
              currency = $6, bac_minor = $7, baseline_start = $8, baseline_finish = $9, status = $10, updated_at = $11 \
              WHERE id = $12",
         )
-        .bind(draft.account_id())
+        .bind(draft.account_id().get())
         .bind(draft.name())
         .bind(draft.code())
-        .bind(draft.project_manager_id())
-        .bind(draft.client_rep_id())
+        .bind(draft.project_manager_id().get())
+        .bind(draft.client_rep_id().get())
         .bind(b.currency().code())
         .bind(b.bac_minor())
         .bind(b.start())

@@ -13,16 +13,17 @@ use serde::Serialize;
 use crate::people::person_exists;
 use crate::projects::require_project;
 use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
+use rapport_core::ids::{PersonId, ProjectId};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Interaction {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub occurred_on: NaiveDate,
     pub kind: InteractionKind,
     pub summary: String,
     pub notes: Option<String>,
-    pub participant_ids: Vec<i64>,
+    pub participant_ids: Vec<PersonId>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,9 +39,9 @@ struct InteractionRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FollowUpQuestion {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub question: String,
-    pub asked_of_id: i64,
+    pub asked_of_id: PersonId,
     pub asked_on: NaiveDate,
     pub answer: Option<String>,
     pub answered_on: Option<NaiveDate>,
@@ -64,9 +65,9 @@ struct QuestionRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Commitment {
     pub id: i64,
-    pub project_id: i64,
-    pub promised_by_id: i64,
-    pub promised_to_id: i64,
+    pub project_id: ProjectId,
+    pub promised_by_id: PersonId,
+    pub promised_to_id: PersonId,
     pub description: String,
     pub due_on: NaiveDate,
     pub state: CommitmentState,
@@ -90,9 +91,9 @@ impl TryFrom<CommitmentRow> for Commitment {
     fn try_from(r: CommitmentRow) -> Result<Self> {
         Ok(Self {
             id: r.id,
-            project_id: r.project_id,
-            promised_by_id: r.promised_by_id,
-            promised_to_id: r.promised_to_id,
+            project_id: ProjectId::new(r.project_id),
+            promised_by_id: PersonId::new(r.promised_by_id),
+            promised_to_id: PersonId::new(r.promised_to_id),
             description: r.description,
             due_on: r.due_on,
             state: parse_stored(&r.state, "commitments.state")?,
@@ -106,9 +107,9 @@ impl TryFrom<QuestionRow> for FollowUpQuestion {
     fn try_from(r: QuestionRow) -> Result<Self> {
         Ok(Self {
             id: r.id,
-            project_id: r.project_id,
+            project_id: ProjectId::new(r.project_id),
             question: r.question,
-            asked_of_id: r.asked_of_id,
+            asked_of_id: PersonId::new(r.asked_of_id),
             asked_on: r.asked_on,
             answer: r.answer,
             answered_on: r.answered_on,
@@ -123,20 +124,21 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        project_id: i64,
+        project_id: ProjectId,
         draft: &InteractionDraft,
     ) -> Result<Interaction> {
+        let project_id = project_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
         let fields: Vec<(String, i64)> = draft
             .participant_ids()
             .iter()
             .enumerate()
-            .map(|(i, id)| (format!("participant_ids[{i}]"), *id))
+            .map(|(i, id)| (format!("participant_ids[{i}]"), id.get()))
             .collect();
         let refs: Vec<(&str, i64)> = fields.iter().map(|(f, id)| (f.as_str(), *id)).collect();
         check_people(&mut tx, &refs).await?;
-        let participants = draft.participant_ids().to_vec();
+        let participants: Vec<i64> = draft.participant_ids().iter().map(|p| p.get()).collect();
         let id = insert_interaction(&mut tx, now, project_id, draft).await?;
         insert_participants(&mut tx, id, &participants).await?;
         let detail = (
@@ -149,17 +151,18 @@ impl Store {
         tx.commit().await?;
         Ok(Interaction {
             id,
-            project_id,
+            project_id: ProjectId::new(project_id),
             occurred_on: draft.occurred_on(),
             kind: draft.kind(),
             summary: draft.summary().to_string(),
             notes: draft.notes().map(str::to_string),
-            participant_ids: participants,
+            participant_ids: draft.participant_ids().to_vec(),
         })
     }
 
     /// A project's interactions, newest first.
-    pub async fn interactions(&self, project_id: i64) -> Result<Vec<Interaction>> {
+    pub async fn interactions(&self, project_id: ProjectId) -> Result<Vec<Interaction>> {
+        let project_id = project_id.get();
         let mut tx = self.begin_read().await?;
         let rows = select_interactions(&mut tx, project_id).await?;
         let participants = select_participants(&mut tx, project_id).await?;
@@ -170,10 +173,10 @@ impl Store {
                     participant_ids: participants
                         .iter()
                         .filter(|(i, _)| *i == r.id)
-                        .map(|(_, p)| *p)
+                        .map(|(_, p)| PersonId::new(*p))
                         .collect(),
                     id: r.id,
-                    project_id: r.project_id,
+                    project_id: ProjectId::new(r.project_id),
                     occurred_on: r.occurred_on,
                     kind: parse_stored(&r.kind, "interactions.kind")?,
                     summary: r.summary,
@@ -187,12 +190,13 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        project_id: i64,
+        project_id: ProjectId,
         draft: &QuestionDraft,
     ) -> Result<FollowUpQuestion> {
+        let project_id = project_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
-        check_people(&mut tx, &[("asked_of_id", draft.asked_of_id())]).await?;
+        check_people(&mut tx, &[("asked_of_id", draft.asked_of_id().get())]).await?;
         let id = insert_question(&mut tx, now, project_id, draft).await?;
         let detail = (draft.question(), draft.asked_of_id());
         audit(&mut tx, now, actor, "question", id, "raise", &detail).await?;
@@ -209,7 +213,8 @@ impl Store {
     }
 
     /// A project's follow-up questions, oldest first.
-    pub async fn questions(&self, project_id: i64) -> Result<Vec<FollowUpQuestion>> {
+    pub async fn questions(&self, project_id: ProjectId) -> Result<Vec<FollowUpQuestion>> {
+        let project_id = project_id.get();
         let mut tx = self.begin_read().await?;
         let rows = select_questions(&mut tx, project_id).await?;
         tx.commit().await?;
@@ -280,16 +285,17 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        project_id: i64,
+        project_id: ProjectId,
         draft: &CommitmentDraft,
     ) -> Result<Commitment> {
+        let project_id = project_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
         check_people(
             &mut tx,
             &[
-                ("promised_by_id", draft.promised_by_id()),
-                ("promised_to_id", draft.promised_to_id()),
+                ("promised_by_id", draft.promised_by_id().get()),
+                ("promised_to_id", draft.promised_to_id().get()),
             ],
         )
         .await?;
@@ -309,7 +315,8 @@ impl Store {
     }
 
     /// A project's commitments by due date.
-    pub async fn commitments(&self, project_id: i64) -> Result<Vec<Commitment>> {
+    pub async fn commitments(&self, project_id: ProjectId) -> Result<Vec<Commitment>> {
+        let project_id = project_id.get();
         let mut tx = self.begin_read().await?;
         let rows = select_commitments(&mut tx, project_id).await?;
         tx.commit().await?;
@@ -460,7 +467,7 @@ async fn insert_question(
         )
         .bind(project_id)
         .bind(draft.question())
-        .bind(draft.asked_of_id())
+        .bind(draft.asked_of_id().get())
         .bind(draft.asked_on())
         .bind(QuestionState::Open.as_str())
         .bind(now)
@@ -533,8 +540,8 @@ async fn insert_commitment(
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(project_id)
-        .bind(draft.promised_by_id())
-        .bind(draft.promised_to_id())
+        .bind(draft.promised_by_id().get())
+        .bind(draft.promised_to_id().get())
         .bind(draft.description())
         .bind(draft.due_on())
         .bind(CommitmentState::Open.as_str())

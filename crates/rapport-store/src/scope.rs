@@ -11,6 +11,7 @@
 use rapport_core::access::Relation;
 
 use crate::{on_tx, Result, Store, Tx};
+use rapport_core::ids::{AccountId, PersonId, ProjectId, UserId};
 
 /// Whose records a list query may return. There is no default: a list
 /// query cannot be called without saying whose view it is.
@@ -20,7 +21,10 @@ pub enum Scope {
     Everything,
     /// What one user may see: by their person (projects managed or on the
     /// team of) and their user id (accounts they created).
-    User { user_id: i64, person_id: i64 },
+    User {
+        user_id: UserId,
+        person_id: PersonId,
+    },
 }
 
 impl Scope {
@@ -30,7 +34,7 @@ impl Scope {
     pub(crate) fn binds(self) -> (bool, i64, i64) {
         match self {
             Scope::Everything => (true, 0, 0),
-            Scope::User { user_id, person_id } => (false, person_id, user_id),
+            Scope::User { user_id, person_id } => (false, person_id.get(), user_id.get()),
         }
     }
 }
@@ -90,10 +94,13 @@ impl Store {
     /// edit or archive.
     pub async fn account_changeable_by(
         &self,
-        account_id: i64,
-        user_id: i64,
-        person_id: i64,
+        account_id: AccountId,
+        user_id: UserId,
+        person_id: PersonId,
     ) -> Result<bool> {
+        let person_id = person_id.get();
+        let user_id = user_id.get();
+        let account_id = account_id.get();
         let mut tx = self.begin_read().await?;
         let row: Option<(i64,)> = on_tx!(tx, conn => {
             sqlx::query_as(
@@ -115,10 +122,13 @@ impl Store {
     /// changed by administrators.
     pub async fn person_changeable_by(
         &self,
-        person_id: i64,
-        user_id: i64,
-        own_person_id: i64,
+        person_id: PersonId,
+        user_id: UserId,
+        own_person_id: PersonId,
     ) -> Result<bool> {
+        let person_id = person_id.get();
+        let user_id = user_id.get();
+        let own_person_id = own_person_id.get();
         let account: Option<(Option<i64>, String)> = {
             let mut tx = self.begin_read().await?;
             let row = on_tx!(tx, conn => {
@@ -132,8 +142,12 @@ impl Store {
         };
         match account {
             Some((Some(account_id), side)) if side == "client" => {
-                self.account_changeable_by(account_id, user_id, own_person_id)
-                    .await
+                self.account_changeable_by(
+                    AccountId::new(account_id),
+                    UserId::new(user_id),
+                    PersonId::new(own_person_id),
+                )
+                .await
             }
             _ => Ok(false),
         }
@@ -143,9 +157,11 @@ impl Store {
     /// project.
     pub async fn project_relation(
         &self,
-        project_id: i64,
-        person_id: i64,
+        project_id: ProjectId,
+        person_id: PersonId,
     ) -> Result<Option<Relation>> {
+        let project_id = project_id.get();
+        let person_id = person_id.get();
         let mut tx = self.begin_read().await?;
         let row: Option<(i64, bool)> = on_tx!(tx, conn => {
             sqlx::query_as(
@@ -170,7 +186,8 @@ impl Store {
     }
 
     /// Whether the account exists and the scope sees it.
-    pub async fn account_in_scope(&self, scope: Scope, id: i64) -> Result<bool> {
+    pub async fn account_in_scope(&self, scope: Scope, id: AccountId) -> Result<bool> {
+        let id = id.get();
         let sql = format!(
             "SELECT a.id FROM accounts a WHERE {} AND a.id = $4",
             account_visible("a", 1)
@@ -182,7 +199,8 @@ impl Store {
     }
 
     /// Whether the person exists and the scope sees them.
-    pub async fn person_in_scope(&self, scope: Scope, id: i64) -> Result<bool> {
+    pub async fn person_in_scope(&self, scope: Scope, id: PersonId) -> Result<bool> {
+        let id = id.get();
         let sql = format!(
             "SELECT pe.id FROM people pe WHERE {} AND pe.id = $4",
             person_visible("pe", 1)

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::projects::require_project;
 use crate::{audit, conflict_on_unique, on_tx, Result, Store, StoreError, Tx};
+use rapport_core::ids::{ProjectId, StatusId};
 
 #[derive(sqlx::FromRow)]
 struct StatusRow {
@@ -24,8 +25,8 @@ struct StatusRow {
 /// A stored status record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusRecord {
-    pub id: i64,
-    pub project_id: i64,
+    pub id: StatusId,
+    pub project_id: ProjectId,
     pub status_date: NaiveDate,
     pub ev_minor: i64,
     pub ac_minor: i64,
@@ -54,8 +55,8 @@ impl StatusRecord {
 impl From<StatusRow> for StatusRecord {
     fn from(r: StatusRow) -> Self {
         Self {
-            id: r.id,
-            project_id: r.project_id,
+            id: StatusId::new(r.id),
+            project_id: ProjectId::new(r.project_id),
             status_date: r.status_date,
             ev_minor: r.ev_minor,
             ac_minor: r.ac_minor,
@@ -83,9 +84,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        project_id: i64,
+        project_id: ProjectId,
         draft: &StatusDraft,
     ) -> Result<StatusRecord> {
+        let project_id = project_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
         let id = insert_status(&mut tx, now, project_id, draft).await?;
@@ -103,7 +105,9 @@ impl Store {
 
     /// One status record of a project (a record of another project is not
     /// found, so ids cannot be probed across projects).
-    pub async fn status_record(&self, project_id: i64, id: i64) -> Result<StatusRecord> {
+    pub async fn status_record(&self, project_id: ProjectId, id: StatusId) -> Result<StatusRecord> {
+        let project_id = project_id.get();
+        let id = id.get();
         let mut tx = self.begin_read().await?;
         let record = load_status(&mut tx, project_id, id).await?;
         tx.commit().await?;
@@ -113,9 +117,10 @@ impl Store {
     /// A project's status records in date order.
     pub async fn status_records(
         &self,
-        project_id: i64,
+        project_id: ProjectId,
         include_archived: bool,
     ) -> Result<Vec<StatusRecord>> {
+        let project_id = project_id.get();
         let mut tx = self.begin_read().await?;
         require_project(&mut tx, project_id).await?;
         let rows = select_statuses(&mut tx, project_id, include_archived).await?;
@@ -127,10 +132,12 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        project_id: i64,
-        id: i64,
+        project_id: ProjectId,
+        id: StatusId,
         draft: &StatusDraft,
     ) -> Result<StatusRecord> {
+        let project_id = project_id.get();
+        let id = id.get();
         let mut tx = self.begin().await?;
         load_status(&mut tx, project_id, id).await?;
         update_status_fields(&mut tx, now, project_id, id, draft).await?;
@@ -152,10 +159,12 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        project_id: i64,
-        id: i64,
+        project_id: ProjectId,
+        id: StatusId,
         archived: bool,
     ) -> Result<StatusRecord> {
+        let project_id = project_id.get();
+        let id = id.get();
         let mut tx = self.begin().await?;
         let record = load_status(&mut tx, project_id, id).await?;
         update_status_archived(&mut tx, now, &record, archived).await?;
@@ -260,10 +269,10 @@ async fn update_status_archived(
         sqlx::query("UPDATE status_records SET archived = $1, updated_at = $2 WHERE id = $3")
             .bind(archived)
             .bind(now)
-            .bind(record.id)
+            .bind(record.id.get())
             .execute(conn)
             .await
-            .map_err(|e| conflict_on_unique(e, || duplicate_date(record.project_id, record.status_date)))?;
+            .map_err(|e| conflict_on_unique(e, || duplicate_date(record.project_id.get(), record.status_date)))?;
     });
     Ok(())
 }

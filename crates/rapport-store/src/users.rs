@@ -11,6 +11,7 @@ use rapport_core::domain::Side;
 use serde::Serialize;
 
 use crate::{audit, on_tx, parse_stored, take_turns, Result, Store, StoreError, Tx};
+use rapport_core::ids::{PersonId, UserId};
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
@@ -26,12 +27,12 @@ struct UserRow {
 /// A firm-side user and their role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
     /// The firm-side person this user is.
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -40,11 +41,11 @@ impl TryFrom<UserRow> for User {
     type Error = StoreError;
     fn try_from(row: UserRow) -> Result<Self> {
         Ok(Self {
-            id: row.id,
+            id: UserId::new(row.id),
             email: row.email,
             name: row.name,
             role: parse_stored(&row.role, "users.role")?,
-            person_id: row.person_id,
+            person_id: PersonId::new(row.person_id),
             disabled: row.disabled,
             created_at: row.created_at,
         })
@@ -147,7 +148,7 @@ async fn keep_an_admin(tx: &mut Tx, user: &User) -> Result<()> {
     }
     let (others,): (i64,) = on_tx!(tx, conn => {
         sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1")
-            .bind(user.id)
+            .bind(user.id.get())
             .fetch_one(&mut *conn)
             .await?
     });
@@ -216,9 +217,10 @@ impl Store {
         now: DateTime<Utc>,
         actor: &str,
         draft: &UserDraft,
-        person_id: Option<i64>,
+        person_id: Option<PersonId>,
         password_hash: &str,
     ) -> Result<User> {
+        let person_id = person_id.map(PersonId::get);
         let mut tx = self.begin().await?;
         let person_id = match person_id {
             Some(id) => {
@@ -258,7 +260,8 @@ impl Store {
         Ok(user)
     }
 
-    pub async fn user(&self, id: i64) -> Result<User> {
+    pub async fn user(&self, id: UserId) -> Result<User> {
+        let id = id.get();
         let mut tx = self.begin_read().await?;
         let user = load_user(&mut tx, id).await?;
         tx.commit().await?;
@@ -366,9 +369,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        user_id: i64,
+        user_id: UserId,
         password_hash: &str,
     ) -> Result<()> {
+        let user_id = user_id.get();
         let mut tx = self.begin().await?;
         load_user(&mut tx, user_id).await?;
         on_tx!(tx, conn => {
@@ -392,11 +396,12 @@ impl Store {
     pub async fn create_session(
         &self,
         now: DateTime<Utc>,
-        user_id: i64,
+        user_id: UserId,
         id_hash: &str,
         csrf_token: &str,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
+        let user_id = user_id.get();
         let mut tx = self.begin().await?;
         on_tx!(tx, conn => {
             sqlx::query(
@@ -514,7 +519,8 @@ impl Store {
     }
 
     /// A user's tokens, newest first, revoked ones included.
-    pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>> {
+    pub async fn tokens_of(&self, user_id: UserId) -> Result<Vec<ApiToken>> {
+        let user_id = user_id.get();
         let mut tx = self.begin_read().await?;
         let tokens: Vec<ApiToken> = on_tx!(tx, conn => {
             sqlx::query_as(&format!("{SELECT_TOKEN} WHERE user_id = $1 ORDER BY id DESC"))
@@ -532,9 +538,10 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        user_id: i64,
+        user_id: UserId,
         token_id: i64,
     ) -> Result<ApiToken> {
+        let user_id = user_id.get();
         let mut tx = self.begin().await?;
         let updated = on_tx!(tx, conn => {
             sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND user_id = $3")

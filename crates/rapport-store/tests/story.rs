@@ -15,6 +15,7 @@ use rapport_core::domain::{
     PersonInput, PlannedPoint, ProjectDraft, ProjectInput, QuestionDraft, QuestionState,
     StatusDraft,
 };
+use rapport_core::ids::{AccountId, PersonId, ProjectId};
 use rapport_store::{Scope, Store, StoreError};
 
 /// Who the audit log names for the story's changes.
@@ -29,7 +30,7 @@ fn date(s: &str) -> NaiveDate {
     s.parse().expect("test dates are valid")
 }
 
-fn person(side: &str, account_id: Option<i64>, name: &str) -> PersonDraft {
+fn person(side: &str, account_id: Option<AccountId>, name: &str) -> PersonDraft {
     PersonDraft::new(PersonInput {
         side,
         account_id,
@@ -44,16 +45,21 @@ fn person(side: &str, account_id: Option<i64>, name: &str) -> PersonDraft {
     .expect("valid person")
 }
 
-fn project(account_id: i64, pm: i64, rep: i64, stakeholders: Vec<(i64, &str)>) -> ProjectDraft {
+fn project(
+    account_id: AccountId,
+    pm: PersonId,
+    rep: PersonId,
+    stakeholders: Vec<(PersonId, &str)>,
+) -> ProjectDraft {
     named_project("Pump station retrofit", account_id, pm, rep, stakeholders)
 }
 
 fn named_project(
     name: &str,
-    account_id: i64,
-    pm: i64,
-    rep: i64,
-    stakeholders: Vec<(i64, &str)>,
+    account_id: AccountId,
+    pm: PersonId,
+    rep: PersonId,
+    stakeholders: Vec<(PersonId, &str)>,
 ) -> ProjectDraft {
     ProjectDraft::new(ProjectInput {
         account_id,
@@ -149,7 +155,11 @@ async fn story(store: Store) {
         2
     );
     let missing_account = store
-        .create_person(now, ACTOR, &person("client", Some(9999), "Ghost"))
+        .create_person(
+            now,
+            ACTOR,
+            &person("client", Some(AccountId::new(9999)), "Ghost"),
+        )
         .await;
     assert!(matches!(missing_account, Err(StoreError::Invalid(_))));
 
@@ -252,7 +262,9 @@ async fn story(store: Store) {
         .unwrap();
     // A record of this project is not reachable through another project id.
     assert!(matches!(
-        store.status_record(created.id + 1000, first.id).await,
+        store
+            .status_record(ProjectId::new(created.id.get() + 1000), first.id)
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 
@@ -382,7 +394,10 @@ async fn story(store: Store) {
             .len(),
         1
     );
-    let trail = store.audit_trail("project", created.id).await.unwrap();
+    let trail = store
+        .audit_trail("project", created.id.get())
+        .await
+        .unwrap();
     let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
@@ -399,7 +414,7 @@ async fn story(store: Store) {
     assert_eq!(trail[3].detail["name"], "Pump station retrofit, phase 1");
     assert_eq!(
         store
-            .audit_trail("status_record", first.id)
+            .audit_trail("status_record", first.id.get())
             .await
             .unwrap()
             .len(),
@@ -501,14 +516,16 @@ async fn story(store: Store) {
         1
     );
     assert!(matches!(
-        store.project(424242).await,
+        store.project(ProjectId::new(424242)).await,
         Err(StoreError::NotFound {
             entity: "project",
             ..
         })
     ));
     assert!(matches!(
-        store.set_person_archived(now, ACTOR, 424242, true).await,
+        store
+            .set_person_archived(now, ACTOR, PersonId::new(424242), true)
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 }

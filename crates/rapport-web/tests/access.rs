@@ -311,15 +311,17 @@ async fn fixture() -> Fixture {
             .create_user(now(), "test", &draft, None, "$argon2id$unused")
             .await
             .unwrap();
-        let (token, _) = rapport_web::auth::issue_token(&state, "test", user.id, "test", None)
-            .await
-            .unwrap();
+        let (token, _) =
+            rapport_web::auth::issue_token(&state, "test", user.id.get(), "test", None)
+                .await
+                .unwrap();
         // A second token, for the caller to revoke without losing the first.
-        let (_, spare) = rapport_web::auth::issue_token(&state, "test", user.id, "spare", None)
-            .await
-            .unwrap();
+        let (_, spare) =
+            rapport_web::auth::issue_token(&state, "test", user.id.get(), "spare", None)
+                .await
+                .unwrap();
         tokens.push((caller, token, spare.id));
-        let session = format!("{:064x}", user.id);
+        let session = format!("{:064x}", user.id.get());
         let csrf = format!("csrf-{}", user.id);
         store
             .create_session(
@@ -369,7 +371,7 @@ async fn fixture() -> Fixture {
         project_q: 0,
         status_p: 0,
         status_q: 0,
-        spare_user: spare.id,
+        spare_user: spare.id.get(),
         _dir: dir,
         _stop: stop,
     };
@@ -403,11 +405,11 @@ async fn fixture() -> Fixture {
         .unwrap();
     let p = project_body(
         f.account_a,
-        people[&Caller::PmOfP],
+        (people[&Caller::PmOfP]).get(),
         rep_a,
         &[
-            (people[&Caller::MemberOfP], "Engineer"),
-            (people[&Caller::Disabled], "Engineer"),
+            ((people[&Caller::MemberOfP]).get(), "Engineer"),
+            ((people[&Caller::Disabled]).get(), "Engineer"),
             (f.person_a, "Sponsor"),
         ],
     );
@@ -416,9 +418,9 @@ async fn fixture() -> Fixture {
         .unwrap();
     let q = project_body(
         f.account_b,
-        people[&Caller::PmOfQ],
+        (people[&Caller::PmOfQ]).get(),
         f.person_b,
-        &[(people[&Caller::MemberOfQ], "Engineer")],
+        &[((people[&Caller::MemberOfQ]).get(), "Engineer")],
     );
     f.project_q = f.admin("POST", "/api/v1/projects", q).await["id"]
         .as_i64()

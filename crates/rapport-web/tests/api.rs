@@ -52,10 +52,10 @@ async fn spawn(demo: bool) -> TestApp {
         .create_user(now(), "test", &draft, None, "$argon2id$unused")
         .await
         .unwrap();
-    let (token, _) = rapport_web::auth::issue_token(&state, "test", admin.id, "tests", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", admin.id.get(), "tests", None)
         .await
         .unwrap();
-    let session = format!("{:064x}", admin.id);
+    let session = format!("{:064x}", admin.id.get());
     state
         .store
         .create_session(

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
 
 use chrono::{DateTime, TimeDelta, Utc};
+use rapport_core::ids::UserId;
 use rapport_store::{Clock, Store};
 use rapport_web::auth::AuthConfig;
 use rapport_web::AppState;
@@ -41,7 +42,7 @@ async fn sqlite_store(dir: &tempfile::TempDir) -> Store {
 }
 
 /// Adds a user with [`PASSWORD`] and returns their id.
-async fn add_user(store: &Store, email: &str, role: &str) -> i64 {
+async fn add_user(store: &Store, email: &str, role: &str) -> UserId {
     let hash = rapport_web::auth::password::hash_blocking(PASSWORD).unwrap();
     let draft = rapport_core::access::UserDraft::new(email, email, role).unwrap();
     store
@@ -272,7 +273,7 @@ async fn writes_from_another_site_are_refused_even_with_a_token() {
     let id = add_user(&store, "pm@example.com", "pm").await;
     let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
     let state = AppState::with_clock(store.clone(), Clock::Fixed(start()));
-    let (token, _) = rapport_web::auth::issue_token(&state, "test", id, "script", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", id.get(), "script", None)
         .await
         .unwrap();
     let post = |header: &'static str, value: String| {
@@ -298,7 +299,7 @@ async fn a_token_opens_the_api_only_so_it_cannot_make_itself_another() {
     let id = add_user(&store, "admin@example.com", "admin").await;
     let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
     let state = AppState::with_clock(store.clone(), Clock::Fixed(start()));
-    let (token, _) = rapport_web::auth::issue_token(&state, "test", id, "short", Some(1))
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", id.get(), "short", Some(1))
         .await
         .unwrap();
     let made = client()
@@ -384,7 +385,7 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
             .bearer_auth(token)
             .send()
     };
-    let (revoked, stored) = rapport_web::auth::issue_token(&state, "test", id, "old", None)
+    let (revoked, stored) = rapport_web::auth::issue_token(&state, "test", id.get(), "old", None)
         .await
         .unwrap();
     assert_eq!(
@@ -399,7 +400,7 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(response.headers().contains_key("www-authenticate"));
 
-    let (expiring, _) = rapport_web::auth::issue_token(&state, "test", id, "short", Some(1))
+    let (expiring, _) = rapport_web::auth::issue_token(&state, "test", id.get(), "short", Some(1))
         .await
         .unwrap();
     assert_eq!(
@@ -412,7 +413,7 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
         StatusCode::UNAUTHORIZED
     );
 
-    let (token, _) = rapport_web::auth::issue_token(&state, "test", id, "live", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", id.get(), "live", None)
         .await
         .unwrap();
     let cookie = session(&address, "pm@example.com").await;

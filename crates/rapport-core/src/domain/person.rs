@@ -1,6 +1,7 @@
 //! People on both sides of the engagement.
 
 use super::{optional_text, required_text, Side, ValidationErrors};
+use crate::ids::AccountId;
 
 /// A person on either side, validated. Behaviour style and communication
 /// preferences are kept as optional text until the behaviour-styles
@@ -8,7 +9,7 @@ use super::{optional_text, required_text, Side, ValidationErrors};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonDraft {
     side: Side,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     name: String,
     title: Option<String>,
     organisation: Option<String>,
@@ -23,7 +24,7 @@ impl PersonDraft {
         self.side
     }
 
-    pub fn account_id(&self) -> Option<i64> {
+    pub fn account_id(&self) -> Option<AccountId> {
         self.account_id
     }
 
@@ -58,7 +59,7 @@ impl PersonDraft {
 
 pub struct PersonInput<'a> {
     pub side: &'a str,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub name: &'a str,
     pub title: Option<&'a str>,
     pub organisation: Option<&'a str>,

@@ -2,6 +2,7 @@
 //! project record, status records, and the earned-value analysis of a
 //! stored project.
 
+use crate::ids::{AccountId, PersonId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -143,19 +144,19 @@ impl ProjectBaseline {
 /// and are on the right side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectDraft {
-    account_id: i64,
+    account_id: AccountId,
     name: String,
     code: Option<String>,
-    project_manager_id: i64,
-    client_rep_id: i64,
+    project_manager_id: PersonId,
+    client_rep_id: PersonId,
     status: ProjectStatus,
     baseline: ProjectBaseline,
     /// Other stakeholders: person id and their role on the project.
-    stakeholders: Vec<(i64, String)>,
+    stakeholders: Vec<(PersonId, String)>,
 }
 
 impl ProjectDraft {
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         self.account_id
     }
 
@@ -167,11 +168,11 @@ impl ProjectDraft {
         self.code.as_deref()
     }
 
-    pub fn project_manager_id(&self) -> i64 {
+    pub fn project_manager_id(&self) -> PersonId {
         self.project_manager_id
     }
 
-    pub fn client_rep_id(&self) -> i64 {
+    pub fn client_rep_id(&self) -> PersonId {
         self.client_rep_id
     }
 
@@ -183,24 +184,24 @@ impl ProjectDraft {
         &self.baseline
     }
 
-    pub fn stakeholders(&self) -> &[(i64, String)] {
+    pub fn stakeholders(&self) -> &[(PersonId, String)] {
         &self.stakeholders
     }
 }
 
 pub struct ProjectInput<'a> {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub name: &'a str,
     pub code: Option<&'a str>,
-    pub project_manager_id: i64,
-    pub client_rep_id: i64,
+    pub project_manager_id: PersonId,
+    pub client_rep_id: PersonId,
     pub status: Option<&'a str>,
     pub currency: &'a str,
     pub bac_minor: i64,
     pub start: NaiveDate,
     pub finish: NaiveDate,
     pub planned: Vec<PlannedPoint>,
-    pub stakeholders: Vec<(i64, &'a str)>,
+    pub stakeholders: Vec<(PersonId, &'a str)>,
 }
 
 impl ProjectDraft {

@@ -1,6 +1,7 @@
 //! The relationship records: interactions, follow-up questions and
 //! commitments, and the rules they move by.
 
+use crate::ids::PersonId;
 use chrono::NaiveDate;
 
 use super::{
@@ -31,7 +32,7 @@ pub struct InteractionDraft {
     kind: InteractionKind,
     summary: String,
     notes: Option<String>,
-    participant_ids: Vec<i64>,
+    participant_ids: Vec<PersonId>,
 }
 
 impl InteractionDraft {
@@ -40,7 +41,7 @@ impl InteractionDraft {
         kind: &str,
         summary: &str,
         notes: Option<&str>,
-        participant_ids: &[i64],
+        participant_ids: &[PersonId],
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let kind = kind.trim().parse().unwrap_or_else(|e| {
@@ -81,7 +82,7 @@ impl InteractionDraft {
     }
 
     /// Who took part, each once, in id order.
-    pub fn participant_ids(&self) -> &[i64] {
+    pub fn participant_ids(&self) -> &[PersonId] {
         &self.participant_ids
     }
 }
@@ -90,14 +91,14 @@ impl InteractionDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionDraft {
     question: String,
-    asked_of_id: i64,
+    asked_of_id: PersonId,
     asked_on: NaiveDate,
 }
 
 impl QuestionDraft {
     pub fn new(
         question: &str,
-        asked_of_id: i64,
+        asked_of_id: PersonId,
         asked_on: NaiveDate,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
@@ -113,7 +114,7 @@ impl QuestionDraft {
         &self.question
     }
 
-    pub fn asked_of_id(&self) -> i64 {
+    pub fn asked_of_id(&self) -> PersonId {
         self.asked_of_id
     }
 
@@ -125,16 +126,16 @@ impl QuestionDraft {
 /// A promise by one named person to another, by a date, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitmentDraft {
-    promised_by_id: i64,
-    promised_to_id: i64,
+    promised_by_id: PersonId,
+    promised_to_id: PersonId,
     description: String,
     due_on: NaiveDate,
 }
 
 impl CommitmentDraft {
     pub fn new(
-        promised_by_id: i64,
-        promised_to_id: i64,
+        promised_by_id: PersonId,
+        promised_to_id: PersonId,
         description: &str,
         due_on: NaiveDate,
     ) -> Result<Self, ValidationErrors> {
@@ -154,11 +155,11 @@ impl CommitmentDraft {
         })
     }
 
-    pub fn promised_by_id(&self) -> i64 {
+    pub fn promised_by_id(&self) -> PersonId {
         self.promised_by_id
     }
 
-    pub fn promised_to_id(&self) -> i64 {
+    pub fn promised_to_id(&self) -> PersonId {
         self.promised_to_id
     }
 
@@ -254,10 +255,13 @@ mod tests {
             "call",
             " Weekly call ",
             None,
-            &[7, 3, 7],
+            &[PersonId::new(7), PersonId::new(3), PersonId::new(7)],
         )
         .unwrap();
-        assert_eq!(draft.participant_ids(), [3, 7]);
+        assert_eq!(
+            draft.participant_ids(),
+            [PersonId::new(3), PersonId::new(7)]
+        );
         assert_eq!(draft.summary(), "Weekly call");
         let errors = InteractionDraft::new(date("2026-03-02"), "fax", "", None, &[]).unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
@@ -266,8 +270,16 @@ mod tests {
 
     #[test]
     fn a_commitment_is_made_to_someone_else() {
-        assert!(CommitmentDraft::new(1, 2, "Send the test plan", date("2026-03-09")).is_ok());
-        let errors = CommitmentDraft::new(1, 1, " ", date("2026-03-09")).unwrap_err();
+        assert!(CommitmentDraft::new(
+            PersonId::new(1),
+            PersonId::new(2),
+            "Send the test plan",
+            date("2026-03-09")
+        )
+        .is_ok());
+        let errors =
+            CommitmentDraft::new(PersonId::new(1), PersonId::new(1), " ", date("2026-03-09"))
+                .unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["description", "promised_to_id"]);
     }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::require_project;
 use crate::people::person_exists;
 use crate::{audit, on_tx, Result, Store, StoreError, Tx};
+use rapport_core::ids::{PersonId, ProjectId};
 
 #[derive(sqlx::FromRow)]
 struct StakeholderRow {
@@ -22,14 +23,14 @@ struct StakeholderRow {
 /// A person's role on a project, besides the PM and the client rep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stakeholder {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub role: String,
 }
 
 impl From<StakeholderRow> for Stakeholder {
     fn from(row: StakeholderRow) -> Self {
         Self {
-            person_id: row.person_id,
+            person_id: PersonId::new(row.person_id),
             role: row.role,
         }
     }
@@ -41,10 +42,12 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        project_id: i64,
-        person_id: i64,
+        project_id: ProjectId,
+        person_id: PersonId,
         role: &str,
     ) -> Result<Vec<Stakeholder>> {
+        let project_id = project_id.get();
+        let person_id = person_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
         let role = role.trim();
@@ -81,9 +84,11 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         actor: &str,
-        project_id: i64,
-        person_id: i64,
+        project_id: ProjectId,
+        person_id: PersonId,
     ) -> Result<Vec<Stakeholder>> {
+        let project_id = project_id.get();
+        let person_id = person_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
         if !delete_stakeholder(&mut tx, project_id, person_id).await? {
@@ -134,10 +139,10 @@ pub(super) async fn select_stakeholders_of(
 pub(super) async fn insert_stakeholders(
     tx: &mut Tx,
     project_id: i64,
-    stakeholders: &[(i64, String)],
+    stakeholders: &[(PersonId, String)],
 ) -> Result<()> {
     for (person_id, role) in stakeholders {
-        insert_stakeholder(tx, project_id, *person_id, role).await?;
+        insert_stakeholder(tx, project_id, person_id.get(), role).await?;
     }
     Ok(())
 }

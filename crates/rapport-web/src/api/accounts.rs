@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use rapport_core::domain::AccountDraft;
+use rapport_core::ids::AccountId;
 use rapport_store::Account;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -57,7 +58,7 @@ pub struct AccountView {
 impl From<Account> for AccountView {
     fn from(a: Account) -> Self {
         Self {
-            id: a.id,
+            id: a.id.get(),
             name: a.name,
             industry: a.industry,
             notes: a.notes,
@@ -135,7 +136,7 @@ pub async fn read(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AccountView>> {
-    Ok(Json(state.store.account(id).await?.into()))
+    Ok(Json(state.store.account(AccountId::new(id)).await?.into()))
 }
 
 /// Replace an account's fields and standards.
@@ -152,7 +153,12 @@ pub async fn update(
     Ok(Json(
         state
             .store
-            .update_account(state.clock.now(), &current.actor(), id, &draft)
+            .update_account(
+                state.clock.now(),
+                &current.actor(),
+                AccountId::new(id),
+                &draft,
+            )
             .await?
             .into(),
     ))
@@ -169,7 +175,12 @@ pub async fn archive(
     Ok(Json(
         state
             .store
-            .set_account_archived(state.clock.now(), &current.actor(), id, true)
+            .set_account_archived(
+                state.clock.now(),
+                &current.actor(),
+                AccountId::new(id),
+                true,
+            )
             .await?
             .into(),
     ))
@@ -186,7 +197,12 @@ pub async fn restore(
     Ok(Json(
         state
             .store
-            .set_account_archived(state.clock.now(), &current.actor(), id, false)
+            .set_account_archived(
+                state.clock.now(),
+                &current.actor(),
+                AccountId::new(id),
+                false,
+            )
             .await?
             .into(),
     ))

@@ -14,6 +14,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use rapport_core::domain::FieldError;
 use rapport_core::estimate::{simulate, Estimate, EstimateResults, Settings};
+use rapport_core::ids::ProjectId;
 use rapport_store::EstimateVersion;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -53,7 +54,7 @@ pub struct EstimateVersionView {
 fn view(v: EstimateVersion) -> ApiResult<EstimateVersionView> {
     let estimate = parse_stored(&v)?;
     Ok(EstimateVersionView {
-        project_id: v.project_id,
+        project_id: v.project_id.get(),
         version: v.version,
         name: v.name,
         created_by: v.created_by,
@@ -129,7 +130,7 @@ pub async fn import(
         .create_estimate_version(
             state.clock.now(),
             &current.actor(),
-            id,
+            ProjectId::new(id),
             &estimate.name,
             &source,
         )
@@ -145,7 +146,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<EstimateVersionView>>> {
-    let versions = state.store.estimate_versions(id).await?;
+    let versions = state.store.estimate_versions(ProjectId::new(id)).await?;
     Ok(Json(
         versions.into_iter().map(view).collect::<ApiResult<_>>()?,
     ))
@@ -160,7 +161,10 @@ pub async fn read(
     ApiPath((id, version)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<EstimateVersionView>> {
     Ok(Json(view(
-        state.store.estimate_version(id, version).await?,
+        state
+            .store
+            .estimate_version(ProjectId::new(id), version)
+            .await?,
     )?))
 }
 
@@ -181,7 +185,10 @@ pub async fn run(
     ApiPath((id, version)): ApiPath<(i64, i64)>,
     ApiQuery(q): ApiQuery<RunQuery>,
 ) -> ApiResult<Json<EstimateResults>> {
-    let stored = state.store.estimate_version(id, version).await?;
+    let stored = state
+        .store
+        .estimate_version(ProjectId::new(id), version)
+        .await?;
     let estimate = parse_stored(&stored)?;
     let mut settings = Settings::of(&estimate);
     if let Some(n) = q.iterations {
@@ -232,7 +239,10 @@ async fn stored_results(
     id: i64,
     version: i64,
 ) -> ApiResult<(EstimateVersion, EstimateResults)> {
-    let stored = state.store.estimate_version(id, version).await?;
+    let stored = state
+        .store
+        .estimate_version(ProjectId::new(id), version)
+        .await?;
     let Some(kept) = state.store.estimate_results(stored.id).await? else {
         return Err(ApiError::Conflict(format!(
             "estimate version {version} has not been simulated yet; POST /api/v1/projects/{id}/estimates/{version}/simulate first"

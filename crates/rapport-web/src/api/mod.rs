@@ -9,6 +9,7 @@
 
 use axum::extract::State;
 use axum::Json;
+use rapport_core::ids::{AccountId, PersonId};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
@@ -81,11 +82,11 @@ pub struct MeView {
 pub async fn me(current: CurrentUser) -> ApiResult<Json<MeView>> {
     let user = current.user;
     Ok(Json(MeView {
-        id: user.id,
+        id: user.id.get(),
         email: user.email,
         name: user.name,
         role: user.role.to_string(),
-        person_id: user.person_id,
+        person_id: user.person_id.get(),
     }))
 }
 
@@ -248,12 +249,20 @@ pub(crate) async fn check_refs(
     for (field, reference) in refs {
         match *reference {
             Ref::Account(id) => {
-                if !state.store.account_in_scope(scope, id).await? {
+                if !state
+                    .store
+                    .account_in_scope(scope, AccountId::new(id))
+                    .await?
+                {
                     errors.add(field.as_str(), format!("no account with id {id}"));
                 }
             }
             Ref::Person(id) => {
-                if !state.store.person_in_scope(scope, id).await? {
+                if !state
+                    .store
+                    .person_in_scope(scope, PersonId::new(id))
+                    .await?
+                {
                     errors.add(field.as_str(), format!("no person with id {id}"));
                 }
             }

@@ -5,6 +5,7 @@ use axum::{extract::State, Json};
 use chrono::{DateTime, Utc};
 use rapport_core::access::Role;
 use rapport_core::domain::{PersonDraft, PersonInput, Side};
+use rapport_core::ids::{AccountId, PersonId};
 use rapport_store::Person;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -61,9 +62,9 @@ pub struct PersonView {
 impl From<Person> for PersonView {
     fn from(p: Person) -> Self {
         Self {
-            id: p.id,
+            id: p.id.get(),
             side: p.side,
-            account_id: p.account_id,
+            account_id: p.account_id.map(AccountId::get),
             name: p.name,
             title: p.title,
             organisation: p.organisation,
@@ -81,7 +82,7 @@ impl From<Person> for PersonView {
 fn draft(body: &PersonBody) -> ApiResult<PersonDraft> {
     PersonDraft::new(PersonInput {
         side: &body.side,
-        account_id: body.account_id,
+        account_id: body.account_id.map(AccountId::new),
         name: &body.name,
         title: body.title.as_deref(),
         organisation: body.organisation.as_deref(),
@@ -111,7 +112,11 @@ pub async fn list(
 ) -> ApiResult<Json<Vec<PersonView>>> {
     let people = state
         .store
-        .people(current.scope(), q.account_id, q.include_archived)
+        .people(
+            current.scope(),
+            q.account_id.map(AccountId::new),
+            q.include_archived,
+        )
         .await?;
     Ok(Json(people.into_iter().map(PersonView::from).collect()))
 }
@@ -148,7 +153,7 @@ async fn check_person_refs(
         check_refs(
             state,
             current,
-            &[("account_id".into(), Ref::Account(account_id))],
+            &[("account_id".into(), Ref::Account(account_id.get()))],
         )
         .await?;
         if user.role == Role::Pm
@@ -179,7 +184,7 @@ pub async fn read(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<PersonView>> {
-    Ok(Json(state.store.person(id).await?.into()))
+    Ok(Json(state.store.person(PersonId::new(id)).await?.into()))
 }
 
 /// Replace a person's fields.
@@ -197,7 +202,12 @@ pub async fn update(
     Ok(Json(
         state
             .store
-            .update_person(state.clock.now(), &current.actor(), id, &draft)
+            .update_person(
+                state.clock.now(),
+                &current.actor(),
+                PersonId::new(id),
+                &draft,
+            )
             .await?
             .into(),
     ))
@@ -214,7 +224,7 @@ pub async fn archive(
     Ok(Json(
         state
             .store
-            .set_person_archived(state.clock.now(), &current.actor(), id, true)
+            .set_person_archived(state.clock.now(), &current.actor(), PersonId::new(id), true)
             .await?
             .into(),
     ))
@@ -231,7 +241,12 @@ pub async fn restore(
     Ok(Json(
         state
             .store
-            .set_person_archived(state.clock.now(), &current.actor(), id, false)
+            .set_person_archived(
+                state.clock.now(),
+                &current.actor(),
+                PersonId::new(id),
+                false,
+            )
             .await?
             .into(),
     ))

@@ -13,6 +13,7 @@ use rapport_core::domain::{
     project_evm, Currency, DatedMetrics, PlannedPoint, ProjectDraft, ProjectInput, ProjectStatus,
     ValidationErrors,
 };
+use rapport_core::ids::{AccountId, PersonId, ProjectId};
 use rapport_store::{Project, Stakeholder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -105,7 +106,7 @@ pub struct ProjectView {
 fn stakeholder_views(list: Vec<Stakeholder>) -> Vec<StakeholderBody> {
     list.into_iter()
         .map(|s| StakeholderBody {
-            person_id: s.person_id,
+            person_id: s.person_id.get(),
             role: s.role,
         })
         .collect()
@@ -129,12 +130,12 @@ impl From<Project> for ProjectView {
                 .collect(),
         };
         Self {
-            id: p.id,
-            account_id: p.account_id,
+            id: p.id.get(),
+            account_id: p.account_id.get(),
             name: p.name,
             code: p.code,
-            project_manager_id: p.project_manager_id,
-            client_rep_id: p.client_rep_id,
+            project_manager_id: p.project_manager_id.get(),
+            client_rep_id: p.client_rep_id.get(),
             status: p.status,
             baseline,
             stakeholders: stakeholder_views(p.stakeholders),
@@ -182,11 +183,11 @@ fn draft(body: &ProjectBody) -> ApiResult<ProjectDraft> {
         })
         .collect();
     let result = ProjectDraft::new(ProjectInput {
-        account_id: body.account_id,
+        account_id: AccountId::new(body.account_id),
         name: &body.name,
         code: body.code.as_deref(),
-        project_manager_id: body.project_manager_id,
-        client_rep_id: body.client_rep_id,
+        project_manager_id: PersonId::new(body.project_manager_id),
+        client_rep_id: PersonId::new(body.client_rep_id),
         status: body.status.as_deref(),
         currency: &body.baseline.currency,
         bac_minor: bac,
@@ -196,7 +197,7 @@ fn draft(body: &ProjectBody) -> ApiResult<ProjectDraft> {
         stakeholders: body
             .stakeholders
             .iter()
-            .map(|s| (s.person_id, s.role.as_str()))
+            .map(|s| (PersonId::new(s.person_id), s.role.as_str()))
             .collect(),
     });
     match result {
@@ -217,20 +218,23 @@ async fn check_project_refs(
     draft: &ProjectDraft,
 ) -> ApiResult<()> {
     let mut refs = vec![
-        ("account_id".to_string(), Ref::Account(draft.account_id())),
+        (
+            "account_id".to_string(),
+            Ref::Account(draft.account_id().get()),
+        ),
         (
             "project_manager_id".to_string(),
-            Ref::Person(draft.project_manager_id()),
+            Ref::Person(draft.project_manager_id().get()),
         ),
         (
             "client_rep_id".to_string(),
-            Ref::Person(draft.client_rep_id()),
+            Ref::Person(draft.client_rep_id().get()),
         ),
     ];
     for (i, (person_id, _)) in draft.stakeholders().iter().enumerate() {
         refs.push((
             format!("stakeholders[{i}].person_id"),
-            Ref::Person(*person_id),
+            Ref::Person((*person_id).get()),
         ));
     }
     check_refs(state, current, &refs).await
@@ -254,7 +258,11 @@ pub async fn list(
 ) -> ApiResult<Json<Vec<ProjectView>>> {
     let projects = state
         .store
-        .projects(current.scope(), q.account_id, q.include_archived)
+        .projects(
+            current.scope(),
+            q.account_id.map(AccountId::new),
+            q.include_archived,
+        )
         .await?;
     Ok(Json(projects.into_iter().map(ProjectView::from).collect()))
 }
@@ -292,7 +300,7 @@ pub async fn read(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ProjectView>> {
-    Ok(Json(state.store.project(id).await?.into()))
+    Ok(Json(state.store.project(ProjectId::new(id)).await?.into()))
 }
 
 /// Replace a project's fields, baseline and stakeholders.
@@ -310,7 +318,12 @@ pub async fn update(
     Ok(Json(
         state
             .store
-            .update_project(state.clock.now(), &current.actor(), id, &draft)
+            .update_project(
+                state.clock.now(),
+                &current.actor(),
+                ProjectId::new(id),
+                &draft,
+            )
             .await?
             .into(),
     ))
@@ -327,7 +340,12 @@ pub async fn archive(
     Ok(Json(
         state
             .store
-            .set_project_archived(state.clock.now(), &current.actor(), id, true)
+            .set_project_archived(
+                state.clock.now(),
+                &current.actor(),
+                ProjectId::new(id),
+                true,
+            )
             .await?
             .into(),
     ))
@@ -344,7 +362,12 @@ pub async fn restore(
     Ok(Json(
         state
             .store
-            .set_project_archived(state.clock.now(), &current.actor(), id, false)
+            .set_project_archived(
+                state.clock.now(),
+                &current.actor(),
+                ProjectId::new(id),
+                false,
+            )
             .await?
             .into(),
     ))
@@ -358,7 +381,7 @@ pub async fn stakeholders(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<StakeholderBody>>> {
     Ok(Json(stakeholder_views(
-        state.store.project(id).await?.stakeholders,
+        state.store.project(ProjectId::new(id)).await?.stakeholders,
     )))
 }
 
@@ -383,8 +406,8 @@ pub async fn set_stakeholder(
         .set_stakeholder(
             state.clock.now(),
             &current.actor(),
-            id,
-            person_id,
+            ProjectId::new(id),
+            PersonId::new(person_id),
             &body.role,
         )
         .await?;
@@ -402,7 +425,12 @@ pub async fn remove_stakeholder(
 ) -> ApiResult<Json<Vec<StakeholderBody>>> {
     let list = state
         .store
-        .remove_stakeholder(state.clock.now(), &current.actor(), id, person_id)
+        .remove_stakeholder(
+            state.clock.now(),
+            &current.actor(),
+            ProjectId::new(id),
+            PersonId::new(person_id),
+        )
         .await?;
     Ok(Json(stakeholder_views(list)))
 }
@@ -430,15 +458,18 @@ pub async fn evm(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<EvmView>> {
-    let project = state.store.project(id).await?;
-    let records = state.store.status_records(id, false).await?;
+    let project = state.store.project(ProjectId::new(id)).await?;
+    let records = state
+        .store
+        .status_records(ProjectId::new(id), false)
+        .await?;
     let drafts = records
         .iter()
         .map(|r| r.draft())
         .collect::<Result<Vec<_>, _>>()?;
     let b = &project.baseline;
     Ok(Json(EvmView {
-        project_id: project.id,
+        project_id: project.id.get(),
         currency: b.currency().code().to_string(),
         bac: b.currency().to_units(b.bac_minor()),
         planned_duration: b.planned().len(),

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::{extract::State, Json};
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_core::domain::{StatusDraft, ValidationErrors};
+use rapport_core::ids::{ProjectId, StatusId};
 use rapport_store::StatusRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -67,8 +68,8 @@ fn views(currency: &rapport_core::domain::Currency, records: Vec<StatusRecord>) 
     records
         .into_iter()
         .map(|r| StatusView {
-            id: r.id,
-            project_id: r.project_id,
+            id: r.id.get(),
+            project_id: r.project_id.get(),
             status_date: r.status_date,
             ev: currency.to_units(r.ev_minor),
             ac: currency.to_units(r.ac_minor),
@@ -84,7 +85,7 @@ fn views(currency: &rapport_core::domain::Currency, records: Vec<StatusRecord>) 
 async fn draft(state: &AppState, project_id: i64, body: &StatusBody) -> ApiResult<StatusDraft> {
     let currency = state
         .store
-        .project(project_id)
+        .project(ProjectId::new(project_id))
         .await?
         .baseline
         .currency()
@@ -112,8 +113,17 @@ pub async fn list(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Vec<StatusView>>> {
-    let currency = state.store.project(id).await?.baseline.currency().clone();
-    let records = state.store.status_records(id, q.include_archived).await?;
+    let currency = state
+        .store
+        .project(ProjectId::new(id))
+        .await?
+        .baseline
+        .currency()
+        .clone();
+    let records = state
+        .store
+        .status_records(ProjectId::new(id), q.include_archived)
+        .await?;
     Ok(Json(views(&currency, records)))
 }
 
@@ -130,7 +140,12 @@ pub async fn create(
     let draft = draft(&state, id, &body).await?;
     let record = state
         .store
-        .create_status(state.clock.now(), &current.actor(), id, &draft)
+        .create_status(
+            state.clock.now(),
+            &current.actor(),
+            ProjectId::new(id),
+            &draft,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(view(&state, record).await?)))
 }
@@ -143,7 +158,10 @@ pub async fn read(
     State(state): State<AppState>,
     ApiPath((id, status_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<StatusView>> {
-    let record = state.store.status_record(id, status_id).await?;
+    let record = state
+        .store
+        .status_record(ProjectId::new(id), StatusId::new(status_id))
+        .await?;
     Ok(Json(view(&state, record).await?))
 }
 
@@ -160,7 +178,13 @@ pub async fn update(
     let draft = draft(&state, id, &body).await?;
     let record = state
         .store
-        .update_status(state.clock.now(), &current.actor(), id, status_id, &draft)
+        .update_status(
+            state.clock.now(),
+            &current.actor(),
+            ProjectId::new(id),
+            StatusId::new(status_id),
+            &draft,
+        )
         .await?;
     Ok(Json(view(&state, record).await?))
 }
@@ -176,7 +200,13 @@ pub async fn archive(
 ) -> ApiResult<Json<StatusView>> {
     let record = state
         .store
-        .set_status_archived(state.clock.now(), &current.actor(), id, status_id, true)
+        .set_status_archived(
+            state.clock.now(),
+            &current.actor(),
+            ProjectId::new(id),
+            StatusId::new(status_id),
+            true,
+        )
         .await?;
     Ok(Json(view(&state, record).await?))
 }
@@ -192,7 +222,13 @@ pub async fn restore(
 ) -> ApiResult<Json<StatusView>> {
     let record = state
         .store
-        .set_status_archived(state.clock.now(), &current.actor(), id, status_id, false)
+        .set_status_archived(
+            state.clock.now(),
+            &current.actor(),
+            ProjectId::new(id),
+            StatusId::new(status_id),
+            false,
+        )
         .await?;
     Ok(Json(view(&state, record).await?))
 }

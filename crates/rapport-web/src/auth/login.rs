@@ -222,7 +222,7 @@ pub async fn sign_in(
         }
     };
     state.store.forget_sign_in_attempt(attempt).await?;
-    let session_cookie = session::start(&state, user.id).await?;
+    let session_cookie = session::start(&state, user.id.get()).await?;
     let clear_login = session::set_cookie(&state.auth, LOGIN_CSRF_COOKIE, "", None)?;
     let mut response = Redirect::to(&next).into_response();
     let headers = response.headers_mut();

@@ -22,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::RequestExt;
 use chrono::{DateTime, TimeDelta, Utc};
 use rapport_core::access::{project_access, ProjectAccess, Role};
+use rapport_core::ids::{AccountId, PersonId, ProjectId};
 use rapport_store::{Scope, User};
 
 use crate::error::ApiError;
@@ -234,7 +235,7 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
             let id = parse_id(id.as_deref(), "project")?;
             let relation = state
                 .store
-                .project_relation(id, user.person_id)
+                .project_relation(ProjectId::new(id), user.person_id)
                 .await?
                 .ok_or_else(|| ApiError::NotFound(format!("no project with id {id}")))?;
             let access = project_access(user.role, relation);
@@ -255,7 +256,11 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
         }
         Rule::Account { change } => {
             let id = parse_id(id.as_deref(), "account")?;
-            if !state.store.account_in_scope(current.scope(), id).await? {
+            if !state
+                .store
+                .account_in_scope(current.scope(), AccountId::new(id))
+                .await?
+            {
                 return Err(ApiError::NotFound(format!("no account with id {id}")));
             }
             if change && !user.role.may_create_records() {
@@ -268,7 +273,7 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
                 && user.role == Role::Pm
                 && !state
                     .store
-                    .account_changeable_by(id, user.id, user.person_id)
+                    .account_changeable_by(AccountId::new(id), user.id, user.person_id)
                     .await?
             {
                 return Err(ApiError::Forbidden(format!(
@@ -278,7 +283,11 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
         }
         Rule::Person { change } => {
             let id = parse_id(id.as_deref(), "person")?;
-            if !state.store.person_in_scope(current.scope(), id).await? {
+            if !state
+                .store
+                .person_in_scope(current.scope(), PersonId::new(id))
+                .await?
+            {
                 return Err(ApiError::NotFound(format!("no person with id {id}")));
             }
             if change && !user.role.may_create_records() {
@@ -291,7 +300,7 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
                 && user.role == Role::Pm
                 && !state
                     .store
-                    .person_changeable_by(id, user.id, user.person_id)
+                    .person_changeable_by(PersonId::new(id), user.id, user.person_id)
                     .await?
             {
                 return Err(ApiError::Forbidden(format!(

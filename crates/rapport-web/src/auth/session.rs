@@ -14,6 +14,7 @@ use cookie::{Cookie, SameSite};
 use super::{secret, AuthConfig, Credential, CurrentUser, CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::AppState;
+use rapport_core::ids::UserId;
 
 /// How often a session's last use is written back: often enough for the
 /// idle lifetime, rarely enough that reading pages does not write on every
@@ -77,7 +78,7 @@ pub async fn start(state: &AppState, user_id: i64) -> Result<HeaderValue, ApiErr
         .store
         .create_session(
             now,
-            user_id,
+            UserId::new(user_id),
             &secret::digest(&id),
             &csrf,
             now + state.auth.absolute,

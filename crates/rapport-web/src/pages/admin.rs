@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use rapport_core::access::{check_new_password, Role, UserDraft};
+use rapport_core::ids::UserId;
 use rapport_store::User;
 use serde::Deserialize;
 
@@ -156,7 +157,7 @@ pub async fn set_role(
         .role
         .parse()
         .map_err(|e: String| ApiError::invalid_field("role", e))?;
-    let user = state.store.user(user_id).await?;
+    let user = state.store.user(UserId::new(user_id)).await?;
     if user.id == current.user.id && role != Role::Admin {
         let message =
             "You cannot take away your own administrator role; another administrator can."
@@ -185,7 +186,7 @@ pub async fn reset_password(
     current: CurrentUser,
     ApiPath(user_id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
-    let user = state.store.user(user_id).await?;
+    let user = state.store.user(UserId::new(user_id)).await?;
     let password = crate::auth::generate_password()?;
     let hash = password::hash(password.clone())
         .await
@@ -237,7 +238,7 @@ async fn set_disabled(
     user_id: i64,
     disabled: bool,
 ) -> Result<Response, ApiError> {
-    let user = state.store.user(user_id).await?;
+    let user = state.store.user(UserId::new(user_id)).await?;
     if disabled && user.id == current.user.id {
         let message = "You cannot disable yourself; another administrator can.".to_string();
         let page = page(&state, &current, None, Some(message), None).await?;

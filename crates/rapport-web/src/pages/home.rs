@@ -4,6 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use rapport_core::domain::{project_evm, ProjectStatus};
+use rapport_core::ids::AccountId;
 use std::collections::HashMap;
 
 use super::Nav;
@@ -79,7 +80,7 @@ pub async fn show(
 ) -> Result<HomePage, ApiError> {
     let store = &state.store;
     let scope = current.scope();
-    let accounts: HashMap<i64, String> = store
+    let accounts: HashMap<AccountId, String> = store
         .accounts(scope, true)
         .await?
         .into_iter()
@@ -98,7 +99,7 @@ pub async fn show(
         let m = latest.as_ref().map(|l| &l.metrics);
         let forecast = m.and_then(|m| m.forecast_finish);
         projects.push(ProjectRow {
-            id: project.id,
+            id: project.id.get(),
             name: project.name.clone(),
             code: project.code.clone().unwrap_or_default(),
             account: accounts

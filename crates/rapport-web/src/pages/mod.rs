@@ -8,6 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use rapport_core::access::Role;
+use rapport_core::ids::UserId;
 
 use crate::auth::CurrentUser;
 use crate::AppState;
@@ -35,7 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// forms carry.
 #[derive(Debug, Clone)]
 pub struct Nav {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub name: String,
     pub role: String,

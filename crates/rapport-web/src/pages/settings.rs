@@ -145,7 +145,8 @@ pub async fn create_token(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let (token, _) =
-        crate::auth::issue_token(&state, &current.actor(), current.user.id, label, days).await?;
+        crate::auth::issue_token(&state, &current.actor(), current.user.id.get(), label, days)
+            .await?;
     Ok(page(&state, &current, Some(token), None, None)
         .await?
         .into_response())
@@ -249,7 +250,7 @@ pub async fn change_password(
         .store
         .set_password(state.clock.now(), &current.actor(), current.user.id, &hash)
         .await?;
-    let cookie = crate::auth::session::start(&state, current.user.id).await?;
+    let cookie = crate::auth::session::start(&state, current.user.id.get()).await?;
     let mut response = Redirect::to("/settings?done=password").into_response();
     response
         .headers_mut()
