@@ -172,7 +172,13 @@ fn save(
         let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
         let now = Clock::System.now();
         let version = match store
-            .create_estimate_version(now, &actor, ProjectId::new(project), &estimate.name, source)
+            .create_estimate_version(
+                now,
+                &actor,
+                ProjectId::new(project),
+                estimate.name(),
+                source,
+            )
             .await
         {
             Ok(version) => version,
@@ -216,8 +222,8 @@ pub fn run_with_progress(
     estimate: &Estimate,
     settings: &Settings,
 ) -> anyhow::Result<EstimateResults> {
-    let total = u64::from(settings.iterations) * (1 + estimate.alternatives.len() as u64);
-    let work = total * estimate.items.len().max(1) as u64;
+    let total = u64::from(settings.iterations) * (1 + estimate.alternatives().len() as u64);
+    let work = total * estimate.items().len().max(1) as u64;
     let bar = if std::io::stderr().is_terminal() && work > 20_000_000 {
         let bar = indicatif::ProgressBar::new(total);
         bar.set_style(

@@ -156,14 +156,14 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
     );
     let mut targets = Vec::new();
     if let Some(p) = &r.probability {
-        if let (Some(t), Some(pc)) = (estimate.target_cost, p.cost) {
+        if let (Some(t), Some(pc)) = (estimate.target_cost(), p.cost) {
             targets.push(format!(
                 "Chance of staying within the target cost of {}: {}.",
                 m(t),
                 percent(pc)
             ));
         }
-        if let (Some(t), Some(pd)) = (estimate.target_duration, p.duration) {
+        if let (Some(t), Some(pd)) = (estimate.target_duration(), p.duration) {
             targets.push(format!(
                 "Chance of finishing within the target of {} working days: {}.",
                 days_up(t),
@@ -214,20 +214,17 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
     risks_by_cost
         .sort_by(|a, b| (b.mean_cost + b.mean_delay).total_cmp(&(a.mean_cost + a.mean_delay)));
     if let Some(top) = risks_by_cost.first() {
-        let risk = estimate.risks.iter().find(|x| x.id == top.id);
+        let risk = estimate.risks().iter().find(|x| x.id() == top.id);
         let mut impact = Vec::new();
-        if let Some(c) = risk.and_then(|x| x.cost) {
+        if let Some(c) = risk.and_then(|x| x.cost()) {
             impact.push(format!("cost {} to {}", m(c.low()), m(c.high())));
         }
-        if let (Some(d), Some(on)) = (
-            risk.and_then(|x| x.delay),
-            risk.and_then(|x| x.on.as_deref()),
-        ) {
+        if let (Some(d), Some(on)) = (risk.and_then(|x| x.delay()), risk.and_then(|x| x.on())) {
             let task = estimate
-                .items
+                .items()
                 .iter()
-                .find(|i| i.id == on)
-                .map_or(on, |i| i.name.as_str());
+                .find(|i| i.id() == on)
+                .map_or(on, |i| i.name());
             impact.push(format!(
                 "hold up {} by {} to {} working days",
                 quoted(task),
@@ -296,7 +293,7 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         fig("Mean", r.cost.mean, d.map(|d| d.mean)),
     ];
 
-    let class = estimate.class.map(|c| {
+    let class = estimate.class().map(|c| {
         let ((low_best, low_worst), (high_best, high_worst)) = c.accuracy();
         let point = r.cost.at_confidence;
         let pct = |f: f64| format!("{}{:.0}%", if f < 0.0 { "\u{2212}" } else { "+" }, (f * 100.0).abs());
@@ -318,20 +315,20 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
     });
 
     let items = estimate
-        .items
+        .items()
         .iter()
         .zip(&r.items)
         .map(|(item, res)| {
-            let rate = item.role.as_deref().and_then(|role| estimate.rate_of(role));
+            let rate = item.role().and_then(|role| estimate.rate_of(role));
             let mut basis = Vec::new();
-            if let (Some(h), Some(role), Some(rate)) = (item.hours, &item.role, rate) {
+            if let (Some(h), Some(role), Some(rate)) = (item.hours(), &item.role(), rate) {
                 basis.push(format!(
                     "{} h × {}/h ({role})",
                     range3(h.low(), h.likely(), h.high(), &|v| format!("{v}")),
                     m(rate)
                 ));
             }
-            if let Some(c) = item.cost {
+            if let Some(c) = item.cost() {
                 basis.push(format!(
                     "direct {}",
                     range3(c.low(), c.likely(), c.high(), &|v| m(v))
@@ -340,30 +337,30 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
             if basis.is_empty() {
                 basis.push("schedule only".into());
             }
-            let cost_low = item.hours.map_or(0.0, |h| h.low() * rate.unwrap_or(0.0))
-                + item.cost.map_or(0.0, |c| c.low());
-            let cost_high = item.hours.map_or(0.0, |h| h.high() * rate.unwrap_or(0.0))
-                + item.cost.map_or(0.0, |c| c.high());
+            let cost_low = item.hours().map_or(0.0, |h| h.low() * rate.unwrap_or(0.0))
+                + item.cost().map_or(0.0, |c| c.low());
+            let cost_high = item.hours().map_or(0.0, |h| h.high() * rate.unwrap_or(0.0))
+                + item.cost().map_or(0.0, |c| c.high());
             ItemRow {
-                id: item.id.clone(),
-                name: item.name.clone(),
-                basis: format!("{} ({})", basis.join(" + "), item.shape.as_str()),
-                cost_range: if item.hours.is_some() || item.cost.is_some() {
+                id: item.id().to_string(),
+                name: item.name().to_string(),
+                basis: format!("{} ({})", basis.join(" + "), item.shape().as_str()),
+                cost_range: if item.hours().is_some() || item.cost().is_some() {
                     range3(cost_low, res.base_cost, cost_high, &|v| {
                         crate::format::grouped(v)
                     })
                 } else {
                     "—".into()
                 },
-                duration_range: item.duration.map_or("—".into(), |d| {
+                duration_range: item.duration().map_or("—".into(), |d| {
                     range3(d.low(), d.likely(), d.high(), &|v| format!("{v}"))
                 }),
-                after: if item.after.is_empty() {
+                after: if item.after().is_empty() {
                     "—".into()
                 } else {
-                    item.after.join(", ")
+                    item.after().join(", ")
                 },
-                mean_cost: if item.hours.is_some() || item.cost.is_some() {
+                mean_cost: if item.hours().is_some() || item.cost().is_some() {
                     crate::format::grouped(res.mean_cost)
                 } else {
                     "—".into()
@@ -374,29 +371,29 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         .collect();
 
     let risks = estimate
-        .risks
+        .risks()
         .iter()
         .zip(&r.risks)
         .map(|(risk, res)| {
             let mut impact = Vec::new();
-            if let Some(c) = risk.cost {
+            if let Some(c) = risk.cost() {
                 impact.push(format!(
                     "cost {}",
                     range3(c.low(), c.likely(), c.high(), &|v| m(v))
                 ));
             }
-            if let (Some(dl), Some(on)) = (risk.delay, &risk.on) {
+            if let (Some(dl), Some(on)) = (risk.delay(), &risk.on()) {
                 impact.push(format!(
                     "delay {} days on {on}",
                     range3(dl.low(), dl.likely(), dl.high(), &|v| format!("{v}"))
                 ));
             }
             RiskRow {
-                name: risk.name.clone(),
-                probability: percent(risk.probability),
+                name: risk.name().to_string(),
+                probability: percent(risk.probability()),
                 impact: impact.join("; "),
                 expected_cost: m(res.mean_cost),
-                expected_delay: if risk.delay.is_some() {
+                expected_delay: if risk.delay().is_some() {
                     days(res.mean_delay)
                 } else {
                     "—".into()
@@ -464,8 +461,8 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
     };
 
     BasisOfEstimate {
-        title: estimate.name.clone(),
-        description: estimate.description.clone(),
+        title: estimate.name().to_string(),
+        description: estimate.description().map(str::to_string),
         headline,
         certainty,
         range,
@@ -477,8 +474,8 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         class,
         items,
         risks,
-        assumptions: estimate.assumptions.clone(),
-        exclusions: estimate.exclusions.clone(),
+        assumptions: estimate.assumptions().to_vec(),
+        exclusions: estimate.exclusions().to_vec(),
         method,
         charts,
     }

@@ -11,34 +11,122 @@ use super::distribution::{Shape, ThreePoint};
 /// A whole estimate, valid by construction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Estimate {
-    pub name: String,
-    pub description: Option<String>,
-    pub currency: Option<String>,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) currency: Option<String>,
     /// Default distribution of three-point values.
-    pub shape: Shape,
-    pub iterations: u32,
-    pub seed: u64,
+    pub(crate) shape: Shape,
+    pub(crate) iterations: u32,
+    pub(crate) seed: u64,
     /// Headline percentile and contingency level, in (0, 1).
-    pub confidence: f64,
-    pub class: Option<AaceClass>,
-    pub target_cost: Option<f64>,
+    pub(crate) confidence: f64,
+    pub(crate) class: Option<AaceClass>,
+    pub(crate) target_cost: Option<f64>,
     /// Working days.
-    pub target_duration: Option<f64>,
-    pub roles: Vec<Role>,
-    pub items: Vec<Item>,
-    pub risks: Vec<Risk>,
-    pub correlations: Vec<Correlation>,
-    pub assumptions: Vec<String>,
-    pub exclusions: Vec<String>,
-    pub alternatives: Vec<Alternative>,
+    pub(crate) target_duration: Option<f64>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) items: Vec<Item>,
+    pub(crate) risks: Vec<Risk>,
+    pub(crate) correlations: Vec<Correlation>,
+    pub(crate) assumptions: Vec<String>,
+    pub(crate) exclusions: Vec<String>,
+    pub(crate) alternatives: Vec<Alternative>,
+}
+
+/// Read access for other crates; values are built only by parsing a file
+/// (`Estimate::parse`), which checks them.
+impl Estimate {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    pub fn currency(&self) -> Option<&str> {
+        self.currency.as_deref()
+    }
+
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
+
+    pub fn iterations(&self) -> u32 {
+        self.iterations
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn confidence(&self) -> f64 {
+        self.confidence
+    }
+
+    pub fn class(&self) -> Option<AaceClass> {
+        self.class
+    }
+
+    pub fn target_cost(&self) -> Option<f64> {
+        self.target_cost
+    }
+
+    pub fn target_duration(&self) -> Option<f64> {
+        self.target_duration
+    }
+
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    pub fn risks(&self) -> &[Risk] {
+        &self.risks
+    }
+
+    pub fn correlations(&self) -> &[Correlation] {
+        &self.correlations
+    }
+
+    pub fn assumptions(&self) -> &[String] {
+        &self.assumptions
+    }
+
+    pub fn exclusions(&self) -> &[String] {
+        &self.exclusions
+    }
+
+    pub fn alternatives(&self) -> &[Alternative] {
+        &self.alternatives
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Role {
-    pub id: String,
-    pub name: Option<String>,
+    pub(crate) id: String,
+    pub(crate) name: Option<String>,
     /// Cost per hour.
-    pub rate: f64,
+    pub(crate) rate: f64,
+}
+
+/// Read access for other crates; values are built only by parsing a file
+/// (`Estimate::parse`), which checks them.
+impl Role {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
 }
 
 /// One piece of work. Its hours, direct cost and duration share one random
@@ -47,16 +135,52 @@ pub struct Role {
 /// items.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
-    pub id: String,
-    pub name: String,
-    pub role: Option<String>,
-    pub hours: Option<ThreePoint>,
-    pub cost: Option<ThreePoint>,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) role: Option<String>,
+    pub(crate) hours: Option<ThreePoint>,
+    pub(crate) cost: Option<ThreePoint>,
     /// Working days; items without one take no place in the schedule.
-    pub duration: Option<ThreePoint>,
+    pub(crate) duration: Option<ThreePoint>,
     /// Finish-to-start predecessors (items with a duration).
-    pub after: Vec<String>,
-    pub shape: Shape,
+    pub(crate) after: Vec<String>,
+    pub(crate) shape: Shape,
+}
+
+/// Read access for other crates; values are built only by parsing a file
+/// (`Estimate::parse`), which checks them.
+impl Item {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn role(&self) -> Option<&str> {
+        self.role.as_deref()
+    }
+
+    pub fn hours(&self) -> Option<&ThreePoint> {
+        self.hours.as_ref()
+    }
+
+    pub fn cost(&self) -> Option<&ThreePoint> {
+        self.cost.as_ref()
+    }
+
+    pub fn duration(&self) -> Option<&ThreePoint> {
+        self.duration.as_ref()
+    }
+
+    pub fn after(&self) -> &[String] {
+        &self.after
+    }
+
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
 }
 
 /// An uncertain event: with `probability` it adds `cost` and delays the
@@ -64,21 +188,65 @@ pub struct Item {
 /// share one draw (a bigger event costs more and lasts longer).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Risk {
-    pub id: String,
-    pub name: String,
-    pub probability: f64,
-    pub cost: Option<ThreePoint>,
-    pub delay: Option<ThreePoint>,
-    pub on: Option<String>,
-    pub shape: Shape,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) probability: f64,
+    pub(crate) cost: Option<ThreePoint>,
+    pub(crate) delay: Option<ThreePoint>,
+    pub(crate) on: Option<String>,
+    pub(crate) shape: Shape,
+}
+
+/// Read access for other crates; values are built only by parsing a file
+/// (`Estimate::parse`), which checks them.
+impl Risk {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn probability(&self) -> f64 {
+        self.probability
+    }
+
+    pub fn cost(&self) -> Option<&ThreePoint> {
+        self.cost.as_ref()
+    }
+
+    pub fn delay(&self) -> Option<&ThreePoint> {
+        self.delay.as_ref()
+    }
+
+    pub fn on(&self) -> Option<&str> {
+        self.on.as_deref()
+    }
+
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
 }
 
 /// Items whose values move together: every pair has this Spearman rank
 /// correlation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Correlation {
-    pub items: Vec<String>,
-    pub coefficient: f64,
+    pub(crate) items: Vec<String>,
+    pub(crate) coefficient: f64,
+}
+
+/// Read access for other crates; values are built only by parsing a file
+/// (`Estimate::parse`), which checks them.
+impl Correlation {
+    pub fn items(&self) -> &[String] {
+        &self.items
+    }
+
+    pub fn coefficient(&self) -> f64 {
+        self.coefficient
+    }
 }
 
 /// How an alternative scales hours.
@@ -101,16 +269,48 @@ impl HoursScale {
 /// A variant of the estimate compared side by side with it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alternative {
-    pub name: String,
-    pub description: Option<String>,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
     /// Items taken out; their successors inherit their predecessors.
-    pub drop: Vec<String>,
-    pub drop_risks: Vec<String>,
+    pub(crate) drop: Vec<String>,
+    pub(crate) drop_risks: Vec<String>,
     /// Role rates that differ from the estimate's.
-    pub rates: BTreeMap<String, f64>,
-    pub scale_hours: HoursScale,
+    pub(crate) rates: BTreeMap<String, f64>,
+    pub(crate) scale_hours: HoursScale,
     /// Items added.
-    pub add: Vec<Item>,
+    pub(crate) add: Vec<Item>,
+}
+
+/// Read access for other crates; values are built only by parsing a file
+/// (`Estimate::parse`), which checks them.
+impl Alternative {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    pub fn drop(&self) -> &[String] {
+        &self.drop
+    }
+
+    pub fn drop_risks(&self) -> &[String] {
+        &self.drop_risks
+    }
+
+    pub fn rates(&self) -> &BTreeMap<String, f64> {
+        &self.rates
+    }
+
+    pub fn scale_hours(&self) -> &HoursScale {
+        &self.scale_hours
+    }
+
+    pub fn add(&self) -> &[Item] {
+        &self.add
+    }
 }
 
 /// AACE International estimate classes (Recommended Practice 18R-97,

@@ -60,9 +60,9 @@ fn view(v: EstimateVersion) -> ApiResult<EstimateVersionView> {
         created_by: v.created_by,
         created_at: v.created_at,
         simulated_at: v.simulated_at,
-        items: estimate.items.len(),
-        risks: estimate.risks.len(),
-        alternatives: estimate.alternatives.len(),
+        items: estimate.items().len(),
+        risks: estimate.risks().len(),
+        alternatives: estimate.alternatives().len(),
         source: v.source,
     })
 }
@@ -131,7 +131,7 @@ pub async fn import(
             state.clock.now(),
             &current.actor(),
             ProjectId::new(id),
-            &estimate.name,
+            estimate.name(),
             &source,
         )
         .await?;
