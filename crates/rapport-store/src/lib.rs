@@ -33,6 +33,7 @@ mod people;
 mod projects;
 mod relationships;
 mod scope;
+mod sessions;
 mod status;
 mod users;
 
@@ -44,8 +45,9 @@ pub use people::Person;
 pub use projects::{Project, Stakeholder};
 pub use relationships::{Commitment, FollowUpQuestion, Interaction};
 pub use scope::Scope;
+pub use sessions::{ApiToken, NewToken, SessionRecord};
 pub use status::StatusRecord;
-pub use users::{ApiToken, NewToken, SessionRecord, User};
+pub use users::User;
 
 /// What a caller can act on when a store operation fails.
 #[derive(Debug, thiserror::Error)]
