@@ -88,28 +88,28 @@ async fn exists(tx: &mut Tx, sql: &str, scope: Scope, id: i64) -> Result<bool> {
 }
 
 impl Store {
-    /// Whether a PM may change this account: they created it, or they
-    /// manage a project in it. Seeing it through a project they are only on
-    /// the team of is not enough: another PM's client is not theirs to
-    /// edit or archive.
+    /// Whether a PM may change this account (its details, standards and
+    /// client people, archiving it): every project in it is one they
+    /// manage, and they manage one or created the account. An account
+    /// shared with another PM's projects is changed by an administrator,
+    /// so one PM cannot archive or rewrite another's client.
     pub async fn account_changeable_by(
         &self,
         account_id: AccountId,
         user_id: UserId,
         person_id: PersonId,
     ) -> Result<bool> {
-        let person_id = person_id.get();
-        let user_id = user_id.get();
-        let account_id = account_id.get();
         let mut tx = self.begin_read().await?;
         let row: Option<(i64,)> = on_tx!(tx, conn => {
             sqlx::query_as(
-                "SELECT a.id FROM accounts a WHERE a.id = $1 AND (a.created_by_user_id = $2 \
-                 OR EXISTS (SELECT 1 FROM projects p WHERE p.account_id = a.id AND p.project_manager_id = $3))",
+                "SELECT a.id FROM accounts a WHERE a.id = $1 \
+                 AND (a.created_by_user_id = $2 \
+                      OR EXISTS (SELECT 1 FROM projects p WHERE p.account_id = a.id AND p.project_manager_id = $3)) \
+                 AND NOT EXISTS (SELECT 1 FROM projects q WHERE q.account_id = a.id AND q.project_manager_id <> $3)",
             )
-            .bind(account_id)
-            .bind(user_id)
-            .bind(person_id)
+            .bind(account_id.get())
+            .bind(user_id.get())
+            .bind(person_id.get())
             .fetch_optional(&mut *conn)
             .await?
         });

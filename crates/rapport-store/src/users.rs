@@ -11,7 +11,7 @@ use rapport_core::access::{Role, UserDraft};
 use rapport_core::domain::Side;
 use serde::Serialize;
 
-use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
+use crate::{audit, on_tx, parse_stored, take_turns, Result, Store, StoreError, Tx};
 use rapport_core::ids::{PersonId, UserId};
 
 #[derive(sqlx::FromRow)]
@@ -253,6 +253,9 @@ impl Store {
         role: Role,
     ) -> Result<User> {
         let mut tx = self.begin().await?;
+        // Two administrators demoting each other at once must not both
+        // pass the last-administrator check.
+        take_turns(&mut tx, &["users: the administrators"]).await?;
         let id = user_id_by_email(&mut tx, email).await?;
         let before = load_user(&mut tx, id).await?;
         if before.role == role {
@@ -287,6 +290,9 @@ impl Store {
         disabled: bool,
     ) -> Result<User> {
         let mut tx = self.begin().await?;
+        // Two administrators demoting each other at once must not both
+        // pass the last-administrator check.
+        take_turns(&mut tx, &["users: the administrators"]).await?;
         let id = user_id_by_email(&mut tx, email).await?;
         let before = load_user(&mut tx, id).await?;
         if disabled {

@@ -834,3 +834,52 @@ async fn a_client_rep_cannot_be_moved_out_of_their_projects_account() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn an_account_shared_with_another_pms_project_is_changed_by_an_administrator() {
+    let f = fixture().await;
+    let pm_q = person_of(&f, Caller::PmOfQ).await;
+    // Q's PM also runs a project in account A, beside P.
+    let rep: Value = f
+        .call(
+            Caller::Admin,
+            "POST",
+            "/api/v1/people",
+            Some(json!({"side": "client", "account_id": f.account_a, "name": "Rep A2"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shared = project_body(f.account_a, pm_q, rep["id"].as_i64().unwrap(), &[]);
+    let created = f
+        .call(Caller::Admin, "POST", "/api/v1/projects", Some(shared))
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    for caller in [Caller::PmOfP, Caller::PmOfQ] {
+        for (method, path, body) in [
+            (
+                "POST",
+                format!("/api/v1/accounts/{}/archive", f.account_a),
+                None,
+            ),
+            (
+                "PUT",
+                format!("/api/v1/people/{}", f.person_a),
+                Some(json!({"side": "client", "account_id": f.account_a, "name": "Renamed"})),
+            ),
+        ] {
+            let status = f.call(caller, method, &path, body).await.status();
+            assert_eq!(status, StatusCode::FORBIDDEN, "{caller:?} {method} {path}");
+        }
+    }
+    let archived = f
+        .call(
+            Caller::Admin,
+            "POST",
+            &format!("/api/v1/accounts/{}/archive", f.account_a),
+            None,
+        )
+        .await;
+    assert_eq!(archived.status(), StatusCode::OK);
+}

@@ -717,6 +717,49 @@ async fn fresh_postgres() -> Option<(Store, String)> {
     Some((Store::connect(&url).await.unwrap(), url))
 }
 
+/// Two administrators demoting each other at the same moment: one wins,
+/// the other is told they are the last administrator.
+async fn racing_demotions_keep_an_administrator(store: Store) {
+    add_user(&store, "one@example.com", "admin").await;
+    add_user(&store, "two@example.com", "admin").await;
+    let demote = |email: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .set_user_role(start(), "test", email, rapport_core::access::Role::Viewer)
+                .await
+        })
+    };
+    let (a, b) = (demote("one@example.com"), demote("two@example.com"));
+    let results = [a.await.unwrap(), b.await.unwrap()];
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    let admins = store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.role == rapport_core::access::Role::Admin && !u.disabled)
+        .count();
+    assert_eq!(admins, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_demotions_keep_an_administrator_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    racing_demotions_keep_an_administrator(sqlite_store(&dir).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_demotions_keep_an_administrator_on_postgres() {
+    if let Some((store, _)) = fresh_postgres().await {
+        racing_demotions_keep_an_administrator(store).await;
+    }
+}
+
 #[tokio::test]
 async fn two_servers_on_one_postgres_share_sessions_and_sign_out() {
     let Some((store, url)) = fresh_postgres().await else {

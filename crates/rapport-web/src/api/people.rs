@@ -164,7 +164,7 @@ async fn check_person_refs(
         {
             return Err(ApiError::invalid_field(
                 "account_id",
-                format!("you may add people to accounts you created or whose projects you manage; account {account_id} is neither"),
+                format!("you may add people only to accounts whose every project you manage (or that you created); ask an administrator for account {account_id}"),
             ));
         }
     }

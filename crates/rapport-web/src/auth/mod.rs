@@ -277,7 +277,7 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
                     .await?
             {
                 return Err(ApiError::Forbidden(format!(
-                    "account {id} is changed by the PMs of its projects and by administrators; you manage none of its projects"
+                    "account {id} is changed by an administrator, or by a PM who manages every project in it; ask an administrator"
                 )));
             }
         }
@@ -304,7 +304,7 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
                     .await?
             {
                 return Err(ApiError::Forbidden(format!(
-                    "person {id} is changed by an administrator or the PM of one of their account's projects"
+                    "person {id} is changed by an administrator, or by a PM who manages every project in their account; ask an administrator"
                 )));
             }
         }

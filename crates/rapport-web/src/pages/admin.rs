@@ -27,6 +27,16 @@ pub struct UsersPage {
     pub error: Option<String>,
     /// A generated password for a user just added, shown this once.
     pub new_password: Option<(String, String)>,
+    /// What was typed into the add-user form, kept when it was refused.
+    pub typed: Typed,
+}
+
+/// The add-user form's fields as typed (never the password).
+#[derive(Debug, Default)]
+pub struct Typed {
+    pub email: String,
+    pub name: String,
+    pub role: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +60,7 @@ async fn page(
         notice,
         error,
         new_password,
+        typed: Typed::default(),
     })
 }
 
@@ -99,8 +110,14 @@ pub async fn add(
     current: CurrentUser,
     Form(form): Form<AddForm>,
 ) -> Result<Response, ApiError> {
+    let typed = || Typed {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        role: form.role.clone(),
+    };
     let refuse = |message: String| async {
-        let page = page(&state, &current, None, Some(message), None).await?;
+        let mut page = page(&state, &current, None, Some(message), None).await?;
+        page.typed = typed();
         Ok::<_, ApiError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
     let draft = match UserDraft::new(&form.email, &form.name, &form.role) {
@@ -110,7 +127,7 @@ pub async fn add(
     let (password, generated) = if form.password.is_empty() {
         (crate::auth::generate_password()?, true)
     } else {
-        (form.password, false)
+        (form.password.clone(), false)
     };
     if let Err(message) = check_new_password(&password) {
         return refuse(format!("The user was not added: {message}.")).await;

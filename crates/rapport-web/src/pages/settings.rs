@@ -129,7 +129,7 @@ pub async fn create_token(
 ) -> Result<Response, ApiError> {
     let label = form.label.trim();
     let days: Option<i64> = match form.expires_days.trim() {
-        "" | "0" | "never" => None,
+        "" => None,
         text => match text.parse::<i64>() {
             Ok(days) if (1..=3650).contains(&days) => Some(days),
             _ => {
