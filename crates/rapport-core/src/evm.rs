@@ -166,8 +166,13 @@ impl Calendar {
     }
 
     /// The date reached after `t` periods (the inverse of [`Self::time_at`]),
-    /// rounded to the nearest day.
-    pub fn date_at(&self, t: f64) -> NaiveDate {
+    /// rounded to the nearest day; `None` past [`LATEST_FORECAST`] (a
+    /// forecast that far out says only that progress is too small to
+    /// forecast from, and the date arithmetic would overflow before long).
+    pub fn date_at(&self, t: f64) -> Option<NaiveDate> {
+        if !t.is_finite() {
+            return None;
+        }
         let pd = self.ends.len();
         let t = t.max(0.0);
         let k = (t.floor() as usize).min(pd - 1);
@@ -176,9 +181,22 @@ impl Calendar {
         // Snap away floating-point noise first, so that 108.4999999 days
         // (a forecast of exactly half a day) rounds like 108.5 does.
         let offset = (offset * 1e6).round() / 1e6;
-        from + chrono::Duration::days(offset.round() as i64)
+        let horizon = days(from, LATEST_FORECAST);
+        if offset.round() > horizon {
+            return None;
+        }
+        // Within the horizon the day count fits easily; checked anyway.
+        chrono::TimeDelta::try_days(offset.round() as i64)
+            .and_then(|delta| from.checked_add_signed(delta))
     }
 }
+
+/// The latest forecast date given: past it, a forecast finish is reported
+/// as absent with [`EvmMetrics::forecast_note`] saying why.
+pub const LATEST_FORECAST: NaiveDate = match NaiveDate::from_ymd_opt(2200, 12, 31) {
+    Some(date) => date,
+    None => NaiveDate::MAX,
+};
 
 fn days(from: NaiveDate, to: NaiveDate) -> f64 {
     (to - from).num_days() as f64
@@ -376,9 +394,13 @@ pub struct EvmMetrics {
     /// has passed, (PD − ES) / (IEAC(t) − AT), the efficiency needed to
     /// finish at the forecast (Lipke, "Earned Schedule", 2009, ch. 5).
     pub tspi: Option<f64>,
-    /// IEAC(t) as a calendar date, when the baseline has dates.
+    /// IEAC(t) as a calendar date, when the baseline has dates and the
+    /// date is no later than [`LATEST_FORECAST`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast_finish: Option<NaiveDate>,
+    /// Why there is no forecast finish although IEAC(t) is defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast_note: Option<String>,
 }
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -432,7 +454,14 @@ pub fn analyse(baseline: &Baseline, status: &StatusPoint) -> EvmMetrics {
         })
     };
     let forecast_finish = match (baseline.calendar(), ieac_t) {
-        (Some(calendar), Some(ieac)) => Some(calendar.date_at(ieac)),
+        (Some(calendar), Some(ieac)) => calendar.date_at(ieac),
+        _ => None,
+    };
+    let forecast_note = match (baseline.calendar(), ieac_t, forecast_finish) {
+        (Some(_), Some(ieac), None) => Some(format!(
+            "at this rate of progress (SPI(t) {:.4}) the forecast finish, {ieac:.0} periods from the start, falls after {LATEST_FORECAST}: too little has been earned to forecast a date",
+            spi_t.unwrap_or(0.0)
+        )),
         _ => None,
     };
 
@@ -457,6 +486,7 @@ pub fn analyse(baseline: &Baseline, status: &StatusPoint) -> EvmMetrics {
         ieac_t,
         tspi,
         forecast_finish,
+        forecast_note,
     }
 }
 

@@ -19,6 +19,7 @@ use rapport_store::{Clock, Store};
 use serde::Serialize;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::ToSchema;
@@ -138,6 +139,10 @@ pub fn router(state: AppState) -> Router {
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))
         .layer(header(header::CACHE_CONTROL, "no-store"))
+        // The last resort: a handler that panics answers a logged 500 with
+        // the error envelope instead of dropping the connection. Nothing
+        // should reach it; the tests treat any 500 as a bug.
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -165,6 +170,17 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, error::A
             "sqlite"
         },
     }))
+}
+
+/// Turns a caught panic into the generic 500, logging what it said.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    error::ApiError::Internal(format!("a handler panicked: {what}")).into_response()
 }
 
 /// Serves until `shutdown` resolves.

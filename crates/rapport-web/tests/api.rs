@@ -657,3 +657,33 @@ async fn a_broken_estimate_file_is_refused_with_its_line_and_column() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A tiny EV once overflowed the forecast date and dropped the connection
+/// for the project's analysis and for everyone's portfolio. Here EV 1 of a
+/// 420,000 budget at month three: SPI(t) about 0.00001, IEAC(t) some
+/// 450,000 months.
+#[tokio::test]
+async fn a_tiny_earned_value_gives_no_forecast_date_and_no_failure() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/projects/{id}/status"),
+            &json!({"status_date": "2026-03-31", "ev": 1, "ac": 150000}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, evm) = app.get(&format!("/api/v1/projects/{id}/evm")).await;
+    assert_eq!(status, StatusCode::OK);
+    let latest = &evm["status"][0];
+    assert!(latest.get("forecast_finish").is_none(), "{latest}");
+    assert!(
+        latest["forecast_note"]
+            .as_str()
+            .unwrap()
+            .contains("2200-12-31"),
+        "{latest}"
+    );
+    let page = app.get_text("/").await;
+    assert!(page.contains("Pump station retrofit"));
+}

@@ -357,8 +357,8 @@ fn calendar_converts_dates_to_periods_and_back() {
     assert_close(calendar.time_at("2026-02-28".parse().unwrap()), 2.0, 1e-12);
     // After the last period time runs on at February's 28 days.
     assert_close(calendar.time_at("2026-03-14".parse().unwrap()), 2.5, 1e-12);
-    assert_eq!(calendar.date_at(1.0), "2026-01-31".parse().unwrap());
-    assert_eq!(calendar.date_at(2.5), "2026-03-14".parse().unwrap());
+    assert_eq!(calendar.date_at(1.0), "2026-01-31".parse().ok());
+    assert_eq!(calendar.date_at(2.5), "2026-03-14".parse().ok());
 }
 
 #[test]
@@ -410,4 +410,38 @@ fn status_series_must_run_forward_in_time() {
         analyse_series(&baseline, &series),
         Err(EvmError::NegativeAmount { field: "ev", .. })
     ));
+}
+
+/// A tiny EV on a real project once overflowed the date type and took the
+/// portfolio down: the forecast is absent, with its reason, never a panic
+/// or a date in the year 188,608.
+#[test]
+fn a_forecast_too_far_out_is_absent_with_its_reason_not_a_panic() {
+    let ends: Vec<NaiveDate> = (1..=12)
+        .map(|m| NaiveDate::from_ymd_opt(2026, m, 28).unwrap())
+        .collect();
+    let calendar = Calendar::new(Some("2025-12-28".parse().unwrap()), ends).unwrap();
+    // A small project: EV 0.01 of 1,000 is ES 0.00012 periods at month 6,
+    // SPI(t) 0.00002, IEAC(t) 600,000 periods, some 49,000 years.
+    let baseline = Baseline::new(1_000.0, linear_curve(1_000.0, 12), Some(calendar)).unwrap();
+    for ev in [0.01, 0.02] {
+        let m = analyse(&baseline, &point(6.0, ev, 500.0));
+        assert!(m.ieac_t.is_some_and(|t| t > 1e5), "EV {ev}: {:?}", m.ieac_t);
+        assert_eq!(m.forecast_finish, None, "EV {ev}");
+        let note = m.forecast_note.unwrap_or_default();
+        assert!(note.contains("falls after 2200-12-31"), "EV {ev}: {note}");
+    }
+    // A realistic slip still gets its date, and no note.
+    let m = analyse(&baseline, &point(6.0, 400.0, 500.0));
+    assert!(m.forecast_finish.is_some() && m.forecast_note.is_none());
+}
+
+#[test]
+fn dates_past_the_horizon_or_not_finite_are_absent() {
+    let ends = vec!["2026-01-31".parse().unwrap()];
+    let calendar = Calendar::new(Some("2026-01-01".parse().unwrap()), ends).unwrap();
+    for t in [1e300, f64::INFINITY, f64::NAN, 1e7] {
+        assert_eq!(calendar.date_at(t), None, "{t}");
+    }
+    assert_eq!(calendar.date_at(0.0), "2026-01-01".parse().ok());
 }

@@ -121,7 +121,12 @@ pub async fn show(
                 .and_then(|m| m.eac.manager.or(m.eac.cpi))
                 .map_or_else(|| "—".into(), |v| money(v, currency)),
             planned_finish: b.finish().to_string(),
-            forecast_finish: forecast.map_or_else(|| "—".into(), |d| d.to_string()),
+            forecast_finish: match (forecast, m.and_then(|m| m.forecast_note.as_ref())) {
+                (Some(d), _) => d.to_string(),
+                // Too little earned to forecast a date (see the EVM note).
+                (None, Some(_)) => "no date: too little earned".into(),
+                (None, None) => "—".into(),
+            },
             finish_class: match forecast {
                 None => "none",
                 Some(d) if d <= b.finish() => "good",
