@@ -6,7 +6,9 @@
 //! same status and message. A 5xx is always a bug or an outage: its cause
 //! is logged and the caller gets a generic message.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{
+    BytesRejection, FormRejection, JsonRejection, PathRejection, QueryRejection,
+};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -35,6 +37,8 @@ pub enum ApiError {
     Forbidden(String),
     NotFound(String),
     MethodNotAllowed(String),
+    /// The body is larger than the server takes.
+    PayloadTooLarge(String),
     Conflict(String),
     /// Too many attempts; the message says when to try again.
     TooManyRequests(String),
@@ -103,6 +107,9 @@ impl IntoResponse for ApiError {
             ApiError::BadCredentials(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m, None),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
+            ApiError::PayloadTooLarge(m) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m, None)
+            }
             ApiError::MethodNotAllowed(m) => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
@@ -199,7 +206,43 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
                 "send the body as JSON with the header Content-Type: application/json".into(),
             ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large(),
             other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+/// The answer for a body over the limit (axum's default, 2 MB).
+fn too_large() -> ApiError {
+    ApiError::PayloadTooLarge(
+        "the body is larger than the 2 MB the server takes; send less (split an estimate file, or import it with `rapport estimate --save`)".into(),
+    )
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::BadRequest(format!(
+                "the body could not be read: {}",
+                source_message(&rejection)
+            ))
+        }
+    }
+}
+
+impl From<FormRejection> for ApiError {
+    fn from(rejection: FormRejection) -> Self {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(
+                "send the form as application/x-www-form-urlencoded, as a browser does".into(),
+            ),
+            _ => ApiError::BadRequest(format!(
+                "the form could not be read: {}",
+                source_message(&rejection)
+            )),
         }
     }
 }
@@ -240,6 +283,30 @@ pub struct ApiJson<T>(pub T);
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct ApiPath<T>(pub T);
+
+/// The raw body, whose rejections (too large) are [`ApiError`]s.
+#[derive(Debug)]
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::body::Bytes::from_request(request, state)
+            .await
+            .map(ApiBytes)
+            .map_err(ApiError::from)
+    }
+}
+
+/// A page's form (`application/x-www-form-urlencoded`), whose rejections
+/// are [`ApiError`]s, shown as an HTML error page.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Form), rejection(ApiError))]
+pub struct PageForm<T>(pub T);
 
 /// `Query` whose rejections are [`ApiError`]s.
 #[derive(Debug, FromRequestParts)]

@@ -687,3 +687,59 @@ async fn a_tiny_earned_value_gives_no_forecast_date_and_no_failure() {
     let page = app.get_text("/").await;
     assert!(page.contains("Pump station retrofit"));
 }
+
+/// Every API error keeps the envelope: a body over the limit is a 413 in
+/// JSON (not "Failed to buffer…" as a 400, nor text), a wrong method a 405
+/// in JSON; outside the API, errors are pages.
+#[tokio::test]
+async fn errors_keep_the_envelope_too_large_wrong_method_no_page() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let big = "x".repeat(3 * 1024 * 1024);
+    for (path, content_type, body) in [
+        (
+            "/api/v1/accounts".to_string(),
+            "application/json",
+            format!("{{\"name\": \"{big}\"}}"),
+        ),
+        (
+            format!("/api/v1/projects/{id}/estimates"),
+            "application/toml",
+            format!("# {big}"),
+        ),
+    ] {
+        let response = app
+            .client
+            .post(format!("{}{path}", app.address))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "payload_too_large", "{path}");
+    }
+    let response = app
+        .client
+        .delete(format!("{}/api/v1/projects/{id}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    let page = app
+        .browser
+        .get(format!("{}/no/such/page", app.address))
+        .header("cookie", &app.session_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("There is no page at this address."));
+}

@@ -6,7 +6,6 @@
 //! one at a time (the engine already uses every core), never on the
 //! request executor's threads.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiPath, ApiQuery, ApiResult, ErrorBody};
+use crate::error::{ApiBytes, ApiError, ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -99,7 +98,7 @@ pub async fn import(
     current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> ApiResult<(StatusCode, Json<EstimateVersionView>)> {
     let is_json = headers
         .get(header::CONTENT_TYPE)

@@ -157,6 +157,7 @@ pub fn document_access(document: &mut Document) {
             }
             if has_body {
                 add("400", "a body that cannot be read");
+                add("413", "a body over 2 MB");
                 add(
                     "415",
                     "a body without the content type this operation takes",

@@ -18,7 +18,6 @@ use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::TimeDelta;
 use rapport_core::access::{
     lockout_until, normalise_email, ACCOUNT_FAILURE_LIMIT, ADDRESS_FAILURE_LIMIT, LOCKOUT_WINDOW,
@@ -27,7 +26,7 @@ use serde::Deserialize;
 
 use super::session::{self, cookie_value};
 use super::{password, safe_next, secret, Credential, CurrentUser, SESSION_COOKIE};
-use crate::error::ApiError;
+use crate::error::{ApiError, PageForm};
 use crate::AppState;
 
 /// The cookie carrying the sign-in form's CSRF token.
@@ -151,7 +150,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    Form(input): Form<LoginForm>,
+    PageForm(input): PageForm<LoginForm>,
 ) -> Result<Response, ApiError> {
     let next = safe_next(input.next.as_deref()).to_string();
     let expected = cookie_value(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();

@@ -130,7 +130,7 @@ pub async fn check_csrf(request: Request, expected: &str) -> Result<Request, Api
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, MAX_FORM_BYTES)
         .await
-        .map_err(|_| ApiError::BadRequest("the form is larger than 1 MiB".into()))?;
+        .map_err(|_| ApiError::PayloadTooLarge("the form is larger than 1 MiB".into()))?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let sent = fields
         .iter()

@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use rapport_core::access::{check_new_password, Role, UserDraft};
 use rapport_core::ids::UserId;
 use rapport_store::User;
@@ -14,7 +13,7 @@ use serde::Deserialize;
 
 use super::Nav;
 use crate::auth::{password, CurrentUser};
-use crate::error::{ApiError, ApiPath};
+use crate::error::{ApiError, ApiPath, PageForm};
 use crate::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -108,7 +107,7 @@ pub struct AddForm {
 pub async fn add(
     State(state): State<AppState>,
     current: CurrentUser,
-    Form(form): Form<AddForm>,
+    PageForm(form): PageForm<AddForm>,
 ) -> Result<Response, ApiError> {
     let typed = || Typed {
         email: form.email.clone(),
@@ -168,7 +167,7 @@ pub async fn set_role(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath(user_id): ApiPath<i64>,
-    Form(form): Form<RoleForm>,
+    PageForm(form): PageForm<RoleForm>,
 ) -> Result<Response, ApiError> {
     let role: Role = form
         .role

@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use rapport_core::access::{
     check_new_password, lockout_until, ACCOUNT_FAILURE_LIMIT, LOCKOUT_WINDOW,
 };
@@ -16,7 +15,7 @@ use serde::Deserialize;
 use super::Nav;
 use crate::auth::login::ClientAddress;
 use crate::auth::{password, CurrentUser};
-use crate::error::{ApiError, ApiPath};
+use crate::error::{ApiError, ApiPath, PageForm};
 use crate::AppState;
 
 pub struct TokenRow {
@@ -125,7 +124,7 @@ pub struct TokenForm {
 pub async fn create_token(
     State(state): State<AppState>,
     current: CurrentUser,
-    Form(form): Form<TokenForm>,
+    PageForm(form): PageForm<TokenForm>,
 ) -> Result<Response, ApiError> {
     let label = form.label.trim();
     let days: Option<i64> = match form.expires_days.trim() {
@@ -195,7 +194,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     current: CurrentUser,
     ClientAddress(address): ClientAddress,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Result<Response, ApiError> {
     // Guessing the current password here counts as failed sign-ins, and
     // the sign-in lock-out stops it, so a left-open session cannot be used
