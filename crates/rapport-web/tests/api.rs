@@ -743,3 +743,54 @@ async fn errors_keep_the_envelope_too_large_wrong_method_no_page() {
         .unwrap()
         .contains("There is no page at this address."));
 }
+
+/// Dates are YYYY-MM-DD between 1900-01-01 and 2200-12-31; texts and lists
+/// have limits. Year 10000 was once stored and broke the date order.
+#[tokio::test]
+async fn dates_are_iso_and_in_range_and_texts_and_lists_are_bounded() {
+    let app = spawn_app().await;
+    let (account_id, pm, rep) = app.seed_people().await;
+    for (start, field) in [
+        ("2030-1-5", "baseline.start"),
+        ("+10000-01-01", "baseline.start"),
+        ("1800-01-01", "baseline.start"),
+    ] {
+        let mut body = project_body(account_id, pm, rep);
+        body["baseline"]["start"] = json!(start);
+        let (status, error) = app.post("/api/v1/projects", &body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{start}: {error}");
+        assert!(
+            field_names(&error).iter().any(|f| f.starts_with(field)),
+            "{start}: {error}"
+        );
+    }
+    let id = app.create_project().await;
+    let (status, error) = app
+        .post(
+            &format!("/api/v1/projects/{id}/status"),
+            &json!({"status_date": "2201-01-01", "ev": 1, "ac": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&error), ["status_date"]);
+    let role = "r".repeat(1_000_000);
+    let (status, error) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/projects/{id}/stakeholders/{rep}"),
+            &json!({ "role": role }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    let standards: Vec<Value> = (0..101)
+        .map(|i| json!({"title": format!("Standard {i}")}))
+        .collect();
+    let (status, error) = app
+        .post(
+            "/api/v1/accounts",
+            &json!({"name": "Many", "standards": standards}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&error), ["standards"]);
+}

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{optional_text, required_text, ValidationErrors};
+use super::{check_count, optional_text, required_text, ValidationErrors};
+
+/// The most internal standards one account lists.
+pub const MAX_STANDARDS: usize = 100;
 
 /// One of a client's internal standards the project must respect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +50,7 @@ impl AccountDraft {
         let name = required_text(&mut errors, "name", name, 200);
         let industry = optional_text(&mut errors, "industry", industry, 200);
         let notes = optional_text(&mut errors, "notes", notes, 10_000);
+        check_count(&mut errors, "standards", standards.len(), MAX_STANDARDS);
         let standards = standards
             .into_iter()
             .enumerate()

@@ -10,6 +10,7 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 mod account;
@@ -22,8 +23,8 @@ pub use account::{AccountDraft, Standard};
 pub use currency::Currency;
 pub use person::{PersonDraft, PersonInput};
 pub use project::{
-    project_evm, DatedMetrics, PlannedPoint, ProjectBaseline, ProjectDraft, ProjectInput,
-    StatusDraft,
+    project_evm, stakeholder_role, DatedMetrics, PlannedPoint, ProjectBaseline, ProjectDraft,
+    ProjectInput, StatusDraft,
 };
 pub use relationships::{
     next_question_state, settle_commitment, CommitmentDraft, InteractionDraft, QuestionDraft,
@@ -76,6 +77,38 @@ impl fmt::Display for ValidationErrors {
 }
 
 impl std::error::Error for ValidationErrors {}
+
+/// The earliest date Rapport takes (a status, a baseline, a promise).
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(date) => date,
+    None => NaiveDate::MIN,
+};
+/// The latest date Rapport takes; forecasts past it are not given either
+/// (see `evm::LATEST_FORECAST`).
+pub const LATEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2200, 12, 31) {
+    Some(date) => date,
+    None => NaiveDate::MAX,
+};
+
+/// Records an error when a date is outside [`EARLIEST_DATE`]..=[`LATEST_DATE`].
+pub(crate) fn check_date(errors: &mut ValidationErrors, field: &str, date: NaiveDate) {
+    if !(EARLIEST_DATE..=LATEST_DATE).contains(&date) {
+        errors.add(
+            field,
+            format!("{date} is outside the dates Rapport takes, {EARLIEST_DATE} to {LATEST_DATE}"),
+        );
+    }
+}
+
+/// Records an error when a list is longer than `max`, naming the limit.
+pub(crate) fn check_count(errors: &mut ValidationErrors, field: &str, count: usize, max: usize) {
+    if count > max {
+        errors.add(
+            field,
+            format!("has {count} entries; at most {max} are taken"),
+        );
+    }
+}
 
 pub(crate) fn required_text(
     errors: &mut ValidationErrors,

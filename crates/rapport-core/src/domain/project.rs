@@ -6,7 +6,15 @@ use crate::ids::{AccountId, PersonId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{optional_text, required_text, Currency, ProjectStatus, ValidationErrors};
+use super::{
+    check_count, check_date, optional_text, required_text, Currency, ProjectStatus,
+    ValidationErrors,
+};
+
+/// The most baseline periods a project has (fifty years of months).
+pub const MAX_PERIODS: usize = 600;
+/// The most stakeholders one project lists.
+pub const MAX_STAKEHOLDERS: usize = 200;
 use crate::evm::{self, Baseline, Calendar, EvmMetrics, StatusPoint};
 
 /// One point of the planned-value curve: cumulative PV (minor units) at the
@@ -66,6 +74,9 @@ impl ProjectBaseline {
         if bac_minor <= 0 {
             errors.add("bac", "the budget at completion must be greater than zero");
         }
+        check_date(&mut errors, "start", start);
+        check_date(&mut errors, "finish", finish);
+        check_count(&mut errors, "planned", planned.len(), MAX_PERIODS);
         if finish <= start {
             errors.add(
                 "finish",
@@ -209,6 +220,12 @@ impl ProjectDraft {
         let mut errors = ValidationErrors::default();
         let name = required_text(&mut errors, "name", input.name, 200);
         let code = optional_text(&mut errors, "code", input.code, 50);
+        check_count(
+            &mut errors,
+            "stakeholders",
+            input.stakeholders.len(),
+            MAX_STAKEHOLDERS,
+        );
         let status = match input.status {
             None => ProjectStatus::Active,
             Some(s) => s.parse().unwrap_or_else(|e| {
@@ -260,6 +277,13 @@ impl ProjectDraft {
     }
 }
 
+/// A stakeholder's role on a project, validated: 1 to 200 characters.
+pub fn stakeholder_role(role: &str) -> Result<String, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let role = required_text(&mut errors, "role", role, 200);
+    errors.into_result(role)
+}
+
 /// Progress at a status date, validated: cumulative EV and AC in minor
 /// units, optionally the PM's own estimate at completion.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,6 +324,7 @@ impl StatusDraft {
         comment: Option<&str>,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
+        check_date(&mut errors, "status_date", status_date);
         if ev_minor < 0 {
             errors.add("ev", "earned value must not be negative");
         }

@@ -5,7 +5,8 @@ use crate::ids::PersonId;
 use chrono::NaiveDate;
 
 use super::{
-    optional_text, required_text, CommitmentState, InteractionKind, QuestionState, ValidationErrors,
+    check_date, optional_text, required_text, CommitmentState, InteractionKind, QuestionState,
+    ValidationErrors,
 };
 
 /// Moves a follow-up question along open → answered → understanding
@@ -48,6 +49,7 @@ impl InteractionDraft {
             errors.add("kind", e);
             InteractionKind::Meeting
         });
+        check_date(&mut errors, "occurred_on", occurred_on);
         let summary = required_text(&mut errors, "summary", summary, 500);
         let notes = optional_text(&mut errors, "notes", notes, 20_000);
         if participant_ids.is_empty() {
@@ -102,6 +104,7 @@ impl QuestionDraft {
         asked_on: NaiveDate,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
+        check_date(&mut errors, "asked_on", asked_on);
         let question = required_text(&mut errors, "question", question, 2_000);
         errors.into_result(Self {
             question,
@@ -140,6 +143,7 @@ impl CommitmentDraft {
         due_on: NaiveDate,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
+        check_date(&mut errors, "due_on", due_on);
         let description = required_text(&mut errors, "description", description, 2_000);
         if promised_by_id == promised_to_id {
             errors.add(

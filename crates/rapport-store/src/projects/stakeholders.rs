@@ -50,10 +50,8 @@ impl Store {
         let person_id = person_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
-        let role = role.trim();
-        if role.is_empty() {
-            return Err(StoreError::invalid("role", "must not be empty"));
-        }
+        let role = rapport_core::domain::stakeholder_role(role).map_err(StoreError::Invalid)?;
+        let role = role.as_str();
         if !person_exists(&mut tx, person_id).await? {
             return Err(StoreError::invalid(
                 "person_id",

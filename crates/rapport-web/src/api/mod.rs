@@ -27,6 +27,7 @@ pub mod estimates;
 pub mod people;
 pub mod projects;
 pub mod status;
+pub mod wire;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {

@@ -58,7 +58,11 @@ pub struct BaselineBody {
     pub currency: String,
     /// Budget at completion, in currency units.
     pub bac: f64,
+    #[serde(deserialize_with = "super::wire::iso_date")]
+    #[schema(value_type = String, format = Date, example = "2026-01-01")]
     pub start: NaiveDate,
+    #[serde(deserialize_with = "super::wire::iso_date")]
+    #[schema(value_type = String, format = Date, example = "2026-12-31")]
     pub finish: NaiveDate,
     /// Cumulative planned value at the end of each period; the last equals
     /// `bac` and ends on `finish`.
@@ -68,6 +72,8 @@ pub struct BaselineBody {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedBody {
+    #[serde(deserialize_with = "super::wire::iso_date")]
+    #[schema(value_type = String, format = Date, example = "2026-01-31")]
     pub period_end: NaiveDate,
     /// Cumulative planned value, in currency units.
     pub pv: f64,

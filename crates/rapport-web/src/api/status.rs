@@ -29,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
+    #[serde(deserialize_with = "super::wire::iso_date")]
+    #[schema(value_type = String, format = Date, example = "2026-03-31")]
     pub status_date: NaiveDate,
     /// Cumulative earned value, in currency units.
     pub ev: f64,
