@@ -205,7 +205,12 @@ async fn serve(mut args: ServeArgs) -> Outcome {
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     };
-    let state = AppState::with_clock(store.clone(), clock).with_auth(auth);
+    let state = AppState::with_clock(store.clone(), clock)
+        .with_auth(auth)
+        .with_public_url(public_url.as_deref());
+    if address.ip().is_unspecified() && public_url.is_none() {
+        println!("Listening on every address with no --public-url: Rapport cannot tell its own names, so it answers to any Host. Set --public-url to the address people use.");
+    }
     let result = rapport_web::serve(listener, state, shutdown_signal()).await;
     store.close().await;
     match result {

@@ -37,6 +37,8 @@ pub enum ApiError {
     Forbidden(String),
     NotFound(String),
     MethodNotAllowed(String),
+    /// The request named a host this server does not answer to.
+    MisdirectedRequest(String),
     /// The body is larger than the server takes.
     PayloadTooLarge(String),
     Conflict(String),
@@ -107,6 +109,9 @@ impl IntoResponse for ApiError {
             ApiError::BadCredentials(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m, None),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
+            ApiError::MisdirectedRequest(m) => {
+                (StatusCode::MISDIRECTED_REQUEST, "misdirected_request", m, None)
+            }
             ApiError::PayloadTooLarge(m) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m, None)
             }

@@ -29,6 +29,7 @@ use utoipa_axum::routes;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod hosts;
 pub mod pages;
 
 /// What every handler can reach; cheap to clone.
@@ -39,6 +40,9 @@ pub struct AppState {
     pub clock: Clock,
     /// Session lifetimes and cookie flags.
     pub auth: auth::AuthConfig,
+    /// The host of the public URL people use, if configured: requests for
+    /// other names are refused (see [`hosts`]).
+    pub public_host: Option<String>,
     /// The OpenAPI document of [`surface`], built once.
     pub openapi: Arc<utoipa::openapi::OpenApi>,
     /// Admits one CPU-heavy job (simulation, typesetting) at a time: the
@@ -57,8 +61,17 @@ impl AppState {
             store,
             clock,
             auth: auth::AuthConfig::default(),
+            public_host: None,
             openapi: Arc::new(document()),
             heavy: Arc::new(Semaphore::new(1)),
+        }
+    }
+
+    /// The same state answering to this public URL's host too.
+    pub fn with_public_url(self, url: Option<&str>) -> Self {
+        Self {
+            public_host: url.and_then(hosts::host_of),
+            ..self
         }
     }
 
@@ -189,7 +202,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let allowed =
+        hosts::AllowedHosts::for_server(listener.local_addr()?, state.public_host.as_deref());
+    let app = router(state)
+        .layer(middleware::from_fn_with_state(allowed, hosts::check_host))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -794,3 +794,36 @@ async fn dates_are_iso_and_in_range_and_texts_and_lists_are_bounded() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_names(&error), ["standards"]);
 }
+
+/// A server on 127.0.0.1 answers only to its local names: a page elsewhere
+/// that rebinds its own name to 127.0.0.1 gets nothing (DNS rebinding).
+#[tokio::test]
+async fn a_request_for_another_host_name_is_refused() {
+    let app = spawn_app().await;
+    let port = app.address.rsplit(':').next().unwrap().to_string();
+    for host in [
+        format!("rebind.evil.example:{port}"),
+        "localhost".to_string(),
+    ] {
+        let response = app
+            .client
+            .get(format!("{}/api/v1/projects", app.address))
+            .header("host", &host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::MISDIRECTED_REQUEST, "{host}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "misdirected_request");
+    }
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let response = app
+            .client
+            .get(format!("{}/healthz", app.address))
+            .header("host", &host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{host}");
+    }
+}
