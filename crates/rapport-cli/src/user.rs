@@ -406,7 +406,7 @@ pub fn run_token(command: TokenCommand, database: &Database) -> Outcome {
             match rapport_web::auth::issue_token(
                 &state,
                 &actor(),
-                user.id.get(),
+                user.id,
                 label.trim(),
                 expires_days.map(i64::from),
             )

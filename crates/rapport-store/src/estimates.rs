@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::projects::require_project;
-use crate::{audit, conflict_on_unique, on_tx, Result, Store, StoreError, Tx};
+use crate::{audit, conflict_on_unique, on_tx, take_turns, Result, Store, StoreError, Tx};
 use rapport_core::ids::ProjectId;
 
 #[derive(sqlx::FromRow)]
@@ -82,6 +82,13 @@ impl Store {
     ) -> Result<EstimateVersion> {
         let project_id = project_id.get();
         let mut tx = self.begin().await?;
+        // Parallel imports into one project number their versions in turn,
+        // so the numbers are consecutive and none fails on the key.
+        take_turns(
+            &mut tx,
+            &[&format!("estimate versions of project {project_id}")],
+        )
+        .await?;
         require_project(&mut tx, project_id).await?;
         let version = latest_version(&mut tx, project_id).await?.unwrap_or(0) + 1;
         let id = insert_version(&mut tx, now, actor, project_id, version, name, source).await?;

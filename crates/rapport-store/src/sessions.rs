@@ -44,7 +44,7 @@ pub struct ApiToken {
 /// A token to store: never the token itself, only its digest.
 #[derive(Debug, Clone, Copy)]
 pub struct NewToken<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub label: &'a str,
     pub token_hash: &'a str,
     /// The token's first characters, to tell tokens apart in a list.
@@ -150,6 +150,7 @@ impl Store {
             prefix,
             expires_at,
         } = *new;
+        let user_id = user_id.get();
         let mut tx = self.begin().await?;
         load_user(&mut tx, user_id).await?;
         let token: ApiToken = on_tx!(tx, conn => {

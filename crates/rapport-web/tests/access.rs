@@ -311,15 +311,13 @@ async fn fixture() -> Fixture {
             .create_user(now(), "test", &draft, None, "$argon2id$unused")
             .await
             .unwrap();
-        let (token, _) =
-            rapport_web::auth::issue_token(&state, "test", user.id.get(), "test", None)
-                .await
-                .unwrap();
+        let (token, _) = rapport_web::auth::issue_token(&state, "test", user.id, "test", None)
+            .await
+            .unwrap();
         // A second token, for the caller to revoke without losing the first.
-        let (_, spare) =
-            rapport_web::auth::issue_token(&state, "test", user.id.get(), "spare", None)
-                .await
-                .unwrap();
+        let (_, spare) = rapport_web::auth::issue_token(&state, "test", user.id, "spare", None)
+            .await
+            .unwrap();
         tokens.push((caller, token, spare.id));
         let session = format!("{:064x}", user.id.get());
         let csrf = format!("csrf-{}", user.id);

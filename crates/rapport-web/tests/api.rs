@@ -52,7 +52,7 @@ async fn spawn(demo: bool) -> TestApp {
         .create_user(now(), "test", &draft, None, "$argon2id$unused")
         .await
         .unwrap();
-    let (token, _) = rapport_web::auth::issue_token(&state, "test", admin.id.get(), "tests", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", admin.id, "tests", None)
         .await
         .unwrap();
     let session = format!("{:064x}", admin.id.get());

@@ -131,7 +131,7 @@ async fn spawn_demo_app() -> (
         .await
         .unwrap();
     let state = rapport_web::AppState::with_clock(store, clock);
-    let (token, _) = rapport_web::auth::issue_token(&state, "test", admin.id.get(), "tests", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", admin.id, "tests", None)
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

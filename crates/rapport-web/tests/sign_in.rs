@@ -273,7 +273,7 @@ async fn writes_from_another_site_are_refused_even_with_a_token() {
     let id = add_user(&store, "pm@example.com", "pm").await;
     let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
     let state = AppState::with_clock(store.clone(), Clock::Fixed(start()));
-    let (token, _) = rapport_web::auth::issue_token(&state, "test", id.get(), "script", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", id, "script", None)
         .await
         .unwrap();
     let post = |header: &'static str, value: String| {
@@ -299,7 +299,7 @@ async fn a_token_opens_the_api_only_so_it_cannot_make_itself_another() {
     let id = add_user(&store, "admin@example.com", "admin").await;
     let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
     let state = AppState::with_clock(store.clone(), Clock::Fixed(start()));
-    let (token, _) = rapport_web::auth::issue_token(&state, "test", id.get(), "short", Some(1))
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", id, "short", Some(1))
         .await
         .unwrap();
     let made = client()
@@ -385,7 +385,7 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
             .bearer_auth(token)
             .send()
     };
-    let (revoked, stored) = rapport_web::auth::issue_token(&state, "test", id.get(), "old", None)
+    let (revoked, stored) = rapport_web::auth::issue_token(&state, "test", id, "old", None)
         .await
         .unwrap();
     assert_eq!(
@@ -400,7 +400,7 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(response.headers().contains_key("www-authenticate"));
 
-    let (expiring, _) = rapport_web::auth::issue_token(&state, "test", id.get(), "short", Some(1))
+    let (expiring, _) = rapport_web::auth::issue_token(&state, "test", id, "short", Some(1))
         .await
         .unwrap();
     assert_eq!(
@@ -413,7 +413,7 @@ async fn revoked_and_expired_tokens_and_disabled_users_get_401() {
         StatusCode::UNAUTHORIZED
     );
 
-    let (token, _) = rapport_web::auth::issue_token(&state, "test", id.get(), "live", None)
+    let (token, _) = rapport_web::auth::issue_token(&state, "test", id, "live", None)
         .await
         .unwrap();
     let cookie = session(&address, "pm@example.com").await;

@@ -3,6 +3,7 @@
 //! add`.
 
 use chrono::TimeDelta;
+use rapport_core::ids::UserId;
 use rapport_store::{ApiToken, NewToken};
 
 use super::secret;
@@ -14,7 +15,7 @@ use crate::AppState;
 pub async fn issue_token(
     state: &AppState,
     actor: &str,
-    user_id: i64,
+    user_id: UserId,
     label: &str,
     expires_days: Option<i64>,
 ) -> Result<(String, ApiToken), ApiError> {

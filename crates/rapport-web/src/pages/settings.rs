@@ -144,8 +144,7 @@ pub async fn create_token(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let (token, _) =
-        crate::auth::issue_token(&state, &current.actor(), current.user.id.get(), label, days)
-            .await?;
+        crate::auth::issue_token(&state, &current.actor(), current.user.id, label, days).await?;
     Ok(page(&state, &current, Some(token), None, None)
         .await?
         .into_response())
