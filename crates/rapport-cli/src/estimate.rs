@@ -178,6 +178,7 @@ fn save(
                 ProjectId::new(project),
                 estimate.name(),
                 source,
+                rapport_store::VersionCounts::of(estimate),
             )
             .await
         {

@@ -19,6 +19,30 @@ struct VersionRow {
     created_by: String,
     created_at: DateTime<Utc>,
     simulated_at: Option<DateTime<Utc>>,
+    item_count: Option<i64>,
+    risk_count: Option<i64>,
+    alternative_count: Option<i64>,
+}
+
+/// How many items, risks and alternatives a version's file has, kept at
+/// import so that lists never re-read the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct VersionCounts {
+    pub items: i64,
+    pub risks: i64,
+    pub alternatives: i64,
+}
+
+impl VersionCounts {
+    /// The counts of a read estimate.
+    pub fn of(estimate: &rapport_core::estimate::Estimate) -> Self {
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        Self {
+            items: count(estimate.items().len()),
+            risks: count(estimate.risks().len()),
+            alternatives: count(estimate.alternatives().len()),
+        }
+    }
 }
 
 /// One imported version of an estimate.
@@ -35,6 +59,8 @@ pub struct EstimateVersion {
     pub created_at: DateTime<Utc>,
     /// When results were last computed, if ever.
     pub simulated_at: Option<DateTime<Utc>>,
+    /// Kept at import; absent for versions imported before they were kept.
+    pub counts: Option<VersionCounts>,
 }
 
 impl From<VersionRow> for EstimateVersion {
@@ -48,6 +74,14 @@ impl From<VersionRow> for EstimateVersion {
             created_by: r.created_by,
             created_at: r.created_at,
             simulated_at: r.simulated_at,
+            counts: match (r.item_count, r.risk_count, r.alternative_count) {
+                (Some(items), Some(risks), Some(alternatives)) => Some(VersionCounts {
+                    items,
+                    risks,
+                    alternatives,
+                }),
+                _ => None,
+            },
         }
     }
 }
@@ -64,7 +98,7 @@ pub struct StoredResults {
 
 const SELECT_VERSION: &str =
     "SELECT v.id, v.project_id, v.version, v.name, v.source, v.created_by, v.created_at, \
-     r.simulated_at FROM estimate_versions v LEFT JOIN estimate_results r ON r.estimate_id = v.id";
+     r.simulated_at, v.item_count, v.risk_count, v.alternative_count FROM estimate_versions v LEFT JOIN estimate_results r ON r.estimate_id = v.id";
 
 impl Store {
     /// Stores a new version of a project's estimate: the next number after
@@ -79,6 +113,7 @@ impl Store {
         project_id: ProjectId,
         name: &str,
         source: &str,
+        counts: VersionCounts,
     ) -> Result<EstimateVersion> {
         let project_id = project_id.get();
         let mut tx = self.begin().await?;
@@ -91,7 +126,8 @@ impl Store {
         .await?;
         require_project(&mut tx, project_id).await?;
         let version = latest_version(&mut tx, project_id).await?.unwrap_or(0) + 1;
-        let id = insert_version(&mut tx, now, actor, project_id, version, name, source).await?;
+        let id = insert_version(&mut tx, now, actor, project_id, version, (name, source)).await?;
+        save_counts(&mut tx, id, counts).await?;
         let detail = (project_id, version, name);
         audit(
             &mut tx,
@@ -205,8 +241,7 @@ async fn insert_version(
     actor: &str,
     project_id: i64,
     version: i64,
-    name: &str,
-    source: &str,
+    (name, source): (&str, &str),
 ) -> Result<i64> {
     let (id,): (i64,) = on_tx!(tx, conn => {
         sqlx::query_as(
@@ -235,6 +270,21 @@ async fn select_results(tx: &mut Tx, estimate_id: i64) -> Result<Option<StoredRe
         .fetch_optional(conn)
         .await?
     }))
+}
+
+async fn save_counts(tx: &mut Tx, id: i64, counts: VersionCounts) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE estimate_versions SET item_count = $1, risk_count = $2, alternative_count = $3 WHERE id = $4",
+        )
+        .bind(counts.items)
+        .bind(counts.risks)
+        .bind(counts.alternatives)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }
 
 /// Keeps a version's results, replacing earlier ones in one statement: two

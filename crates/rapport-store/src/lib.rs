@@ -40,7 +40,7 @@ mod users;
 pub use accounts::Account;
 pub use audit_log::AuditEntry;
 pub use clock::Clock;
-pub use estimates::{EstimateVersion, StoredResults};
+pub use estimates::{EstimateVersion, StoredResults, VersionCounts};
 pub use people::Person;
 pub use projects::{Project, Stakeholder};
 pub use relationships::{Commitment, FollowUpQuestion, Interaction};

@@ -18,6 +18,13 @@ use rapport_core::domain::{
 use rapport_core::ids::{AccountId, PersonId, ProjectId};
 use rapport_store::{Scope, Store, StoreError};
 
+/// What the story's estimate versions say they hold.
+const COUNTS: rapport_store::VersionCounts = rapport_store::VersionCounts {
+    items: 3,
+    risks: 1,
+    alternatives: 0,
+};
+
 /// Who the audit log names for the story's changes.
 const ACTOR: &str = "pm";
 
@@ -437,6 +444,7 @@ async fn story(store: Store) {
             created.id,
             "Control system upgrade",
             "[estimate]\nname = \"x\"\n",
+            COUNTS,
         )
         .await
         .unwrap();
@@ -447,10 +455,13 @@ async fn story(store: Store) {
             created.id,
             "Control system upgrade, rev. B",
             "[estimate]\nname = \"y\"\n",
+            COUNTS,
         )
         .await
         .unwrap();
     assert_eq!((v1.version, v2.version), (1, 2));
+    // What a list shows is kept at import, so reading it needs no file.
+    assert_eq!(v2.counts, Some(COUNTS));
     assert_eq!(v2.simulated_at, None);
     assert_eq!(store.estimate_results(v2.id).await.unwrap(), None);
     store

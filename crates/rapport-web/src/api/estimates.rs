@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use rapport_core::domain::FieldError;
 use rapport_core::estimate::{simulate, Estimate, EstimateResults, Settings};
 use rapport_core::ids::ProjectId;
-use rapport_store::EstimateVersion;
+use rapport_store::{EstimateVersion, VersionCounts};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -50,8 +50,15 @@ pub struct EstimateVersionView {
     pub source: String,
 }
 
+/// A version as listed: from the counts kept at import, so a list never
+/// re-reads the files (only versions imported before counts were kept are
+/// read once more).
 fn view(v: EstimateVersion) -> ApiResult<EstimateVersionView> {
-    let estimate = parse_stored(&v)?;
+    let counts = match v.counts {
+        Some(counts) => counts,
+        None => VersionCounts::of(&parse_stored(&v)?),
+    };
+    let count = |n: i64| usize::try_from(n).unwrap_or(0);
     Ok(EstimateVersionView {
         project_id: v.project_id.get(),
         version: v.version,
@@ -59,9 +66,9 @@ fn view(v: EstimateVersion) -> ApiResult<EstimateVersionView> {
         created_by: v.created_by,
         created_at: v.created_at,
         simulated_at: v.simulated_at,
-        items: estimate.items().len(),
-        risks: estimate.risks().len(),
-        alternatives: estimate.alternatives().len(),
+        items: count(counts.items),
+        risks: count(counts.risks),
+        alternatives: count(counts.alternatives),
         source: v.source,
     })
 }
@@ -114,7 +121,14 @@ pub async fn import(
         String::from_utf8(body.to_vec())
             .map_err(|_| ApiError::BadRequest("the estimate file is not UTF-8 text".into()))?
     };
-    let estimate = Estimate::parse(&source).map_err(|e| ApiError::Unprocessable {
+    // Reading a large file is CPU work: off the request executor.
+    let (source, parsed) = tokio::task::spawn_blocking(move || {
+        let parsed = Estimate::parse(&source);
+        (source, parsed)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("reading the estimate failed: {e}")))?;
+    let estimate = parsed.map_err(|e| ApiError::Unprocessable {
         message: format!(
             "the estimate file is not valid: line {}, column {}: {}",
             e.line, e.column, e.message
@@ -132,6 +146,7 @@ pub async fn import(
             ProjectId::new(id),
             estimate.name(),
             &source,
+            VersionCounts::of(&estimate),
         )
         .await?;
     Ok((StatusCode::CREATED, Json(view(version)?)))
