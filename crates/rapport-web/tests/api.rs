@@ -827,3 +827,22 @@ async fn a_request_for_another_host_name_is_refused() {
         assert_eq!(response.status(), StatusCode::OK, "{host}");
     }
 }
+
+/// Query parameters are documented as optional query parameters, not as
+/// required path parameters (a property-based tester was misled by that).
+#[tokio::test]
+async fn query_parameters_are_documented_where_they_are_read() {
+    let app = spawn_app().await;
+    let (_, doc) = app.get("/api/openapi.json").await;
+    for (path, name) in [
+        ("/api/v1/projects", "account_id"),
+        ("/api/v1/projects", "include_archived"),
+        ("/api/v1/people", "include_archived"),
+        ("/api/v1/accounts", "include_archived"),
+    ] {
+        let parameters = doc["paths"][path]["get"]["parameters"].as_array().unwrap();
+        let parameter = parameters.iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(parameter["in"], "query", "{path} {name}");
+        assert_ne!(parameter["required"], true, "{path} {name}");
+    }
+}

@@ -183,6 +183,7 @@ pub async fn read(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RunQuery {
     /// Iterations (default: the file's), 100 to 1,000,000.
     pub iterations: Option<u32>,
@@ -283,6 +284,7 @@ pub async fn results(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BasisQuery {
     /// `pdf` (default), `html` or `md`.
     pub format: Option<String>,

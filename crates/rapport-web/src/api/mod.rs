@@ -30,6 +30,7 @@ pub mod status;
 pub mod wire;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Include archived records.
     #[serde(default)]

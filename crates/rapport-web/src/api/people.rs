@@ -95,6 +95,7 @@ fn draft(body: &PersonBody) -> ApiResult<PersonDraft> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// Only this account's people.
     pub account_id: Option<i64>,

@@ -247,6 +247,7 @@ async fn check_project_refs(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProjectsQuery {
     /// Only this account's projects.
     pub account_id: Option<i64>,
