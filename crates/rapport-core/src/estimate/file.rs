@@ -10,6 +10,10 @@ use toml::Spanned;
 
 use super::correlation::{build_copula, CorrelationError};
 
+/// The most items one estimate has.
+pub const MAX_ITEMS: usize = 10_000;
+/// The most alternatives one estimate compares.
+pub const MAX_ALTERNATIVES: usize = 50;
 /// The most correlation groups one file gives.
 pub const MAX_CORRELATION_GROUPS: usize = 500;
 /// The most items linked into one correlated set (groups sharing items form
@@ -294,7 +298,14 @@ fn check_network(
     spans: &[ItemSpans],
     context: &str,
 ) -> Result<(), FileError> {
-    let index = |id: &str| items.iter().position(|i| i.id == id);
+    // One lookup table, not a search per predecessor: with many items and
+    // alternatives a linear search made reading a file take seconds.
+    let positions: BTreeMap<&str, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| (i.id.as_str(), n))
+        .collect();
+    let index = |id: &str| positions.get(id).copied();
     let mut preds = vec![Vec::new(); items.len()];
     for (n, (item, place)) in items.iter().zip(spans).enumerate() {
         for (k, after) in item.after.iter().enumerate() {
@@ -451,6 +462,15 @@ impl Estimate {
             .iter()
             .map(|i| item(&ctx, i, &rates, shape, &mut item_ids))
             .collect::<Result<Vec<_>, _>>()?;
+        if let Some(extra) = raw.item.get(MAX_ITEMS) {
+            return Err(ctx.err(
+                extra.span(),
+                format!(
+                    "{} items; at most {MAX_ITEMS} are taken: group detailed work into larger items",
+                    raw.item.len()
+                ),
+            ));
+        }
         if items.is_empty() {
             return Err(ctx.err(
                 0..0,
@@ -584,6 +604,15 @@ impl Estimate {
         };
 
         let mut alternative_names = BTreeSet::new();
+        if raw.alternative.len() > MAX_ALTERNATIVES {
+            return Err(ctx.err(
+                0..0,
+                format!(
+                    "{} alternatives; at most {MAX_ALTERNATIVES} are compared side by side",
+                    raw.alternative.len()
+                ),
+            ));
+        }
         for raw_alt in &raw.alternative {
             let alternative =
                 alternative(&ctx, raw_alt, &estimate, &rates, &mut alternative_names)?;
@@ -972,6 +1001,17 @@ mod tests {
         let estimate = Estimate::parse(&format!("{HEADER}{}{pairs}", items(800))).expect("valid");
         assert_eq!(estimate.correlations().len(), 400);
         assert_eq!(estimate.correlations()[399].items(), ["i798", "i799"]);
+    }
+
+    #[test]
+    fn alternatives_and_items_have_stated_limits() {
+        let alternatives: String = (0..51)
+            .map(|a| format!("[[alternative]]\nname = \"option {a}\"\n"))
+            .collect();
+        let e = error_of(&format!("{}{alternatives}", items(2)));
+        assert!(e.message.contains("51 alternatives; at most 50"), "{e}");
+        let e = error_of(&items(10_001));
+        assert!(e.message.contains("10001 items; at most 10000"), "{e}");
     }
 
     #[test]

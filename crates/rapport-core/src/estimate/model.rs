@@ -2,7 +2,7 @@
 //! exclusions and alternatives, validated (see [`super::file`] for how a
 //! TOML file becomes one), and the scenarios the simulation runs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -419,7 +419,10 @@ impl Estimate {
                 correlations: self.correlations.clone(),
             };
         };
-        let dropped = |id: &str| alt.drop.iter().any(|d| d == id);
+        // Sets and tables, not searches: a long chain of dropped items once
+        // made building a scenario take seconds.
+        let dropped_ids: BTreeSet<&str> = alt.drop.iter().map(String::as_str).collect();
+        let dropped = |id: &str| dropped_ids.contains(id);
         let rate = |role: &Option<String>| {
             role.as_deref()
                 .map(|r| {
@@ -432,25 +435,64 @@ impl Estimate {
                 .unwrap_or(0.0)
         };
         let all: Vec<&Item> = self.items.iter().chain(alt.add.iter()).collect();
-        // A dropped item's place in the network passes to its predecessors.
-        let resolve = |after: &[String]| -> Vec<String> {
-            let mut out = Vec::new();
-            let mut pending: Vec<String> = after.to_vec();
-            let mut seen = std::collections::BTreeSet::new();
-            while let Some(id) = pending.pop() {
-                if !seen.insert(id.clone()) {
+        let position: BTreeMap<&str, usize> = all
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (i.id.as_str(), n))
+            .collect();
+        // A dropped item's place in the network passes to its predecessors:
+        // for each dropped item, the kept items it stands for, worked out
+        // once (a long chain of dropped items walked once per kept item
+        // made a scenario take seconds).
+        let mut kept_before: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for start in alt.drop.iter().map(String::as_str) {
+            let mut stack = vec![start];
+            let mut open = BTreeSet::new();
+            while let Some(&id) = stack.last() {
+                if kept_before.contains_key(id) {
+                    stack.pop();
                     continue;
                 }
-                if dropped(&id) {
-                    if let Some(item) = all.iter().find(|i| i.id == id) {
-                        pending.extend(item.after.iter().cloned());
+                let preds: &[String] = position.get(id).map_or(&[], |&n| &all[n].after);
+                let waiting: Vec<&str> = preds
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|p| dropped(p) && !kept_before.contains_key(p))
+                    .collect();
+                if !waiting.is_empty() && open.insert(id) {
+                    stack.extend(waiting);
+                    continue;
+                }
+                // All dropped predecessors are worked out (or, in a cycle
+                // the network check refuses anyway, being worked out).
+                let mut kept = BTreeSet::new();
+                for p in preds.iter().map(String::as_str) {
+                    if dropped(p) {
+                        if let Some(before) = kept_before.get(p) {
+                            kept.extend(before.iter().copied());
+                        }
+                    } else {
+                        kept.insert(p);
                     }
-                } else if !out.contains(&id) {
-                    out.push(id);
+                }
+                kept_before.insert(id, kept);
+                stack.pop();
+            }
+        }
+        let resolve = |after: &[String]| -> Vec<String> {
+            let mut out = BTreeSet::new();
+            for id in after.iter().map(String::as_str) {
+                if dropped(id) {
+                    if let Some(before) = kept_before.get(id) {
+                        out.extend(before.iter().copied());
+                    }
+                } else {
+                    out.insert(id);
                 }
             }
-            out.sort_by_key(|id| all.iter().position(|i| &i.id == id));
-            out
+            let mut out: Vec<&str> = out.into_iter().collect();
+            out.sort_by_key(|id| position.get(id).copied());
+            out.into_iter().map(str::to_string).collect()
         };
         let items = all
             .iter()
