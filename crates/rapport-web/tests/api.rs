@@ -846,3 +846,42 @@ async fn query_parameters_are_documented_where_they_are_read() {
         assert_ne!(parameter["required"], true, "{path} {name}");
     }
 }
+
+/// Every simulation request is bounded: 1,000,000 iterations of 200 items
+/// is 2 × 10^8 draws, over the 5 × 10^7 budget; the answer says how many
+/// iterations fit (250,000).
+#[tokio::test]
+async fn a_simulation_over_the_work_budget_is_refused_with_what_fits() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let items: String = (0..200)
+        .map(|i| format!("[[item]]\nid = \"i{i}\"\ncost = [1, 2, 3]\n"))
+        .collect();
+    let source = format!("[estimate]\nname = \"Large\"\n{items}");
+    let (status, version) = app
+        .post(
+            &format!("/api/v1/projects/{id}/estimates"),
+            &json!({ "source": source }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{version}");
+    let (status, error) = app
+        .post(
+            &format!("/api/v1/projects/{id}/estimates/1/simulate?iterations=1000000"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    let message = error["error"]["fields"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("200000000 item draws") && message.contains("?iterations=250000 or fewer"),
+        "{message}"
+    );
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/projects/{id}/estimates/1/simulate?iterations=1000"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}

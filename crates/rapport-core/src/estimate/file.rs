@@ -1003,6 +1003,18 @@ mod tests {
         assert_eq!(estimate.correlations()[399].items(), ["i798", "i799"]);
     }
 
+    /// Work is iterations × items × scenarios: 1,000 × 3 × (1 + 2) = 9,000.
+    #[test]
+    fn simulation_work_counts_every_item_draw() {
+        let alternatives = "[[alternative]]\nname = \"a\"\n[[alternative]]\nname = \"b\"\n";
+        let estimate =
+            Estimate::parse(&format!("{HEADER}{}{alternatives}", items(3))).expect("valid");
+        assert_eq!(estimate.simulation_work(1_000), 9_000);
+        assert_eq!(estimate.iterations_within(9_000), 1_000);
+        assert_eq!(estimate.iterations_within(8_999), 999);
+        assert_eq!(estimate.simulation_work(u32::MAX), 4_294_967_295 * 9);
+    }
+
     #[test]
     fn alternatives_and_items_have_stated_limits() {
         let alternatives: String = (0..51)

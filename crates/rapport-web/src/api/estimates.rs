@@ -33,6 +33,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(basis))
 }
 
+/// The most item draws (iterations × items × scenarios) one API request may
+/// simulate. Memory and time grow with the draws: 3 × 10^8 took 0.9 GB, so
+/// 5 × 10^7 keeps a run near 150 MB.
+pub const SIMULATION_BUDGET: u64 = 50_000_000;
+
 /// An estimate version, without its results.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EstimateVersionView {
@@ -221,6 +226,19 @@ pub async fn run(
             format!(
                 "the file asks for {} iterations; the server runs at most 1,000,000 — pass ?iterations= or use the CLI",
                 settings.iterations
+            ),
+        ));
+    }
+    let work = estimate.simulation_work(settings.iterations);
+    if work > SIMULATION_BUDGET {
+        return Err(ApiError::invalid_field(
+            "iterations",
+            format!(
+                "{} iterations of {} items in {} scenario(s) is {work} item draws; the server runs at most {SIMULATION_BUDGET} per request (it keeps every run within a few hundred MB): pass ?iterations={} or fewer, or run it with `rapport estimate` on your machine",
+                settings.iterations,
+                estimate.items().len(),
+                1 + estimate.alternatives().len(),
+                estimate.iterations_within(SIMULATION_BUDGET)
             ),
         ));
     }
