@@ -5,7 +5,7 @@ use rapport_core::domain::{AccountDraft, Standard};
 use serde::Serialize;
 
 use crate::scope::account_visible;
-use crate::{audit, on_tx, Result, Scope, Store, StoreError, Tx};
+use crate::{audit, on_tx, update_archived, Archivable, Result, Scope, Store, StoreError, Tx};
 use rapport_core::ids::{AccountId, UserId};
 
 #[derive(sqlx::FromRow)]
@@ -128,7 +128,7 @@ impl Store {
     ) -> Result<Account> {
         let id = id.get();
         let mut tx = self.begin().await?;
-        if !update_account_archived(&mut tx, now, id, archived).await? {
+        if !update_archived(&mut tx, Archivable::Accounts, now, id, archived).await? {
             return Err(StoreError::not_found("account", id));
         }
         let action = if archived { "archive" } else { "restore" };
@@ -251,25 +251,6 @@ async fn update_account_fields(
         .execute(conn)
         .await?
         .rows_affected()
-    });
-    Ok(updated > 0)
-}
-
-/// Returns whether the account exists.
-async fn update_account_archived(
-    tx: &mut Tx,
-    now: DateTime<Utc>,
-    id: i64,
-    archived: bool,
-) -> Result<bool> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query("UPDATE accounts SET archived = $1, updated_at = $2 WHERE id = $3")
-            .bind(archived)
-            .bind(now)
-            .bind(id)
-            .execute(conn)
-            .await?
-            .rows_affected()
     });
     Ok(updated > 0)
 }

@@ -184,6 +184,40 @@ pub(crate) async fn take_turns(tx: &mut Tx, keys: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// The records archived (never deleted) by one statement on their own
+/// table; a closed list, so no table name comes from outside.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Archivable {
+    Accounts,
+    People,
+    Projects,
+}
+
+/// Archives or restores one record; returns whether it exists.
+pub(crate) async fn update_archived(
+    tx: &mut Tx,
+    table: Archivable,
+    now: DateTime<Utc>,
+    id: i64,
+    archived: bool,
+) -> Result<bool> {
+    let sql = match table {
+        Archivable::Accounts => "UPDATE accounts SET archived = $1, updated_at = $2 WHERE id = $3",
+        Archivable::People => "UPDATE people SET archived = $1, updated_at = $2 WHERE id = $3",
+        Archivable::Projects => "UPDATE projects SET archived = $1, updated_at = $2 WHERE id = $3",
+    };
+    let updated = on_tx!(tx, conn => {
+        sqlx::query(sql)
+            .bind(archived)
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(updated > 0)
+}
+
 /// Writes one audit entry inside the caller's transaction: who changed
 /// which client-facing record, when, and what it now says.
 pub(crate) async fn audit(

@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use crate::accounts::account_exists;
 use crate::scope::person_visible;
-use crate::{audit, on_tx, parse_stored, Result, Scope, Store, StoreError, Tx};
+use crate::{
+    audit, on_tx, parse_stored, update_archived, Archivable, Result, Scope, Store, StoreError, Tx,
+};
 use rapport_core::ids::{AccountId, PersonId};
 
 #[derive(sqlx::FromRow)]
@@ -180,7 +182,7 @@ impl Store {
     ) -> Result<Person> {
         let id = id.get();
         let mut tx = self.begin().await?;
-        if !update_person_archived(&mut tx, now, id, archived).await? {
+        if !update_archived(&mut tx, Archivable::People, now, id, archived).await? {
             return Err(StoreError::not_found("person", id));
         }
         let action = if archived { "archive" } else { "restore" };
@@ -333,25 +335,6 @@ async fn update_person_fields(
         .execute(conn)
         .await?
         .rows_affected()
-    });
-    Ok(updated > 0)
-}
-
-/// Returns whether the person exists.
-async fn update_person_archived(
-    tx: &mut Tx,
-    now: DateTime<Utc>,
-    id: i64,
-    archived: bool,
-) -> Result<bool> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query("UPDATE people SET archived = $1, updated_at = $2 WHERE id = $3")
-            .bind(archived)
-            .bind(now)
-            .bind(id)
-            .execute(conn)
-            .await?
-            .rows_affected()
     });
     Ok(updated > 0)
 }

@@ -12,7 +12,9 @@ use serde::Serialize;
 use crate::accounts::account_exists;
 use crate::people::{load_person, person_exists};
 use crate::scope::project_visible;
-use crate::{audit, on_tx, parse_stored, Result, Scope, Store, StoreError, Tx};
+use crate::{
+    audit, on_tx, parse_stored, update_archived, Archivable, Result, Scope, Store, StoreError, Tx,
+};
 use rapport_core::ids::{AccountId, PersonId, ProjectId};
 
 mod stakeholders;
@@ -222,7 +224,7 @@ impl Store {
     ) -> Result<Project> {
         let id = id.get();
         let mut tx = self.begin().await?;
-        if !update_project_archived(&mut tx, now, id, archived).await? {
+        if !update_archived(&mut tx, Archivable::Projects, now, id, archived).await? {
             return Err(StoreError::not_found("project", id));
         }
         let action = if archived { "archive" } else { "restore" };
@@ -418,25 +420,6 @@ async fn update_project_fields(
         .await?;
     });
     Ok(())
-}
-
-/// Returns whether the project exists.
-async fn update_project_archived(
-    tx: &mut Tx,
-    now: DateTime<Utc>,
-    id: i64,
-    archived: bool,
-) -> Result<bool> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query("UPDATE projects SET archived = $1, updated_at = $2 WHERE id = $3")
-            .bind(archived)
-            .bind(now)
-            .bind(id)
-            .execute(conn)
-            .await?
-            .rows_affected()
-    });
-    Ok(updated > 0)
 }
 
 /// Writes the planned-value curve, numbering periods from 1.
