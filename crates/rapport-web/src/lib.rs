@@ -62,7 +62,7 @@ impl AppState {
             clock,
             auth: auth::AuthConfig::default(),
             public_host: None,
-            openapi: Arc::new(document()),
+            openapi: shared_document(),
             heavy: Arc::new(Semaphore::new(1)),
         }
     }
@@ -122,6 +122,14 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let (_, mut document) = surface().split_for_parts();
     api::document_access(&mut document);
     document
+}
+
+/// The document, built once per process: it depends only on the code, and
+/// building it assembles the whole router.
+fn shared_document() -> Arc<utoipa::openapi::OpenApi> {
+    static DOCUMENT: std::sync::OnceLock<Arc<utoipa::openapi::OpenApi>> =
+        std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(|| Arc::new(document())).clone()
 }
 
 /// The Content-Security-Policy of every response: our own styles and
