@@ -290,7 +290,7 @@ async fn save_counts(tx: &mut Tx, id: i64, counts: VersionCounts) -> Result<()> 
 /// Keeps a version's results, replacing earlier ones in one statement: two
 /// simulations finishing at once must not both insert (a delete then an
 /// insert let the second fail on the key on PostgreSQL).
-async fn upsert_results(
+pub(crate) async fn upsert_results(
     tx: &mut Tx,
     now: DateTime<Utc>,
     estimate_id: i64,

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -18,7 +19,7 @@ use axum::{middleware, Json, Router};
 use rapport_store::{Clock, Store};
 use serde::Serialize;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -31,6 +32,7 @@ pub mod auth;
 pub mod error;
 pub mod hosts;
 pub mod pages;
+pub mod worker;
 
 /// What every handler can reach; cheap to clone.
 #[derive(Clone)]
@@ -48,6 +50,9 @@ pub struct AppState {
     /// Admits one CPU-heavy job (simulation, typesetting) at a time: the
     /// engine already uses every core, so more would only queue inside it.
     heavy: Arc<Semaphore>,
+    /// Wakes this server's simulation worker when a job is queued here
+    /// (jobs queued by other servers are found by polling).
+    jobs_queued: Arc<Notify>,
 }
 
 impl AppState {
@@ -64,6 +69,7 @@ impl AppState {
             public_host: None,
             openapi: shared_document(),
             heavy: Arc::new(Semaphore::new(1)),
+            jobs_queued: Arc::new(Notify::new()),
         }
     }
 
@@ -80,19 +86,54 @@ impl AppState {
         Self { auth, ..self }
     }
 
-    /// Runs CPU-heavy work on the blocking pool, after earlier heavy jobs.
-    pub async fn blocking<T: Send + 'static>(
+    /// Runs CPU-heavy work on the blocking pool, after earlier heavy jobs,
+    /// handing it a flag that says nobody waits for it any more: the flag
+    /// is set when the returned future is dropped (the client went away),
+    /// and the work should stop at its next check. The one heavy slot is
+    /// held until the work has really ended, not merely been abandoned, so
+    /// abandoned runs cannot pile up on the cores.
+    pub async fn heavy<T: Send + 'static>(
         &self,
-        job: impl FnOnce() -> T + Send + 'static,
+        job: impl FnOnce(&AtomicBool) -> T + Send + 'static,
     ) -> Result<T, error::ApiError> {
-        let _permit = self
+        self.heavy_until(Arc::new(AtomicBool::new(false)), job)
+            .await
+    }
+
+    /// [`AppState::heavy`] with a cancel flag the caller may set too.
+    pub async fn heavy_until<T: Send + 'static>(
+        &self,
+        cancel: Arc<AtomicBool>,
+        job: impl FnOnce(&AtomicBool) -> T + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let _cancel_when_dropped = CancelOnDrop(cancel.clone());
+        let permit = self
             .heavy
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| error::ApiError::Internal(format!("the job queue is closed: {e}")))?;
-        tokio::task::spawn_blocking(job)
-            .await
-            .map_err(|e| error::ApiError::Internal(format!("a background job failed: {e}")))
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            job(&cancel)
+        })
+        .await
+        .map_err(|e| error::ApiError::Internal(format!("a background job failed: {e}")))
+    }
+
+    /// Tells this server's worker that a simulation job is waiting.
+    pub fn wake_worker(&self) {
+        self.jobs_queued.notify_one();
+    }
+}
+
+/// Sets the flag when dropped: with the future that owns it, when nobody
+/// waits for the work any more.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -212,10 +253,64 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let allowed =
         hosts::AllowedHosts::for_server(listener.local_addr()?, state.public_host.as_deref());
+    // The worker lives as long as the server: aborting it drops its
+    // current run's guard, which stops the simulation at its next chunk.
+    let worker = tokio::spawn(worker::run(state.clone()));
     let app = router(state)
         .layer(middleware::from_fn_with_state(allowed, hosts::check_host))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    worker.abort();
+    served
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request that goes away stops its heavy work: dropping the future
+    /// sets the flag the work watches, and the slot stays taken until the
+    /// work has actually stopped.
+    #[tokio::test]
+    async fn heavy_work_nobody_waits_for_is_told_to_stop() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let store = Store::open_file(&dir.path().join("rapport.db"))
+            .await
+            .expect("a store");
+        let state = AppState::new(store);
+        let (started, on_start) = std::sync::mpsc::channel();
+        let (stopped, on_stop) = std::sync::mpsc::channel();
+        let request = tokio::spawn({
+            let state = state.clone();
+            async move {
+                state
+                    .heavy(move |cancel| {
+                        started.send(()).expect("the test listens");
+                        // Spin until told; the bound only keeps a broken
+                        // flag from hanging the suite.
+                        let told = (0..6_000).any(|_| {
+                            std::thread::sleep(std::time::Duration::from_millis(10));
+                            cancel.load(Ordering::Relaxed)
+                        });
+                        stopped.send(told).expect("the test listens");
+                    })
+                    .await
+            }
+        });
+        tokio::task::spawn_blocking(move || on_start.recv())
+            .await
+            .expect("joins")
+            .expect("the work started");
+        request.abort();
+        let told = tokio::task::spawn_blocking(move || on_stop.recv())
+            .await
+            .expect("joins")
+            .expect("the work reported");
+        assert!(told, "the abandoned work was never told to stop");
+        // The slot is free again once the work has stopped.
+        let again = state.heavy(|cancel| cancel.load(Ordering::Relaxed)).await;
+        assert!(matches!(again, Ok(false)));
+    }
 }

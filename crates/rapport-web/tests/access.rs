@@ -155,6 +155,26 @@ const ROUTES: &[(&str, &str, Kind)] = &[
         "/api/v1/projects/{id}/estimates/{version}/basis",
         Kind::Read,
     ),
+    (
+        "GET",
+        "/api/v1/projects/{id}/estimates/{version}/simulations",
+        Kind::Read,
+    ),
+    (
+        "POST",
+        "/api/v1/projects/{id}/estimates/{version}/simulations",
+        Kind::Change,
+    ),
+    (
+        "GET",
+        "/api/v1/projects/{id}/estimates/{version}/simulations/{job}",
+        Kind::Read,
+    ),
+    (
+        "DELETE",
+        "/api/v1/projects/{id}/estimates/{version}/simulations/{job}",
+        Kind::Change,
+    ),
     // Last for each caller: it ends their session.
     ("POST", "/logout", Kind::SignedIn),
 ];
@@ -207,6 +227,8 @@ struct Fixture {
     project_q: i64,
     status_p: i64,
     status_q: i64,
+    /// A simulation job of P's estimate version 1.
+    job_p: i64,
     spare_user: i64,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -369,6 +391,7 @@ async fn fixture() -> Fixture {
         project_q: 0,
         status_p: 0,
         status_q: 0,
+        job_p: 0,
         spare_user: spare.id.get(),
         _dir: dir,
         _stop: stop,
@@ -461,6 +484,18 @@ async fn fixture() -> Fixture {
         )
         .await;
     }
+    f.job_p = f
+        .admin(
+            "POST",
+            &format!(
+                "/api/v1/projects/{}/estimates/1/simulations?iterations=200",
+                f.project_p
+            ),
+            json!({}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
     // The disabled user had access to P until disabled.
     store
         .set_user_disabled(now(), "test", "gone@example.com", true)
@@ -483,10 +518,11 @@ fn concrete(f: &Fixture, caller: Caller, method: &str, pattern: &str) -> String 
         .replace("{id}", &id.to_string())
         .replace("{status_id}", &f.status_p.to_string())
         .replace("{version}", "1")
+        .replace("{job}", &f.job_p.to_string())
         .replace("{person_id}", &f.person_a.to_string())
         .replace("{token_id}", &f.token_id(caller).to_string())
         .replace("{user_id}", &f.spare_user.to_string());
-    if pattern.ends_with("/simulate") && method == "POST" {
+    if (pattern.ends_with("/simulate") || pattern.ends_with("/simulations")) && method == "POST" {
         path.push_str("?iterations=200");
     }
     path

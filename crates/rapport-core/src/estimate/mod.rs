@@ -13,4 +13,4 @@ pub mod simulate;
 
 pub use distribution::{Shape, ThreePoint};
 pub use model::{AaceClass, Alternative, Estimate, Item, Risk};
-pub use simulate::{simulate, EstimateResults, Settings};
+pub use simulate::{simulate, simulate_until, EstimateResults, Settings, SimulationError};

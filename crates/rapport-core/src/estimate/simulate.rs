@@ -32,7 +32,7 @@
 // loops say that more plainly than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -79,6 +79,9 @@ pub enum SimulationError {
     Threads { threads: usize, reason: String },
     #[error("the iterations must be at least 1")]
     NoIterations,
+    /// The caller set the cancel flag; the run stopped at the next chunk.
+    #[error("the simulation was cancelled")]
+    Cancelled,
 }
 
 /// Percentiles and moments of a simulated total, with the base and the
@@ -804,13 +807,16 @@ struct Run {
 /// memory stays proportional to the iterations.
 const KEEP_DRAWS_BYTES: usize = 64 << 20;
 
+/// The scenario's run, or `None` when `cancel` was set: every chunk looks
+/// at the flag before it starts, and rayon stops handing out chunks at the
+/// first `None`.
 fn run(
     compiled: &Compiled,
     n: usize,
     keep_draws: bool,
     done: &AtomicU64,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Run {
+    watch: &Watch,
+) -> Option<Run> {
     let mut cost = vec![0.0; n];
     let mut duration = vec![0.0; n];
     let items = compiled.items.len();
@@ -833,11 +839,14 @@ fn run(
         .enumerate()
         .with_min_len(per_job)
         .map_init(Workspace::default, |ws, (c, ((cs, ds), store))| {
+            if watch.cancelled() {
+                return None;
+            }
             let stats = compiled.run_chunk((c * chunk) as u64, cs, ds, store, ws);
-            progress(done.fetch_add(cs.len() as u64, Ordering::Relaxed) + cs.len() as u64);
-            stats
+            (watch.progress)(done.fetch_add(cs.len() as u64, Ordering::Relaxed) + cs.len() as u64);
+            Some(stats)
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let mut out = Run {
         cost,
         duration: (compiled.slots() > 0).then_some(duration),
@@ -866,7 +875,7 @@ fn run(
             *a += b;
         }
     }
-    out
+    Some(out)
 }
 
 /// The percentile definition of the module docs, on sorted values.
@@ -1027,11 +1036,26 @@ pub fn simulate(
     settings: &Settings,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<EstimateResults, SimulationError> {
+    simulate_until(estimate, settings, progress, &AtomicBool::new(false))
+}
+
+/// [`simulate`], stopping with [`SimulationError::Cancelled`] once `cancel`
+/// is set: the flag is read before every chunk (a few thousand iterations,
+/// milliseconds of work), so a run nobody waits for any more ends within a
+/// chunk per thread. A server sets it when the request that asked for the
+/// run goes away, or when its job is cancelled.
+pub fn simulate_until(
+    estimate: &Estimate,
+    settings: &Settings,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<EstimateResults, SimulationError> {
     if settings.iterations == 0 {
         return Err(SimulationError::NoIterations);
     }
-    match settings.threads {
-        None => Ok(simulate_here(estimate, settings, progress)),
+    let watch = Watch { progress, cancel };
+    let outcome = match settings.threads {
+        None => simulate_here(estimate, settings, &watch),
         Some(threads) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads.max(1))
@@ -1040,22 +1064,36 @@ pub fn simulate(
                     threads,
                     reason: e.to_string(),
                 })?;
-            Ok(pool.install(|| simulate_here(estimate, settings, progress)))
+            pool.install(|| simulate_here(estimate, settings, &watch))
         }
+    };
+    outcome.ok_or(SimulationError::Cancelled)
+}
+
+/// What a run reports to, and listens to, while it works.
+struct Watch<'a> {
+    progress: &'a (dyn Fn(u64) + Sync),
+    cancel: &'a AtomicBool,
+}
+
+impl Watch<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
     }
 }
 
+/// The results, or `None` when the run was cancelled.
 fn simulate_here(
     estimate: &Estimate,
     settings: &Settings,
-    progress: &(dyn Fn(u64) + Sync),
-) -> EstimateResults {
+    watch: &Watch,
+) -> Option<EstimateResults> {
     let n = settings.iterations as usize;
     let done = AtomicU64::new(0);
     let mut cache = TableCache::default();
     let scenario = estimate.base_scenario();
     let compiled = Compiled::new(&scenario, settings.seed, &mut cache);
-    let base = run(&compiled, n, true, &done, progress);
+    let base = run(&compiled, n, true, &done, watch)?;
 
     let (cost, sorted_cost) = summarize(&base.cost, compiled.base_cost, estimate.confidence);
     let (duration, sorted_duration) = match (&base.duration, compiled.base_duration) {
@@ -1087,6 +1125,9 @@ fn simulate_here(
         .enumerate()
         .with_min_len(chunks_per_thread)
         .map_init(Workspace::default, |ws, (c, ranks)| {
+            if watch.cancelled() {
+                return None;
+            }
             let d = duration_ranks
                 .as_deref()
                 .map(|d| &d[c * chunk..c * chunk + ranks.len()]);
@@ -1094,9 +1135,9 @@ fn simulate_here(
                 .draws
                 .as_deref()
                 .map(|all| &all[c * chunk * items_n..c * chunk * items_n + ranks.len() * items_n]);
-            compiled.sensitivity_chunk((c * chunk) as u64, ranks, d, store, ws)
+            Some(compiled.sensitivity_chunk((c * chunk) as u64, ranks, d, store, ws))
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let mut sums = vec![[0.0; 2]; items_n];
     for chunk in chunks {
         for (total, part) in sums.iter_mut().zip(chunk) {
@@ -1152,7 +1193,7 @@ fn simulate_here(
         .map(|alt| {
             let scenario = estimate.scenario(Some(alt));
             let compiled = Compiled::new(&scenario, settings.seed, &mut cache);
-            let out = run(&compiled, n, false, &done, progress);
+            let out = run(&compiled, n, false, &done, watch)?;
             let (cost, sorted_cost) = summarize(&out.cost, compiled.base_cost, estimate.confidence);
             let (duration, sorted_duration) = match (&out.duration, compiled.base_duration) {
                 (Some(d), Some(b)) => {
@@ -1177,7 +1218,7 @@ fn simulate_here(
                     _ => None,
                 },
             };
-            AlternativeResult {
+            Some(AlternativeResult {
                 name: alt.name.clone(),
                 description: alt.description.clone(),
                 probability: chances(
@@ -1190,11 +1231,11 @@ fn simulate_here(
                 cost,
                 duration,
                 compared_to_estimate: comparison,
-            }
+            })
         })
-        .collect();
+        .collect::<Option<_>>()?;
 
-    EstimateResults {
+    Some(EstimateResults {
         name: estimate.name.clone(),
         currency: estimate.currency.clone(),
         iterations: settings.iterations,
@@ -1207,7 +1248,7 @@ fn simulate_here(
         items,
         risks,
         alternatives,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use rapport_core::domain::FieldError;
-use rapport_core::estimate::{simulate, Estimate, EstimateResults, Settings};
+use rapport_core::estimate::{simulate_until, Estimate, EstimateResults, Settings};
 use rapport_core::ids::ProjectId;
 use rapport_store::{EstimateVersion, VersionCounts};
 use serde::{Deserialize, Serialize};
@@ -78,7 +78,7 @@ fn view(v: EstimateVersion) -> ApiResult<EstimateVersionView> {
     })
 }
 
-fn parse_stored(v: &EstimateVersion) -> ApiResult<Estimate> {
+pub(crate) fn parse_stored(v: &EstimateVersion) -> ApiResult<Estimate> {
     Estimate::parse(&v.source).map_err(|e| {
         ApiError::Conflict(format!(
             "estimate version {} of project {} no longer reads as an estimate ({e}); import a corrected version",
@@ -210,7 +210,30 @@ pub async fn run(
         .estimate_version(ProjectId::new(id), version)
         .await?;
     let estimate = parse_stored(&stored)?;
-    let mut settings = Settings::of(&estimate);
+    let settings = settings_for(&estimate, &q)?;
+    // Nobody waits for a run whose client went away: dropping this future
+    // sets the flag and the engine stops at its next chunk.
+    let results = state
+        .heavy(move |cancel| simulate_until(&estimate, &settings, &|_| {}, cancel))
+        .await?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let json = serde_json::to_string(&results).map_err(|e| ApiError::Internal(e.to_string()))?;
+    state
+        .store
+        .save_estimate_results(
+            state.clock.now(),
+            stored.id,
+            results.iterations,
+            results.seed,
+            &json,
+        )
+        .await?;
+    Ok(Json(results))
+}
+
+/// The settings a run asks for, within what one request may cost.
+pub(crate) fn settings_for(estimate: &Estimate, q: &RunQuery) -> ApiResult<Settings> {
+    let mut settings = Settings::of(estimate);
     if let Some(n) = q.iterations {
         if !(100..=1_000_000).contains(&n) {
             return Err(ApiError::invalid_field(
@@ -248,26 +271,10 @@ pub async fn run(
         }
         settings.seed = seed;
     }
-    let results = state
-        .blocking(move || {
-            simulate(&estimate, &settings, &|_| {}).map_err(|e| ApiError::Internal(e.to_string()))
-        })
-        .await??;
-    let json = serde_json::to_string(&results).map_err(|e| ApiError::Internal(e.to_string()))?;
-    state
-        .store
-        .save_estimate_results(
-            state.clock.now(),
-            stored.id,
-            results.iterations,
-            results.seed,
-            &json,
-        )
-        .await?;
-    Ok(Json(results))
+    Ok(settings)
 }
 
-async fn stored_results(
+pub(crate) async fn stored_results(
     state: &AppState,
     id: i64,
     version: i64,
@@ -332,7 +339,11 @@ pub async fn basis(
     let (stored, results) = stored_results(&state, id, version).await?;
     let estimate = parse_stored(&stored)?;
     let bytes = state
-        .blocking(move || {
+        .heavy(move |cancel| {
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                // The client left while this waited for the slot.
+                return Ok(Vec::new());
+            }
             let document = rapport_report::basis_of_estimate(&estimate, &results);
             match extension {
                 "pdf" => document.pdf(),

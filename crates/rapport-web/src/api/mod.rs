@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod estimates;
 pub mod people;
 pub mod projects;
+pub mod simulations;
 pub mod status;
 pub mod wire;
 
@@ -63,6 +64,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(projects::router())
         .merge(status::router())
         .merge(estimates::router())
+        .merge(simulations::router())
         .routes(routes!(me))
         .routes(routes!(openapi))
 }

@@ -264,6 +264,40 @@ fn results_do_not_depend_on_the_number_of_threads() {
     assert_eq!(one, three);
 }
 
+/// A run stops at the first chunk after the flag is set: here the flag is
+/// set by the first progress report, so at most one chunk per thread ran
+/// (1,024 iterations each at 8,000 iterations, 2 threads), not all eight.
+#[test]
+fn a_cancelled_run_stops_between_chunks_and_says_so() {
+    let e = estimate(&textbook_toml(&reliable_construction(), 47.0));
+    let mut settings = Settings::of(&e);
+    settings.iterations = 8_000;
+    settings.threads = Some(2);
+    let cancel = AtomicBool::new(false);
+    let furthest = AtomicU64::new(0);
+    let outcome = simulate_until(
+        &e,
+        &settings,
+        &|done| {
+            furthest.fetch_max(done, Ordering::Relaxed);
+            cancel.store(true, Ordering::Relaxed);
+        },
+        &cancel,
+    );
+    assert!(matches!(outcome, Err(SimulationError::Cancelled)));
+    let ran = furthest.load(Ordering::Relaxed);
+    assert!(
+        ran <= 2 * chunk_size(8_000) as u64,
+        "{ran} iterations ran after cancelling"
+    );
+
+    let never = AtomicBool::new(true);
+    assert!(matches!(
+        simulate_until(&e, &settings, &|_| {}, &never),
+        Err(SimulationError::Cancelled)
+    ));
+}
+
 /// A copula keeps the marginals and produces the asked rank correlation:
 /// Spearman's ρ of the draws within 4 SE, SE ≈ (1 − ρ²)/√n.
 #[test]

@@ -9,6 +9,8 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
 
+mod jobs;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_core::domain::{
     project_evm, AccountDraft, CommitmentDraft, CommitmentState, InteractionDraft, PersonDraft,
@@ -495,6 +497,7 @@ async fn story(store: Store) {
     let versions = store.estimate_versions(created.id).await.unwrap();
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[1].simulated_at, Some(later));
+    jobs::story(&store, created.id, 2, v2.id).await;
     assert!(matches!(
         store.estimate_version(created.id, 3).await,
         Err(StoreError::NotFound {

@@ -1,0 +1,233 @@
+//! Accounts, people, projects and status records: what is written reads
+//! back, and what is wrong is refused field by field.
+
+use super::*;
+
+#[tokio::test]
+async fn a_project_with_status_records_reports_earned_value() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+
+    let (status, record) = app
+        .post(
+            &format!("/api/v1/projects/{id}/status"),
+            &json!({"status_date": "2026-03-31", "ev": 150000, "ac": 171000, "eac": 455000}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{record}");
+    assert_eq!(record["ev"], 150000.0);
+
+    let (status, evm) = app.get(&format!("/api/v1/projects/{id}/evm")).await;
+    assert_eq!(status, StatusCode::OK);
+    let m = &evm["status"][0];
+    assert_eq!(m["status_date"], "2026-03-31");
+    assert_eq!(m["at"], 3.0);
+    assert_eq!(m["pv"], 180000.0);
+    // CPI = 150,000 / 171,000; ES = 2 + 60/90 periods (see core's tests).
+    assert!((m["cpi"].as_f64().unwrap() - 150.0 / 171.0).abs() < 1e-12);
+    assert!((m["es"].as_f64().unwrap() - (2.0 + 60.0 / 90.0)).abs() < 1e-12);
+    assert_eq!(m["eac"]["manager"], 455000.0);
+
+    // Correct, archive and restore the record.
+    let record_id = record["id"].as_i64().unwrap();
+    let (status, fixed) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/projects/{id}/status/{record_id}"),
+            &json!({"status_date": "2026-03-31", "ev": 155000.5, "ac": 171000}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{fixed}");
+    assert_eq!(fixed["ev"], 155000.5);
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/projects/{id}/status/{record_id}/archive"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, evm) = app.get(&format!("/api/v1/projects/{id}/evm")).await;
+    assert_eq!(evm["status"].as_array().unwrap().len(), 0);
+    let (_, list) = app
+        .get(&format!(
+            "/api/v1/projects/{id}/status?include_archived=true"
+        ))
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn accounts_people_projects_and_stakeholders_round_trip() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let (_, project) = app.get(&format!("/api/v1/projects/{id}")).await;
+    let account_id = project["account_id"].as_i64().unwrap();
+
+    let (_, sponsor) = app
+        .post(
+            "/api/v1/people",
+            &json!({"side": "client", "account_id": account_id, "name": "Sam Sponsor"}),
+        )
+        .await;
+    let sponsor_id = sponsor["id"].as_i64().unwrap();
+    let (status, list) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/projects/{id}/stakeholders/{sponsor_id}"),
+            &json!({"role": "Sponsor"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list, json!([{"person_id": sponsor_id, "role": "Sponsor"}]));
+    let (status, list) = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/projects/{id}/stakeholders/{sponsor_id}"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list, json!([]));
+
+    let (_, accounts) = app.get("/api/v1/accounts").await;
+    assert_eq!(accounts[0]["standards"][0]["title"], "Weekly status");
+    let (_, people) = app
+        .get(&format!("/api/v1/people?account_id={account_id}"))
+        .await;
+    assert_eq!(people.as_array().unwrap().len(), 2);
+
+    let (status, archived) = app
+        .post(&format!("/api/v1/projects/{id}/archive"), &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(archived["archived"], true);
+    let (_, projects) = app.get("/api/v1/projects").await;
+    assert_eq!(projects, json!([]));
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_bad_request() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post_raw("/api/v1/accounts", "application/json", "{\"name\": ")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "bad_request");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_types_name_the_field() {
+    let app = spawn_app().await;
+    let (account_id, pm, rep) = app.seed_people().await;
+    let mut body = project_body(account_id, pm, rep);
+    body["baseline"]["bac"] = json!("a lot");
+    let (status, error) = app.post("/api/v1/projects", &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&error), vec!["baseline.bac"], "{error}");
+}
+
+#[tokio::test]
+async fn negative_budget_and_decreasing_curve_are_refused_field_by_field() {
+    let app = spawn_app().await;
+    let (account_id, pm, rep) = app.seed_people().await;
+    let mut body = project_body(account_id, pm, rep);
+    body["baseline"]["bac"] = json!(-420000);
+    body["baseline"]["planned"][2]["pv"] = json!(80000);
+    let (status, error) = app.post("/api/v1/projects", &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    let fields = field_names(&error);
+    assert!(fields.contains(&"baseline.bac".to_string()), "{error}");
+    assert!(
+        fields.contains(&"baseline.planned[2].pv".to_string()),
+        "{error}"
+    );
+    let (_, projects) = app.get("/api/v1/projects").await;
+    assert_eq!(projects, json!([]), "nothing is half-written");
+}
+
+#[tokio::test]
+async fn references_to_the_wrong_people_are_refused() {
+    let app = spawn_app().await;
+    let (account_id, pm, rep) = app.seed_people().await;
+    // The PM as client rep and the rep as PM: both on the wrong side.
+    let (status, error) = app
+        .post("/api/v1/projects", &project_body(account_id, rep, pm))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_names(&error),
+        vec!["project_manager_id", "client_rep_id"]
+    );
+    let (status, error) = app
+        .post("/api/v1/projects", &project_body(999, pm, rep))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_names(&error).contains(&"account_id".to_string()));
+}
+
+#[tokio::test]
+async fn unknown_ids_are_not_found() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/projects/4242",
+        "/api/v1/accounts/4242",
+        "/api/v1/people/4242",
+        "/api/v1/projects/4242/evm",
+        "/api/v1/projects/4242/status",
+    ] {
+        let (status, body) = app.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+    let (status, _) = app.get("/api/v1/projects/not-a-number").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = app.get("/api/v1/no-such-thing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn status_records_are_validated_and_one_per_date() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let path = format!("/api/v1/projects/{id}/status");
+    let (status, error) = app
+        .post(
+            &path,
+            &json!({"status_date": "2026-03-31", "ev": -1, "ac": 10.001}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&error), vec!["ac", "ev"], "{error}");
+    let (status, error) = app
+        .post(
+            &path,
+            &json!({"status_date": "31/03/2026", "ev": 1, "ac": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    let (status, _) = app
+        .post(
+            &path,
+            &json!({"status_date": "2026-03-31", "ev": 1, "ac": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, error) = app
+        .post(
+            &path,
+            &json!({"status_date": "2026-03-31", "ev": 2, "ac": 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("already has a status record on 2026-03-31"));
+}
