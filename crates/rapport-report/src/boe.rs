@@ -3,6 +3,7 @@
 //! questions in plain words — how much, how sure, why, and what the options
 //! are; the pages after it give the detail a cost engineer checks.
 
+use rapport_core::estimate::listing::{largest, Listing};
 use rapport_core::estimate::{Estimate, EstimateResults};
 use serde::Serialize;
 
@@ -29,7 +30,11 @@ pub struct BasisOfEstimate {
     pub key_figures: Vec<FigureRow>,
     pub class: Option<ClassSection>,
     pub items: Vec<ItemRow>,
+    /// What the item table leaves out of a long estimate, in a sentence.
+    pub items_note: Option<String>,
     pub risks: Vec<RiskRow>,
+    /// What the risk table leaves out, in a sentence.
+    pub risks_note: Option<String>,
     pub assumptions: Vec<String>,
     pub exclusions: Vec<String>,
     pub method: Vec<String>,
@@ -90,6 +95,31 @@ pub struct Charts {
     pub duration: Option<String>,
     pub tornado: Option<String>,
     pub alternatives: Option<String>,
+}
+
+/// The most items the document lists: about three pages. A long estimate
+/// printed whole ran to a thousand pages (and gigabytes to typeset); past
+/// this the table keeps the items with the largest expected cost and one
+/// sentence accounts for the rest.
+pub const ITEMS_LISTED: usize = 60;
+
+/// The most risks the document lists, likewise.
+pub const RISKS_LISTED: usize = 40;
+
+/// The sentence under a table that left rows out.
+fn left_out(
+    listing: &Listing,
+    what: &str,
+    listed: usize,
+    m: &dyn Fn(f64) -> String,
+) -> Option<String> {
+    (listing.rest > 0).then(|| {
+        format!(
+            "This table lists the {listed} {what}s with the largest expected cost, in the order of the estimate; the other {} {what}s together have an expected cost of {}. Every {what} is in the estimate file and in the results (JSON).",
+            crate::format::grouped(listing.rest as f64),
+            m(listing.rest_total)
+        )
+    })
 }
 
 fn range3(low: f64, likely: f64, high: f64, fmt: &dyn Fn(f64) -> String) -> String {
@@ -314,10 +344,15 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         }
     });
 
-    let items = estimate
-        .items()
+    let item_listing = largest(
+        &r.items.iter().map(|i| i.mean_cost).collect::<Vec<_>>(),
+        ITEMS_LISTED,
+    );
+    let items_note = left_out(&item_listing, "item", ITEMS_LISTED, &m);
+    let items = item_listing
+        .shown
         .iter()
-        .zip(&r.items)
+        .map(|&k| (&estimate.items()[k], &r.items[k]))
         .map(|(item, res)| {
             let rate = item.role().and_then(|role| estimate.rate_of(role));
             let mut basis = Vec::new();
@@ -370,10 +405,15 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         })
         .collect();
 
-    let risks = estimate
-        .risks()
+    let risk_listing = largest(
+        &r.risks.iter().map(|x| x.mean_cost).collect::<Vec<_>>(),
+        RISKS_LISTED,
+    );
+    let risks_note = left_out(&risk_listing, "risk", RISKS_LISTED, &m);
+    let risks = risk_listing
+        .shown
         .iter()
-        .zip(&r.risks)
+        .map(|&k| (&estimate.risks()[k], &r.risks[k]))
         .map(|(risk, res)| {
             let mut impact = Vec::new();
             if let Some(c) = risk.cost() {
@@ -473,7 +513,9 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         key_figures,
         class,
         items,
+        items_note,
         risks,
+        risks_note,
         assumptions: estimate.assumptions().to_vec(),
         exclusions: estimate.exclusions().to_vec(),
         method,
@@ -589,5 +631,32 @@ drop = ["install"]
         assert!(!html.contains("<review>"));
         let pdf = boe.pdf().unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
+    }
+
+    /// 100 items costing 1, 2, … 100 (fixed: low = likely = high): the
+    /// table keeps the 60 dearest, 41 to 100, in file order; the other 40
+    /// cost 1 + 2 + … + 40 = 820 together.
+    #[test]
+    fn a_long_estimate_lists_its_largest_items_and_accounts_for_the_rest() {
+        let items: String = (1..=100)
+            .map(|k| format!("[[item]]\nid = \"i{k}\"\ncost = [{k}, {k}, {k}]\n"))
+            .collect();
+        let estimate = Estimate::parse(&format!(
+            "[estimate]\nname = \"Long\"\ncurrency = \"USD\"\niterations = 200\n{items}"
+        ))
+        .unwrap();
+        let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+        let document = basis_of_estimate(&estimate, &results);
+        assert_eq!(document.items.len(), ITEMS_LISTED);
+        assert_eq!(document.items[0].id, "i41");
+        assert_eq!(document.items[59].id, "i100");
+        let note = document.items_note.as_deref().unwrap();
+        assert!(
+            note.contains("the other 40 items together have an expected cost of USD 820"),
+            "{note}"
+        );
+        assert!(document.markdown().contains(note));
+        assert!(document.html().unwrap().contains(note));
+        assert_eq!(document.risks_note, None);
     }
 }

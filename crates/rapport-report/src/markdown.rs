@@ -123,6 +123,9 @@ impl BasisOfEstimate {
                 i.criticality
             );
         }
+        if let Some(note) = &self.items_note {
+            let _ = writeln!(out, "\n{note}");
+        }
         if !self.risks.is_empty() {
             let _ = writeln!(out, "\n## Risks\n\n| Risk | Probability | Impact if it occurs | Expected cost | Expected delay (days) |\n|---|---:|---|---:|---:|");
             for r in &self.risks {
@@ -135,6 +138,9 @@ impl BasisOfEstimate {
                     r.expected_cost,
                     r.expected_delay
                 );
+            }
+            if let Some(note) = &self.risks_note {
+                let _ = writeln!(out, "\n{note}");
             }
         }
         for (title, list) in [

@@ -5,6 +5,7 @@
 pub mod correlation;
 pub mod distribution;
 pub mod file;
+pub mod listing;
 pub mod model;
 pub mod network;
 pub mod pert;

@@ -44,15 +44,22 @@ use super::network::{longest_path, topological_order};
 use super::rng::{normal_cdf, normal_quantile, uniform_to_draw, Stream};
 
 /// Iterations per unit of parallel work: about an eighth of the run, so
-/// two, four or eight threads share it evenly, and between 256 and 4,096
-/// so an item's quantile table is reused many times once loaded while the
-/// per-thread workspace (8 bytes per scheduled item and iteration of the
-/// chunk) stays a few tens of megabytes. It depends on the iterations
-/// only, never on the threads, so results do not either.
-pub fn chunk_size(iterations: usize) -> usize {
-    // A multiple of 64 keeps chunks aligned to the draws' pairs.
-    iterations.div_ceil(8).div_ceil(64).clamp(4, 64) * 64
+/// two, four or eight threads share it evenly, and between 64 and 4,096
+/// so an item's quantile table is reused many times once loaded. The
+/// per-thread workspace holds 8 bytes per item and iteration of the chunk,
+/// so a chunk of many items is shorter: at most [`WORKSPACE_BYTES`] (a
+/// 10,000-item estimate at 640-iteration chunks took 51 MB per thread).
+/// It depends on the iterations and the items only, never on the threads,
+/// so results do not either.
+pub fn chunk_size(iterations: usize, items: usize) -> usize {
+    // Multiples of 64 keep chunks aligned to the draws' pairs.
+    let by_iterations = iterations.div_ceil(8).div_ceil(64).clamp(4, 64);
+    let by_memory = (WORKSPACE_BYTES / (8 * items.max(1) * 64)).max(1);
+    by_iterations.min(by_memory) * 64
 }
+
+/// The most a thread's chunk workspace holds, in bytes.
+pub const WORKSPACE_BYTES: usize = 8 << 20;
 
 /// How to run a simulation.
 #[derive(Debug, Clone, PartialEq)]
@@ -822,7 +829,7 @@ fn run(
     let items = compiled.items.len();
     let keep = keep_draws && items * n * 2 <= KEEP_DRAWS_BYTES;
     let mut draws = vec![0u16; if keep { items * n } else { 0 }];
-    let chunk = chunk_size(n);
+    let chunk = chunk_size(n, items);
     let chunks = n.div_ceil(chunk);
     let stores: Vec<Option<&mut [u16]>> = if keep {
         draws.chunks_mut(items * chunk).map(Some).collect()
@@ -1093,7 +1100,7 @@ fn simulate_here(
     let mut cache = TableCache::default();
     let scenario = estimate.base_scenario();
     let compiled = Compiled::new(&scenario, settings.seed, &mut cache);
-    let base = run(&compiled, n, true, &done, watch)?;
+    let mut base = run(&compiled, n, true, &done, watch)?;
 
     let (cost, sorted_cost) = summarize(&base.cost, compiled.base_cost, estimate.confidence);
     let (duration, sorted_duration) = match (&base.duration, compiled.base_duration) {
@@ -1112,7 +1119,7 @@ fn simulate_here(
     );
 
     // Sensitivities: a second pass over the same draws against the ranks.
-    let chunk = chunk_size(n);
+    let chunk = chunk_size(n, compiled.items.len());
     let chunks_per_thread = n
         .div_ceil(chunk)
         .div_ceil(rayon::current_num_threads())
@@ -1148,6 +1155,10 @@ fn simulate_here(
     let nf = n as f64;
     let cost_moments = rank_moments(&cost_ranks);
     let duration_moments = duration_ranks.as_deref().map(rank_moments);
+    // What only the sensitivities needed goes before the alternatives run:
+    // at a million iterations each of these is 8 MB (the draws up to 64).
+    drop((cost_ranks, duration_ranks, sorted_cost, sorted_duration));
+    base.draws = None;
     let items = scenario
         .items
         .iter()

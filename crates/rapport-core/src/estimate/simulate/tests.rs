@@ -287,7 +287,7 @@ fn a_cancelled_run_stops_between_chunks_and_says_so() {
     assert!(matches!(outcome, Err(SimulationError::Cancelled)));
     let ran = furthest.load(Ordering::Relaxed);
     assert!(
-        ran <= 2 * chunk_size(8_000) as u64,
+        ran <= 2 * chunk_size(8_000, 8) as u64,
         "{ran} iterations ran after cancelling"
     );
 
