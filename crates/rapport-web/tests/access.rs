@@ -674,8 +674,10 @@ async fn ids_from_another_project_are_not_found_beneath_this_one() {
             "{path}"
         );
     }
-    // Nor make another client's person a stakeholder of P, nor move P into
-    // account B: the body's references are checked against what P's PM sees.
+    // Nor make another client's person a stakeholder of P (the person in
+    // the path is not found, like any path id the caller cannot see), nor
+    // plant a person in account B: the body's references are checked
+    // against what P's PM sees.
     let response = f
         .call(
             Caller::PmOfP,
@@ -684,10 +686,10 @@ async fn ids_from_another_project_are_not_found_beneath_this_one() {
             Some(json!({"role": "Spy"})),
         )
         .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let body: Value = response.json().await.unwrap();
     assert_eq!(
-        body["error"]["fields"][0]["message"],
+        body["error"]["message"],
         format!("no person with id {}", f.person_b)
     );
     let person = json!({"side": "client", "account_id": f.account_b, "name": "Planted"});

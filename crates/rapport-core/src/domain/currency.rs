@@ -20,7 +20,6 @@ impl Currency {
 
 impl Currency {
     pub fn parse(code: &str) -> Result<Self, String> {
-        let code = code.trim();
         if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
             Ok(Self(code.to_string()))
         } else {

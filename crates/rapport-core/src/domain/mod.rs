@@ -116,10 +116,12 @@ pub(crate) fn required_text(
     value: &str,
     max: usize,
 ) -> String {
+    // The limit counts the text as sent, spaces around it included, as
+    // the API document's maxLength does.
     let trimmed = value.trim();
     if trimmed.is_empty() {
         errors.add(field, "must not be empty");
-    } else if trimmed.chars().count() > max {
+    } else if value.chars().count() > max {
         errors.add(field, format!("must be at most {max} characters"));
     }
     trimmed.to_string()
@@ -131,8 +133,9 @@ pub(crate) fn optional_text(
     value: Option<&str>,
     max: usize,
 ) -> Option<String> {
-    let trimmed = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if trimmed.chars().count() > max {
+    let sent = value?;
+    let trimmed = Some(sent.trim()).filter(|v| !v.is_empty())?;
+    if sent.chars().count() > max {
         errors.add(field, format!("must be at most {max} characters"));
     }
     Some(trimmed.to_string())

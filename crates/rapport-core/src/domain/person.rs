@@ -85,9 +85,17 @@ impl PersonDraft {
         let name = required_text(&mut errors, "name", input.name, 200);
         let email = optional_text(&mut errors, "email", input.email, 320);
         if let Some(email) = &email {
-            let valid = email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !email.contains(' ')
-            });
+            // One `@`, no spaces, and a dot inside the domain: the
+            // pattern the API document states.
+            let valid = !email.chars().any(char::is_whitespace)
+                && email.split_once('@').is_some_and(|(local, domain)| {
+                    let inner = domain.char_indices().skip(1).map(|(i, _)| i);
+                    !local.is_empty()
+                        && !domain.contains('@')
+                        && inner
+                            .filter(|&i| i + 1 < domain.len())
+                            .any(|i| domain[i..].starts_with('.'))
+                });
             if !valid {
                 errors.add("email", format!("\"{email}\" is not an e-mail address"));
             }
@@ -136,5 +144,38 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["account_id", "name", "email"]);
+    }
+
+    /// The API document states `^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$`; the
+    /// rule here must agree with it on both sides.
+    #[test]
+    fn an_email_has_one_at_no_spaces_and_a_dot_inside_its_domain() {
+        let check = |email: &str| {
+            PersonDraft::new(PersonInput {
+                side: "firm",
+                account_id: None,
+                name: "Pat",
+                title: None,
+                organisation: None,
+                email: Some(email),
+                phone: None,
+                behaviour_style: None,
+                communication_preferences: None,
+            })
+            .is_ok()
+        };
+        for good in [
+            "a@b.c",
+            " dana@example.com ",
+            "x.y@mail.example.org",
+            "a@b..c",
+        ] {
+            assert!(check(good), "{good} is refused");
+        }
+        for bad in [
+            "a@b@c.d", "a@.c", "a@b.", "a b@c.d", "@b.c", "a@bc", "a@b .c",
+        ] {
+            assert!(!check(bad), "{bad} is accepted");
+        }
     }
 }

@@ -28,18 +28,24 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountBody {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
+    #[schema(max_length = 200)]
     pub industry: Option<String>,
+    #[schema(max_length = 10000)]
     pub notes: Option<String>,
     /// The client's internal standards the project must respect, in order.
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub standards: Vec<StandardBody>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StandardBody {
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
 }
 

@@ -191,8 +191,10 @@ pub async fn read(
 #[into_params(parameter_in = Query)]
 pub struct RunQuery {
     /// Iterations (default: the file's), 100 to 1,000,000.
+    #[param(minimum = 100, maximum = 1_000_000)]
     pub iterations: Option<u32>,
-    /// Random seed (default: the file's).
+    /// Random seed (default: the file's), below 2^63.
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     pub seed: Option<u64>,
 }
 
@@ -312,13 +314,14 @@ pub async fn results(
 #[into_params(parameter_in = Query)]
 pub struct BasisQuery {
     /// `pdf` (default), `html` or `md`.
+    #[param(pattern = "^(pdf|html|md)$")]
     pub format: Option<String>,
 }
 
 /// Download the basis of estimate of a simulated version.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/estimates/{version}/basis", tag = "estimates",
     params(("id" = i64, Path, description = "project id"), ("version" = i64, Path, description = "version number"), BasisQuery),
-    responses((status = 200, description = "the document", content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 409, description = "not simulated yet", body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "the document, in the format asked for", content((Vec<u8> = "application/pdf"), (String = "text/html"), (String = "text/markdown"))), (status = 404, body = ErrorBody), (status = 409, description = "not simulated yet", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn basis(
     State(state): State<AppState>,
     ApiPath((id, version)): ApiPath<(i64, i64)>,

@@ -29,15 +29,24 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct PersonBody {
     /// `client` or `firm`.
+    #[schema(value_type = String, pattern = r"^(client|firm)$", example = "client")]
     pub side: String,
     /// Required for client-side people.
     pub account_id: Option<i64>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
+    #[schema(max_length = 200)]
     pub title: Option<String>,
+    #[schema(max_length = 200)]
     pub organisation: Option<String>,
+    /// An address: one `@`, a dot in the domain, no spaces.
+    #[schema(max_length = 320, pattern = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")]
     pub email: Option<String>,
+    #[schema(max_length = 50)]
     pub phone: Option<String>,
+    #[schema(max_length = 100)]
     pub behaviour_style: Option<String>,
+    #[schema(max_length = 2000)]
     pub communication_preferences: Option<String>,
 }
 

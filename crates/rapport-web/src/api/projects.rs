@@ -40,14 +40,18 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct ProjectBody {
     pub account_id: i64,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
+    #[schema(max_length = 50)]
     pub code: Option<String>,
     pub project_manager_id: i64,
     pub client_rep_id: i64,
     /// `proposed`, `active` (default), `on_hold`, `finished` or `cancelled`.
+    #[schema(pattern = r"^(proposed|active|on_hold|finished|cancelled)$")]
     pub status: Option<String>,
     pub baseline: BaselineBody,
     #[serde(default)]
+    #[schema(max_items = 200)]
     pub stakeholders: Vec<StakeholderBody>,
 }
 
@@ -55,8 +59,11 @@ pub struct ProjectBody {
 #[serde(deny_unknown_fields)]
 pub struct BaselineBody {
     /// ISO 4217 code, e.g. USD.
+    #[schema(pattern = r"^[A-Z]{3}$", example = "USD")]
     pub currency: String,
-    /// Budget at completion, in currency units.
+    /// Budget at completion, in currency units: above zero, at most 10^13,
+    /// with no more decimals than the currency has.
+    #[schema(exclusive_minimum = 0.0, maximum = 1e13)]
     pub bac: f64,
     #[serde(deserialize_with = "super::wire::iso_date")]
     #[schema(value_type = String, format = Date, example = "2026-01-01")]
@@ -66,6 +73,7 @@ pub struct BaselineBody {
     pub finish: NaiveDate,
     /// Cumulative planned value at the end of each period; the last equals
     /// `bac` and ends on `finish`.
+    #[schema(min_items = 1, max_items = 600)]
     pub planned: Vec<PlannedBody>,
 }
 
@@ -76,6 +84,7 @@ pub struct PlannedBody {
     #[schema(value_type = String, format = Date, example = "2026-01-31")]
     pub period_end: NaiveDate,
     /// Cumulative planned value, in currency units.
+    #[schema(minimum = 0.0, maximum = 1e13)]
     pub pv: f64,
 }
 
@@ -83,12 +92,14 @@ pub struct PlannedBody {
 #[serde(deny_unknown_fields)]
 pub struct StakeholderBody {
     pub person_id: i64,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub role: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleBody {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub role: String,
 }
 
@@ -395,19 +406,22 @@ pub async fn stakeholders(
 /// Add a stakeholder or change their role.
 #[utoipa::path(put, path = "/api/v1/projects/{id}/stakeholders/{person_id}", tag = "projects", request_body = RoleBody,
     params(("id" = i64, Path, description = "project id"), ("person_id" = i64, Path, description = "person id")),
-    responses((status = 200, body = [StakeholderBody]), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = [StakeholderBody]), (status = 404, body = ErrorBody, description = "no such project, or no such person"), (status = 422, body = ErrorBody)))]
 pub async fn set_stakeholder(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath((id, person_id)): ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<RoleBody>,
 ) -> ApiResult<Json<Vec<StakeholderBody>>> {
-    check_refs(
-        &state,
-        &current,
-        &[("person_id".into(), Ref::Person(person_id))],
-    )
-    .await?;
+    // The person is named by the path: one the caller cannot see is not
+    // found, like any other path id.
+    if !state
+        .store
+        .person_in_scope(current.scope(), PersonId::new(person_id))
+        .await?
+    {
+        return Err(ApiError::NotFound(format!("no person with id {person_id}")));
+    }
     let list = state
         .store
         .set_stakeholder(

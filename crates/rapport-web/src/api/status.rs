@@ -33,11 +33,15 @@ pub struct StatusBody {
     #[schema(value_type = String, format = Date, example = "2026-03-31")]
     pub status_date: NaiveDate,
     /// Cumulative earned value, in currency units.
+    #[schema(minimum = 0.0, maximum = 1e13)]
     pub ev: f64,
     /// Cumulative actual cost, in currency units.
+    #[schema(minimum = 0.0, maximum = 1e13)]
     pub ac: f64,
     /// The project manager's own estimate at completion.
+    #[schema(exclusive_minimum = 0.0, maximum = 1e13)]
     pub eac: Option<f64>,
+    #[schema(max_length = 5000)]
     pub comment: Option<String>,
 }
 
