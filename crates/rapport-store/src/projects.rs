@@ -202,6 +202,7 @@ impl Store {
         let mut tx = self.begin().await?;
         require_project(&mut tx, id).await?;
         check_project_references(&mut tx, draft).await?;
+        keep_status_after_start(&mut tx, id, draft).await?;
         update_project_fields(&mut tx, now, id, draft).await?;
         delete_planned(&mut tx, id).await?;
         insert_planned(&mut tx, id, draft.baseline().planned()).await?;
@@ -232,6 +233,29 @@ impl Store {
         let project = load_project(&mut tx, id).await?;
         tx.commit().await?;
         Ok(project)
+    }
+}
+
+/// Refuses a baseline that would start on or after a live status record:
+/// the record would measure nothing and drop out of the earned value.
+async fn keep_status_after_start(tx: &mut Tx, id: i64, draft: &ProjectDraft) -> Result<()> {
+    let (earliest,): (Option<NaiveDate>,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT MIN(status_date) FROM status_records WHERE project_id = $1 AND NOT archived",
+        )
+        .bind(id)
+        .fetch_one(conn)
+        .await?
+    });
+    let start = draft.baseline().start();
+    match earliest {
+        Some(first) if first <= start => Err(StoreError::invalid(
+            "baseline.start",
+            format!(
+                "the project has a status record dated {first}, not after this start ({start}): start the baseline before {first}, or archive that record first"
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 

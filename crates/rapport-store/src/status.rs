@@ -90,6 +90,7 @@ impl Store {
         let project_id = project_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
+        require_after_start(&mut tx, project_id, draft.status_date()).await?;
         let id = insert_status(&mut tx, now, project_id, draft).await?;
         let detail = (
             project_id,
@@ -140,6 +141,7 @@ impl Store {
         let id = id.get();
         let mut tx = self.begin().await?;
         load_status(&mut tx, project_id, id).await?;
+        require_after_start(&mut tx, project_id, draft.status_date()).await?;
         update_status_fields(&mut tx, now, project_id, id, draft).await?;
         let detail = (
             draft.status_date(),
@@ -167,6 +169,9 @@ impl Store {
         let id = id.get();
         let mut tx = self.begin().await?;
         let record = load_status(&mut tx, project_id, id).await?;
+        if !archived {
+            require_after_start(&mut tx, project_id, record.status_date).await?;
+        }
         update_status_archived(&mut tx, now, &record, archived).await?;
         let action = if archived { "archive" } else { "restore" };
         audit(&mut tx, now, actor, "status_record", id, action, &archived).await?;
@@ -174,6 +179,27 @@ impl Store {
         tx.commit().await?;
         Ok(record)
     }
+}
+
+/// Refuses a status dated on or before the baseline start: earned value
+/// is measured from the start, so such a record would measure nothing and
+/// the earned-value figures would leave it out without a word.
+async fn require_after_start(tx: &mut Tx, project_id: i64, date: NaiveDate) -> Result<()> {
+    let (start,): (NaiveDate,) = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT baseline_start FROM projects WHERE id = $1")
+            .bind(project_id)
+            .fetch_one(conn)
+            .await?
+    });
+    if date <= start {
+        return Err(StoreError::invalid(
+            "status_date",
+            format!(
+                "{date} is not after the baseline start ({start}): progress is measured from the start; date the status after it"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 async fn load_status(tx: &mut Tx, project_id: i64, id: i64) -> Result<StatusRecord> {

@@ -96,13 +96,109 @@ async fn accounts_people_projects_and_stakeholders_round_trip() {
         .await;
     assert_eq!(people.as_array().unwrap().len(), 2);
 
-    let (status, archived) = app
-        .post(&format!("/api/v1/projects/{id}/archive"), &json!({}))
+    // What is written reads back: the account, the person and the
+    // project, each updated and read again.
+    let account_body = json!({
+        "name": "Northwind Water Co.",
+        "industry": "Utilities",
+        "notes": "Prefers calls to e-mail.",
+        "standards": [{"title": "Monthly report", "description": "By the 5th"}]
+    });
+    let (status, updated) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/accounts/{account_id}"),
+            &account_body,
+        )
         .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(archived["archived"], true);
-    let (_, projects) = app.get("/api/v1/projects").await;
-    assert_eq!(projects, json!([]));
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    let (_, read) = app.get(&format!("/api/v1/accounts/{account_id}")).await;
+    assert_eq!(read, updated);
+    for field in ["name", "industry", "notes", "standards"] {
+        assert_eq!(read[field], account_body[field], "{field}");
+    }
+    let person_body = json!({
+        "side": "client", "account_id": account_id, "name": "Sam Sponsor-Lee",
+        "title": "Director", "organisation": "Northwind", "email": "sam@example.com",
+        "phone": "+44 20 7946 0000", "behaviour_style": "analytical",
+        "communication_preferences": "Written summary before calls"
+    });
+    let (status, updated) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/people/{sponsor_id}"),
+            &person_body,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    let (_, read) = app.get(&format!("/api/v1/people/{sponsor_id}")).await;
+    assert_eq!(read, updated);
+    for (field, value) in person_body.as_object().unwrap() {
+        assert_eq!(&read[field], value, "{field}");
+    }
+    let mut project_body = project_body(
+        account_id,
+        project["project_manager_id"].as_i64().unwrap(),
+        project["client_rep_id"].as_i64().unwrap(),
+    );
+    project_body["name"] = json!("Pump station retrofit, phase 2");
+    project_body["code"] = json!("NW-042");
+    project_body["status"] = json!("on_hold");
+    project_body["stakeholders"] = json!([{"person_id": sponsor_id, "role": "Sponsor"}]);
+    project_body["baseline"]["bac"] = json!(450000);
+    project_body["baseline"]["planned"][4]["pv"] = json!(450000);
+    let (status, updated) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/projects/{id}"),
+            &project_body,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    let (_, read) = app.get(&format!("/api/v1/projects/{id}")).await;
+    assert_eq!(read, updated);
+    for field in ["name", "code", "status", "stakeholders", "baseline"] {
+        assert_eq!(
+            floats(&read[field]),
+            floats(&project_body[field]),
+            "{field}"
+        );
+    }
+
+    // Archived records leave the lists and come back when restored.
+    for (kind, record) in [
+        ("projects", id),
+        ("people", sponsor_id),
+        ("accounts", account_id),
+    ] {
+        let (status, archived) = app
+            .post(&format!("/api/v1/{kind}/{record}/archive"), &json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{archived}");
+        assert_eq!(archived["archived"], true);
+        let (_, listed) = app.get(&format!("/api/v1/{kind}")).await;
+        assert!(
+            !listed.as_array().unwrap().iter().any(|r| r["id"] == record),
+            "archived {kind} {record} is still listed"
+        );
+        let (_, all) = app
+            .get(&format!("/api/v1/{kind}?include_archived=true"))
+            .await;
+        assert!(all.as_array().unwrap().iter().any(|r| r["id"] == record));
+    }
+    for (kind, record) in [
+        ("accounts", account_id),
+        ("people", sponsor_id),
+        ("projects", id),
+    ] {
+        let (status, restored) = app
+            .post(&format!("/api/v1/{kind}/{record}/restore"), &json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{restored}");
+        assert_eq!(restored["archived"], false);
+        let (_, listed) = app.get(&format!("/api/v1/{kind}")).await;
+        assert!(listed.as_array().unwrap().iter().any(|r| r["id"] == record));
+    }
 }
 
 #[tokio::test]
@@ -230,4 +326,107 @@ async fn status_records_are_validated_and_one_per_date() {
         .as_str()
         .unwrap()
         .contains("already has a status record on 2026-03-31"));
+}
+
+/// A status on or before the baseline start (2026-01-01) would measure
+/// nothing, and the earned value would drop it without a word: it is
+/// refused, as is a baseline moved to start on or after a record, and
+/// restoring a record onto a date another live record holds.
+#[tokio::test]
+async fn status_records_come_after_the_baseline_start_and_restore_onto_free_dates() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let path = format!("/api/v1/projects/{id}/status");
+    for date in ["2026-01-01", "2025-12-31"] {
+        let (status, error) = app
+            .post(&path, &json!({"status_date": date, "ev": 1, "ac": 1}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert_eq!(field_names(&error), ["status_date"]);
+        assert!(
+            error["error"]["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("is not after the baseline start (2026-01-01)"),
+            "{error}"
+        );
+    }
+    let (status, first) = app
+        .post(
+            &path,
+            &json!({"status_date": "2026-01-02", "ev": 1, "ac": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (_, project) = app.get(&format!("/api/v1/projects/{id}")).await;
+    let mut moved = project.clone();
+    for key in ["id", "archived", "created_at", "updated_at"] {
+        moved.as_object_mut().unwrap().remove(key);
+    }
+    moved["baseline"]["start"] = json!("2026-01-02");
+    let (status, error) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/projects/{id}"),
+            &moved,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    assert_eq!(field_names(&error), ["baseline.start"]);
+
+    // Archive the record, take its date with another, and restore: refused.
+    let first_id = first["id"].as_i64().unwrap();
+    let (status, _) = app
+        .post(&format!("{path}/{first_id}/archive"), &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .post(
+            &path,
+            &json!({"status_date": "2026-01-02", "ev": 2, "ac": 2}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, error) = app
+        .post(&format!("{path}/{first_id}/restore"), &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{error}");
+    let (_, live) = app.get(&path).await;
+    assert_eq!(live.as_array().unwrap().len(), 1);
+    assert_eq!(live[0]["ev"], 2.0);
+}
+
+/// Parallel posts for one date: exactly one is created, every other is a
+/// conflict, none a 5xx.
+#[tokio::test]
+async fn parallel_status_posts_for_one_date_give_one_record_and_conflicts() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let path = format!("/api/v1/projects/{id}/status");
+    let mut posts = tokio::task::JoinSet::new();
+    for k in 0..12 {
+        let request = app
+            .client
+            .post(format!("{}{path}", app.address))
+            .json(&json!({"status_date": "2026-02-27", "ev": 100 + k, "ac": 100}));
+        posts.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let mut statuses = posts.join_all().await;
+    statuses.sort_unstable();
+    let mut expected = vec![201];
+    expected.extend([409; 11]);
+    assert_eq!(statuses, expected);
+}
+
+/// The value with every number as a float: amounts sent as 450000 come
+/// back as 450000.0, the same amount.
+fn floats(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => json!(n.as_f64().unwrap()),
+        Value::Array(items) => Value::Array(items.iter().map(floats).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), floats(v))).collect())
+        }
+        other => other.clone(),
+    }
 }
