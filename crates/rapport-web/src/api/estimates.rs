@@ -112,10 +112,23 @@ pub async fn import(
     headers: HeaderMap,
     ApiBytes(body): ApiBytes,
 ) -> ApiResult<(StatusCode, Json<EstimateVersionView>)> {
-    let is_json = headers
+    // The media type without parameters such as `; charset=utf-8`.
+    let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    let is_json = match media.as_deref() {
+        Some("application/json") => true,
+        Some("application/toml" | "text/plain") => false,
+        other => {
+            // A form post (curl's default) is not an estimate file.
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "send the estimate as application/toml or text/plain (the file itself) or application/json ({{\"source\": \"…\"}}), not {}",
+                other.unwrap_or("a body without a Content-Type")
+            )));
+        }
+    };
     let source = if is_json {
         serde_json::from_slice::<ImportBody>(&body)
             .map_err(|e| {

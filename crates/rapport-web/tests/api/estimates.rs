@@ -45,6 +45,16 @@ async fn an_estimate_is_imported_simulated_and_documented() {
     let id = app.create_project().await;
     let base = format!("/api/v1/projects/{id}/estimates");
 
+    // A form post (what curl sends by default) is not taken for a file.
+    let (status, error) = app
+        .post_raw(&base, "application/x-www-form-urlencoded", ESTIMATE)
+        .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{error}");
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("application/toml"));
+
     let (status, version) = app.post_toml(&base, ESTIMATE).await;
     assert_eq!(status, StatusCode::CREATED, "{version}");
     assert_eq!(version["version"], 1);
