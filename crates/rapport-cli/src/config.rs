@@ -101,6 +101,7 @@ mod tests {
 
     #[test]
     fn a_missing_named_file_is_an_error() {
-        assert!(Config::load(Some(Path::new("/no/such/rapport.toml"))).is_err());
+        let e = Config::load(Some(Path::new("/no/such/rapport.toml"))).unwrap_err();
+        assert!(e.to_string().contains("/no/such/rapport.toml"), "{e}");
     }
 }

@@ -244,8 +244,12 @@ mod tests {
             next_question_state(Answered, UnderstandingConfirmed),
             Ok(UnderstandingConfirmed)
         );
-        assert!(next_question_state(Open, UnderstandingConfirmed).is_err());
-        assert!(next_question_state(UnderstandingConfirmed, Open).is_err());
+        assert!(next_question_state(Open, UnderstandingConfirmed)
+            .unwrap_err()
+            .contains("goes open → answered → understanding_confirmed"));
+        assert!(next_question_state(UnderstandingConfirmed, Open)
+            .unwrap_err()
+            .contains("cannot become open"));
     }
 
     fn date(s: &str) -> NaiveDate {
@@ -298,9 +302,16 @@ mod tests {
             (moved.due_on, moved.resolved_on),
             (date("2026-03-20"), None)
         );
-        assert!(settle_commitment(due, Renegotiated, on, None).is_err());
-        assert!(settle_commitment(due, Renegotiated, on, Some(date("2026-03-01"))).is_err());
-        assert!(settle_commitment(due, Kept, on, Some(date("2026-03-20"))).is_err());
+        let refused = |new_due: Option<&str>, to: CommitmentState| {
+            settle_commitment(due, to, on, new_due.map(date))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(refused(None, Renegotiated).contains("due_on"));
+        assert!(refused(Some("2026-03-01"), Renegotiated)
+            .contains("the new due date 2026-03-01 is before the day it was agreed (2026-03-05)"));
+        assert!(refused(Some("2026-03-20"), Kept)
+            .contains("only a renegotiated commitment takes a new due date"));
         let kept = settle_commitment(due, Kept, on, None).unwrap();
         assert_eq!((kept.due_on, kept.resolved_on), (due, Some(on)));
         let reopened = settle_commitment(due, Open, on, None).unwrap();

@@ -648,7 +648,12 @@ mod tests {
         assert!(ThreePoint::new(1.0, 6.0, 5.0)
             .unwrap_err()
             .contains("likely (6) is above high (5)"));
-        assert!(ThreePoint::new(-1.0, 0.0, 5.0).is_err());
-        assert!(ThreePoint::new(f64::NAN, 0.0, 5.0).is_err());
+        assert!(ThreePoint::new(-1.0, 0.0, 5.0)
+            .unwrap_err()
+            .contains("must not be negative"));
+        assert_eq!(
+            ThreePoint::new(f64::NAN, 0.0, 5.0).unwrap_err(),
+            "values must be finite numbers"
+        );
     }
 }

@@ -318,10 +318,17 @@ async fn story(store: Store) {
         )
         .await
         .unwrap();
-    assert!(store
+    // Confirming before any answer is a refusal on the state, not any
+    // failure (a database error would pass an is_err()).
+    match store
         .confirm_understanding(now, ACTOR, question.id, date("2026-03-03"))
         .await
-        .is_err());
+    {
+        Err(StoreError::Invalid(errors)) => {
+            assert_eq!(errors.0[0].field, "state", "{errors}");
+        }
+        other => panic!("confirming an unanswered question: {other:?}"),
+    }
     store
         .answer_question(now, ACTOR, question.id, "Sunday nights", date("2026-03-03"))
         .await
