@@ -8,7 +8,9 @@ use rapport_core::estimate::{Estimate, EstimateResults};
 use serde::Serialize;
 
 use crate::charts;
-use crate::format::{ceil3, days, days_up, grouped, money, money_headline, percent, round3};
+use crate::format::{
+    ceil3, days, days_up, floor3, grouped, money, money_headline, percent, round3,
+};
 
 /// Everything the document says, already worded and formatted.
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +30,8 @@ pub struct BasisOfEstimate {
     pub options: Vec<OptionRow>,
     pub options_note: Option<String>,
     pub key_figures: Vec<FigureRow>,
+    /// Says that the table is unrounded and how page one rounds.
+    pub key_figures_note: String,
     pub class: Option<ClassSection>,
     pub items: Vec<ItemRow>,
     /// What the item table leaves out of a long estimate, in a sentence.
@@ -179,9 +183,10 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         ));
     }
     let range = format!(
-        "Nine in ten outcomes cost more than {} and nine in ten cost less than {}; the middle outcome is {}.",
-        m(round3(r.cost.p10)),
-        m(round3(r.cost.p90)),
+        "Nine in ten outcomes cost more than {} and nine in ten cost less than {}; the middle outcome is about {}.",
+        // A floor rounds down and a ceiling up, so both stay true.
+        m(floor3(r.cost.p10)),
+        m(ceil3(r.cost.p90)),
         m(round3(r.cost.p50))
     );
     let mut targets = Vec::new();
@@ -322,6 +327,13 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         fig("Contingency", r.cost.contingency, d.map(|d| d.contingency)),
         fig("Mean", r.cost.mean, d.map(|d| d.mean)),
     ];
+    let key_figures_note = format!(
+        "The table gives the simulated figures unrounded. Page one rounds them to three significant figures, up for a ceiling and down for a floor, so that every statement stays true: the {p_label} of {} is quoted as {}, and its contingency as {} rather than {}.",
+        m(r.cost.at_confidence),
+        m(ceil3(r.cost.at_confidence)),
+        m(ceil3(r.cost.at_confidence) - r.cost.base),
+        m(r.cost.contingency)
+    );
 
     let class = estimate.class().map(|c| {
         let ((low_best, low_worst), (high_best, high_worst)) = c.accuracy();
@@ -511,6 +523,7 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         options,
         options_note,
         key_figures,
+        key_figures_note,
         class,
         items,
         items_note,
@@ -582,30 +595,68 @@ drop = ["install"]
         basis_of_estimate(&estimate, &results)
     }
 
+    /// One item uniform on [10,020, 20,020]: percentile p is 10,020 +
+    /// 10,000·p by hand, so P10 = 11,020, P50 = 15,020, P80 = 18,020 and
+    /// P90 = 19,020; the base is the likely value, 15,020. At 2,000,000
+    /// iterations four standard errors of a percentile (√(p(1−p)/n)·10,000)
+    /// are at most 14, so each rounds the same way whatever the seed: the
+    /// ceiling 18,020 → 18,100, the floor 11,020 → 11,000, the ceiling
+    /// 19,020 → 19,100, the middle 15,020 → 15,000; contingency
+    /// 18,100 − 15,020 = 3,080. (The [10,000, 20,000] of the textbook puts
+    /// each percentile on a rounding boundary, where the rounded figure
+    /// would depend on the sampling noise; 20 more keeps them clear of it.)
     #[test]
-    fn page_one_adds_up() {
-        let estimate = Estimate::parse(ESTIMATE).unwrap();
+    fn page_one_says_what_a_hand_calculation_says() {
+        let estimate = Estimate::parse(
+            "[estimate]\nname = \"Survey\"\ncurrency = \"USD\"\niterations = 2000000\nseed = 11\n\
+             distribution = \"uniform\"\n[[item]]\nid = \"survey\"\nname = \"Site survey\"\n\
+             cost = [10020, 15020, 20020]\n",
+        )
+        .unwrap();
         let r = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
         let boe = basis_of_estimate(&estimate, &r);
-        let headline_cost = ceil3(r.cost.at_confidence);
-        assert!(
-            boe.headline.contains(&money(headline_cost, Some("USD"))),
-            "{}",
-            boe.headline
+        assert_eq!(
+            boe.headline,
+            "We are 80% confident the cost stays under USD 18,100."
         );
-        assert!(boe.headline.contains(&format!(
-            "within {} working days",
-            days_up(r.duration.as_ref().unwrap().at_confidence)
-        )));
-        // Base 150 h × 100 + 25,000 = 40,000; contingency is the headline
-        // figure minus the base, so the sentence adds up.
-        assert_eq!(r.cost.base, 40_000.0);
-        assert!(
-            boe.certainty[1].contains(&money(headline_cost - 40_000.0, Some("USD"))),
-            "{}",
-            boe.certainty[1]
+        assert_eq!(
+            boe.certainty,
+            [
+                "There is a 1 in 5 chance the cost goes above USD 18,100: we simulated the work 2,000,000 times with every item and risk varying within its range, and 80% of the outcomes stayed at or under it.",
+                "If everything went as most likely and no risk occurred, the cost would be USD 15,020. We recommend holding the difference, USD 3,080, as contingency: it is what it takes to be 80% sure.",
+            ]
         );
+        assert_eq!(
+            boe.range,
+            "Nine in ten outcomes cost more than USD 11,000 and nine in ten cost less than USD 19,100; the middle outcome is about USD 15,000."
+        );
+        assert!(boe.targets.is_empty());
+        assert_eq!(
+            boe.drivers,
+            ["The cost depends most on \u{201c}Site survey\u{201d}: the uncertainty in these items moves the total more than anything else."]
+        );
+        assert_eq!(boe.options.len(), 1);
+        assert_eq!(boe.options[0].cost, "USD 18,100");
+        assert!(
+            boe.key_figures_note
+                .contains("quoted as USD 18,100, and its contingency as USD 3,080"),
+            "{}",
+            boe.key_figures_note
+        );
+    }
+
+    /// The options table uses the same rounded figures as page one.
+    #[test]
+    fn options_and_class_follow_page_one() {
+        let boe = document();
+        let estimate = Estimate::parse(ESTIMATE).unwrap();
+        let r = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+        assert_eq!(r.cost.base, 40_000.0, "150 h × 100 + 25,000");
         assert_eq!(boe.options.len(), 2);
+        assert_eq!(
+            boe.options[0].cost,
+            money(ceil3(r.cost.at_confidence), Some("USD"))
+        );
         assert_eq!(boe.options[1].name, "Client installs");
         assert!(
             boe.options[1].difference.starts_with('\u{2212}'),

@@ -38,6 +38,14 @@ pub fn ceil3(value: f64) -> f64 {
     (value / s).ceil() * s
 }
 
+/// Rounded *down* to three significant figures, for a figure promised as
+/// a floor ("nine in ten cost more than USD 498,000"): never above the
+/// computed value.
+pub fn floor3(value: f64) -> f64 {
+    let s = step(value);
+    (value / s).floor() * s
+}
+
 /// Rounded to the nearest three significant figures, for figures quoted
 /// in a sentence.
 pub fn round3(value: f64) -> f64 {
@@ -79,7 +87,29 @@ mod tests {
         assert_eq!(round3(527_658.0), 528_000.0);
         assert_eq!(ceil3(548_326.0), 549_000.0);
         assert_eq!(ceil3(549_000.0), 549_000.0);
+        assert_eq!(floor3(498_877.0), 498_000.0);
+        assert_eq!(floor3(171_337.0), 171_000.0);
+        assert_eq!(ceil3(171_337.0), 172_000.0);
         assert_eq!(percent(0.8), "80%");
         assert_eq!(days_up(123.01), "124");
+    }
+
+    /// A rounded bound stays a true bound: over values spread across eight
+    /// orders of magnitude (a fixed sequence, 20,000 of them), ceil3 is
+    /// never below and floor3 never above, each within one step (a unit in
+    /// the third significant figure) of the value.
+    #[test]
+    fn rounded_bounds_stay_on_their_side() {
+        let mut x = 0.618_033_988_749_895_f64;
+        for _ in 0..20_000 {
+            x = (x * 997.0 + 0.123_456_789).fract();
+            let value = 10f64.powf(x * 8.0);
+            let (up, down) = (ceil3(value), floor3(value));
+            assert!(up >= value && down <= value, "{value}: {down} .. {up}");
+            assert!(
+                up - value <= step(value) && value - down <= step(value),
+                "{value}"
+            );
+        }
     }
 }

@@ -96,6 +96,7 @@ impl BasisOfEstimate {
         for f in &self.key_figures {
             let _ = writeln!(out, "| {} | {} | {} |", f.label, f.cost, f.duration);
         }
+        let _ = writeln!(out, "\n{}", self.key_figures_note);
         svg_image(&mut out, "Cost distribution", &self.charts.cost);
         if let Some(svg) = &self.charts.duration {
             svg_image(&mut out, "Duration distribution", svg);
