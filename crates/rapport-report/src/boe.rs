@@ -681,7 +681,20 @@ drop = ["install"]
         );
         assert!(!html.contains("<review>"));
         let pdf = boe.pdf().unwrap();
-        assert!(pdf.starts_with(b"%PDF-"));
+        let read = lopdf::Document::load_mem(&pdf).expect("the PDF reads back");
+        let pages = read.get_pages().len();
+        // Page one, key figures and charts, items and risks, method: the
+        // two-item estimate fits in four pages, and has at least two.
+        assert!((2..=4).contains(&pages), "{pages} pages");
+        let typeset = boe.page_texts().unwrap();
+        assert_eq!(typeset.len(), pages, "the PDF has the typeset pages");
+        // Runs break at lines and styles, so compare without spaces.
+        let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+        assert!(
+            squeeze(&typeset[0]).contains(&squeeze(&boe.headline)),
+            "page one reads: {}",
+            typeset[0]
+        );
     }
 
     /// 100 items costing 1, 2, … 100 (fixed: low = likely = high): the
@@ -708,6 +721,11 @@ drop = ["install"]
         );
         assert!(document.markdown().contains(note));
         assert!(document.html().unwrap().contains(note));
+        // Typeset: a few pages, the note among them.
+        let pages = document.page_texts().unwrap();
+        assert!(pages.len() <= 8, "{} pages", pages.len());
+        let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+        assert!(pages.iter().any(|p| squeeze(p).contains(&squeeze(note))));
         assert_eq!(document.risks_note, None);
     }
 }
