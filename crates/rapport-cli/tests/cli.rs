@@ -144,42 +144,98 @@ fn estimate_json_has_the_documented_shape() {
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for part in ["cost", "duration"] {
-        for key in [
-            "mean",
-            "sd",
-            "p5",
-            "p10",
-            "p20",
-            "p30",
-            "p40",
-            "p50",
-            "p60",
-            "p70",
-            "p80",
-            "p90",
-            "p95",
-            "base",
-            "contingency",
-        ] {
-            assert!(json[part].get(key).is_some(), "missing {part}.{key}");
+    // Every key the documentation's JSON table names is in the output,
+    // under the top-level key of its row.
+    let documented = documented_json_keys();
+    assert!(documented.len() >= 6, "the table was read: {documented:?}");
+    for (tops, keys) in &documented {
+        for top in tops {
+            let subtree = &json[top.as_str()];
+            assert!(
+                !subtree.is_null(),
+                "documented top-level key {top} is missing"
+            );
+            for key in keys {
+                assert!(
+                    has_key(subtree, key),
+                    "{top}: documented key {key} is missing"
+                );
+            }
         }
     }
-    for key in ["cost", "duration", "joint"] {
+    // Values of the right kind, and the invariants the table states.
+    let order = [
+        "min", "p5", "p10", "p20", "p30", "p40", "p50", "p60", "p70", "p80", "p90", "p95", "max",
+    ];
+    for part in ["cost", "duration"] {
+        let summary = &json[part];
+        let values: Vec<f64> = order
+            .iter()
+            .map(|k| {
+                summary[*k]
+                    .as_f64()
+                    .unwrap_or_else(|| panic!("{part}.{k} is not a number"))
+            })
+            .collect();
         assert!(
-            json["probability"].get(key).is_some(),
-            "missing probability.{key}"
+            values.windows(2).all(|w| w[0] <= w[1]),
+            "{part} percentiles out of order: {values:?}"
         );
+        let number = |k: &str| summary[k].as_f64().unwrap_or_else(|| panic!("{part}.{k}"));
+        assert_eq!(
+            number("contingency"),
+            number("at_confidence") - number("base")
+        );
+        assert_eq!(
+            number("at_confidence"),
+            number("p80"),
+            "the example's confidence is 0.8"
+        );
+        assert!(number("sd") > 0.0);
+        let curve: Vec<f64> = summary["curve"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert_eq!(curve.len(), 101);
+        assert!(curve.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(
+            (curve[0], curve[50], curve[100]),
+            (number("min"), number("p50"), number("max"))
+        );
+        let counted: u64 = summary["histogram"]["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum();
+        assert_eq!(counted, 2000, "every iteration is in a bin");
     }
-    let item = &json["items"][0];
-    for key in [
-        "id",
-        "criticality",
-        "sensitivity_cost",
-        "sensitivity_duration",
-    ] {
-        assert!(item.get(key).is_some(), "missing items[].{key}");
+    for key in ["cost", "duration", "joint"] {
+        let p = json["probability"][key].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "probability.{key} = {p}");
     }
+    for item in json["items"].as_array().unwrap() {
+        assert!(item["id"].is_string() && item["name"].is_string());
+        for key in ["base_cost", "mean_cost"] {
+            assert!(item[key].as_f64().is_some(), "{item}: {key}");
+        }
+        for key in ["criticality", "sensitivity_cost", "sensitivity_duration"] {
+            let v = &item[key];
+            assert!(
+                v.is_null() || v.as_f64().is_some_and(|x| (-1.0..=1.0).contains(&x)),
+                "{item}: {key}"
+            );
+        }
+    }
+    let path: Vec<&str> = json["base_critical_path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(!path.is_empty());
     assert_eq!(json["alternatives"].as_array().unwrap().len(), 2);
     assert!(json["alternatives"][0]["cost"]["p80"].is_number());
     assert_eq!(json["iterations"], 2000);
@@ -572,4 +628,47 @@ fn users_and_tokens_are_managed_from_the_command_line() {
     let nobody = run(&["user", "disable", "--email", "nobody@example.com"]);
     assert_eq!(nobody.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&nobody.stderr).contains("rapport user list"));
+}
+
+/// The JSON table of docs/estimate-file.md: per row, the top-level keys
+/// (first cell, `items[]` read as `items`) and every key the second cell
+/// names (`p20` … `p90` read as each percentile between). A key named in a
+/// row about itself (`duration` in the cost row) is not a child of it.
+fn documented_json_keys() -> Vec<(Vec<String>, Vec<String>)> {
+    let doc = std::fs::read_to_string(workspace_root().join("docs/estimate-file.md")).unwrap();
+    let ticked = |cell: &str| -> Vec<String> {
+        cell.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|k| k.trim_end_matches("[]").to_string())
+            .collect()
+    };
+    doc.lines()
+        .skip_while(|l| !l.starts_with("| JSON key"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|row| {
+            let cells: Vec<&str> = row.split('|').collect();
+            let tops = ticked(cells[1]);
+            let mut keys: Vec<String> = ticked(cells[2])
+                .into_iter()
+                .filter(|k| !tops.contains(k))
+                .collect();
+            if cells[2].contains("`p20` … `p90`") {
+                keys.extend((3..=8).map(|d| format!("p{d}0")));
+            }
+            (tops, keys)
+        })
+        .collect()
+}
+
+/// Whether the value, or anything inside it, is an object with this key.
+fn has_key(value: &serde_json::Value, key: &str) -> bool {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.contains_key(key) || map.values().any(|v| has_key(v, key))
+        }
+        serde_json::Value::Array(items) => items.iter().any(|v| has_key(v, key)),
+        _ => false,
+    }
 }
