@@ -532,5 +532,7 @@ pub fn analyse_series(
     Ok(series.iter().map(|p| analyse(baseline, p)).collect())
 }
 
+pub mod band;
+
 #[cfg(test)]
 mod tests;

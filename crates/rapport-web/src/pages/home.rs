@@ -42,19 +42,13 @@ pub struct HomePage {
     pub location: Option<String>,
 }
 
-/// Green at or above 1, amber down to 0.9, red below — the customary EVM
-/// traffic-light bands (e.g. DAU Gold Card guidance on CPI/SPI < 0.9).
+/// The band's CSS class, of the index as shown ("none" without one).
 fn band(index: Option<f64>) -> &'static str {
-    match index {
-        None => "none",
-        Some(v) if v >= 1.0 => "good",
-        Some(v) if v >= 0.9 => "watch",
-        Some(_) => "bad",
-    }
+    index.map_or("none", |v| rapport_core::evm::band::band(v).class())
 }
 
 fn index(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".into(), |v| format!("{v:.2}"))
+    value.map_or_else(|| "—".into(), rapport_core::evm::band::shown)
 }
 
 fn money(value: f64, currency: &str) -> String {
