@@ -142,6 +142,11 @@ const SELECT_JOB: &str = "SELECT j.id, j.estimate_id, v.project_id, v.version, j
      j.done, j.total, j.attempt, j.error, j.created_by, j.created_at, j.started_at, j.heartbeat_at, j.finished_at \
      FROM simulation_jobs j JOIN estimate_versions v ON v.id = j.estimate_id";
 
+/// The most jobs one caller may have queued or running at once: the
+/// server runs one at a time, and a hundred queued by one person would
+/// hold up everyone else's for as long as they take.
+pub const MAX_OPEN_JOBS: i64 = 5;
+
 /// What a worker asks for when it queues a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobRequest {
@@ -169,6 +174,22 @@ impl Store {
         let total = i64::try_from(request.total)
             .map_err(|_| StoreError::invalid("iterations", "too many to count"))?;
         let mut tx = self.begin().await?;
+        // Counted and inserted in turn, so parallel requests cannot all
+        // slip under the limit.
+        take_turns(&mut tx, &[QUEUE]).await?;
+        let (open,): (i64,) = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM simulation_jobs WHERE created_by = $1 AND state IN ('queued', 'running')",
+            )
+            .bind(actor)
+            .fetch_one(conn)
+            .await?
+        });
+        if open >= MAX_OPEN_JOBS {
+            return Err(StoreError::Conflict(format!(
+                "you already have {open} simulations queued or running, the most one person may; wait for one to end or cancel one (DELETE its URL)"
+            )));
+        }
         let (id,): (i64,) = on_tx!(tx, conn => {
             sqlx::query_as(
                 "INSERT INTO simulation_jobs (estimate_id, iterations, seed, state, total, created_by, created_at) \
@@ -318,7 +339,19 @@ impl Store {
     ) -> Result<bool> {
         let mut tx = self.begin().await?;
         let ended = end_job(&mut tx, now, job.id, job.attempt, JobState::Done, None).await?;
-        if ended {
+        // The newest request's results stand: a job that ends after a
+        // later-queued job of the same version (it was interrupted and
+        // taken up again) leaves that job's results in place.
+        let (newer_done,): (i64,) = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM simulation_jobs WHERE estimate_id = $1 AND id > $2 AND state = 'done'",
+            )
+            .bind(job.estimate_id)
+            .bind(job.id)
+            .fetch_one(conn)
+            .await?
+        });
+        if ended && newer_done == 0 {
             upsert_results(
                 &mut tx,
                 now,

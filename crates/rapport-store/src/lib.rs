@@ -42,7 +42,9 @@ pub use accounts::Account;
 pub use audit_log::AuditEntry;
 pub use clock::Clock;
 pub use estimates::{EstimateVersion, StoredResults, VersionCounts};
-pub use jobs::{JobRequest, JobState, SimulationJob, HEARTBEAT_TIMEOUT, MAX_ATTEMPTS};
+pub use jobs::{
+    JobRequest, JobState, SimulationJob, HEARTBEAT_TIMEOUT, MAX_ATTEMPTS, MAX_OPEN_JOBS,
+};
 pub use people::Person;
 pub use projects::{Project, Stakeholder};
 pub use relationships::{Commitment, FollowUpQuestion, Interaction};

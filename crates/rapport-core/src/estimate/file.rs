@@ -1003,16 +1003,18 @@ mod tests {
         assert_eq!(estimate.correlations()[399].items(), ["i798", "i799"]);
     }
 
-    /// Work is iterations × items × scenarios: 1,000 × 3 × (1 + 2) = 9,000.
+    /// Work is iterations × (items + risks) × scenarios: with 3 items, 2
+    /// risks and 2 alternatives, 1,000 × 5 × (1 + 2) = 15,000.
     #[test]
-    fn simulation_work_counts_every_item_draw() {
+    fn simulation_work_counts_every_item_and_risk_draw() {
         let alternatives = "[[alternative]]\nname = \"a\"\n[[alternative]]\nname = \"b\"\n";
+        let risks = "[[risk]]\nid = \"r1\"\nprobability = 0.1\ncost = 5\n[[risk]]\nid = \"r2\"\nprobability = 0.2\ncost = 5\n";
         let estimate =
-            Estimate::parse(&format!("{HEADER}{}{alternatives}", items(3))).expect("valid");
-        assert_eq!(estimate.simulation_work(1_000), 9_000);
-        assert_eq!(estimate.iterations_within(9_000), 1_000);
-        assert_eq!(estimate.iterations_within(8_999), 999);
-        assert_eq!(estimate.simulation_work(u32::MAX), 4_294_967_295 * 9);
+            Estimate::parse(&format!("{HEADER}{}{risks}{alternatives}", items(3))).expect("valid");
+        assert_eq!(estimate.simulation_work(1_000), 15_000);
+        assert_eq!(estimate.iterations_within(15_000), 1_000);
+        assert_eq!(estimate.iterations_within(14_999), 999);
+        assert_eq!(estimate.simulation_work(u32::MAX), 4_294_967_295 * 15);
     }
 
     #[test]

@@ -1101,6 +1101,8 @@ fn simulate_here(
     let scenario = estimate.base_scenario();
     let compiled = Compiled::new(&scenario, settings.seed, &mut cache);
     let mut base = run(&compiled, n, true, &done, watch)?;
+    // Sorting and ranking a million totals takes a moment of its own: the
+    // flag is read between those steps too.
 
     let (cost, sorted_cost) = summarize(&base.cost, compiled.base_cost, estimate.confidence);
     let (duration, sorted_duration) = match (&base.duration, compiled.base_duration) {
@@ -1110,6 +1112,9 @@ fn simulate_here(
         }
         _ => (None, None),
     };
+    if watch.cancelled() {
+        return None;
+    }
     let probability = chances(
         &base.cost,
         base.duration.as_deref(),
@@ -1125,7 +1130,13 @@ fn simulate_here(
         .div_ceil(rayon::current_num_threads())
         .max(1);
     let cost_ranks = normalised_ranks(&base.cost);
+    if watch.cancelled() {
+        return None;
+    }
     let duration_ranks = base.duration.as_deref().map(normalised_ranks);
+    if watch.cancelled() {
+        return None;
+    }
     let items_n = compiled.items.len();
     let chunks: Vec<Vec<[f64; 2]>> = cost_ranks
         .par_chunks(chunk)
@@ -1206,6 +1217,9 @@ fn simulate_here(
             let compiled = Compiled::new(&scenario, settings.seed, &mut cache);
             let out = run(&compiled, n, false, &done, watch)?;
             let (cost, sorted_cost) = summarize(&out.cost, compiled.base_cost, estimate.confidence);
+            if watch.cancelled() {
+                return None;
+            }
             let (duration, sorted_duration) = match (&out.duration, compiled.base_duration) {
                 (Some(d), Some(b)) => {
                     let (s, sorted) = summarize(d, b, estimate.confidence);

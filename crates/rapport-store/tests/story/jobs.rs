@@ -110,4 +110,35 @@ pub async fn story(store: &Store, project_id: ProjectId, version: i64, estimate_
         [doomed.id, second.id, first.id],
         "newest first"
     );
+
+    // The newest request's results stand: an older job that ends late
+    // (it was interrupted and taken up again) does not overwrite them.
+    store.queue_simulation(when, ACTOR, request).await.unwrap();
+    let newer = store.queue_simulation(when, ACTOR, request).await.unwrap();
+    let older = store.claim_simulation_job(when).await.unwrap().unwrap();
+    let newer_claimed = store.claim_simulation_job(when).await.unwrap().unwrap();
+    assert_eq!(newer_claimed.id, newer.id);
+    assert!(store
+        .finish_simulation_job(when, &newer_claimed, "{\"newer\": 1}")
+        .await
+        .unwrap());
+    assert!(store
+        .finish_simulation_job(when, &older, "{\"older\": 1}")
+        .await
+        .unwrap());
+    let kept = store.estimate_results(estimate_id).await.unwrap().unwrap();
+    assert_eq!(kept.results, "{\"newer\": 1}");
+
+    // One caller may have five jobs open at once; the sixth waits.
+    for _ in 0..rapport_store::MAX_OPEN_JOBS {
+        store.queue_simulation(when, "busy", request).await.unwrap();
+    }
+    assert!(matches!(
+        store.queue_simulation(when, "busy", request).await,
+        Err(StoreError::Conflict(message)) if message.contains("already have 5 simulations")
+    ));
+    store
+        .queue_simulation(when, "someone else", request)
+        .await
+        .unwrap();
 }

@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(basis))
 }
 
-/// The most item draws (iterations × items × scenarios) one API request may
+/// The most draws (iterations × (items + risks) × scenarios) one API request may
 /// simulate. Memory and time grow with the draws: 3 × 10^8 took 0.9 GB, so
 /// 5 × 10^7 keeps a run near 150 MB.
 pub const SIMULATION_BUDGET: u64 = 50_000_000;
@@ -272,9 +272,10 @@ pub(crate) fn settings_for(estimate: &Estimate, q: &RunQuery) -> ApiResult<Setti
         return Err(ApiError::invalid_field(
             "iterations",
             format!(
-                "{} iterations of {} items in {} scenario(s) is {work} item draws; the server runs at most {SIMULATION_BUDGET} per request (it keeps every run within a few hundred MB): pass ?iterations={} or fewer, or run it with `rapport estimate` on your machine",
+                "{} iterations of {} items and {} risks in {} scenario(s) is {work} draws; the server runs at most {SIMULATION_BUDGET} per request (it keeps every run within a few hundred MB and a fair share of the machine): pass ?iterations={} or fewer, or run it with `rapport estimate` on your machine",
                 settings.iterations,
                 estimate.items().len(),
+                estimate.risks().len(),
                 1 + estimate.alternatives().len(),
                 estimate.iterations_within(SIMULATION_BUDGET)
             ),

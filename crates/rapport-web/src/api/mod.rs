@@ -153,14 +153,22 @@ pub fn document_access(document: &mut Document) {
                     .entry(code.to_string())
                     .or_insert_with(|| error(text));
             };
-            if path.contains('{') {
-                add("400", "a path id that is not a whole number");
-            }
-            if has_query {
-                add("400", "a query parameter of the wrong type");
+            // One 400 per operation, naming every way to earn it.
+            let bad_request: Vec<&str> = [
+                (path.contains('{'), "a path id that is not a whole number"),
+                (
+                    has_query,
+                    "a query parameter of the wrong type or written twice",
+                ),
+                (has_body, "a body that cannot be read"),
+            ]
+            .into_iter()
+            .filter_map(|(applies, reason)| applies.then_some(reason))
+            .collect();
+            if !bad_request.is_empty() {
+                add("400", &bad_request.join("; "));
             }
             if has_body {
-                add("400", "a body that cannot be read");
                 add("413", "a body over 2 MB");
                 add(
                     "415",

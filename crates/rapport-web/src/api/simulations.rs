@@ -112,7 +112,7 @@ impl From<SimulationJob> for JobView {
 #[utoipa::path(post, path = "/api/v1/projects/{id}/estimates/{version}/simulations", tag = "estimates",
     params(("id" = i64, Path, description = "project id"), ("version" = i64, Path, description = "version number"), RunQuery),
     responses((status = 202, body = JobView, description = "queued; the job's URL is in `Location`", headers(("Location" = String, description = "the job's URL"))),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the stored estimate no longer reads"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the stored estimate no longer reads, or the caller already has 5 simulations queued or running"),
         (status = 422, body = ErrorBody)))]
 pub async fn queue(
     State(state): State<AppState>,

@@ -95,6 +95,25 @@ async fn an_estimate_is_imported_simulated_and_documented() {
     let (status, kept) = app.get(&format!("{base}/1/results")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(kept, results, "the results are kept as simulated");
+    // To the last digit: the stored JSON reads back to the same bits.
+    let text = |response: reqwest::Response| async move { response.text().await.unwrap() };
+    let simulated = text(
+        app.client
+            .post(format!("{}{base}/1/simulate", app.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let stored = text(
+        app.client
+            .get(format!("{}{base}/1/results", app.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(stored, simulated);
     let (_, list) = app.get(&base).await;
     assert_eq!(
         list[0]["simulated_at"], "2026-11-27T09:00:00Z",
@@ -175,7 +194,8 @@ async fn a_simulation_over_the_work_budget_is_refused_with_what_fits() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
     let message = error["error"]["fields"][0]["message"].as_str().unwrap();
     assert!(
-        message.contains("200000000 item draws") && message.contains("?iterations=250000 or fewer"),
+        message.contains("200 items and 0 risks in 1 scenario(s) is 200000000 draws")
+            && message.contains("?iterations=250000 or fewer"),
         "{message}"
     );
     let (status, _) = app
