@@ -192,7 +192,14 @@ fn save(
             Err(e) => return Outcome::Failure(e.into()),
         };
         if let Err(e) = store
-            .save_estimate_results(now, version.id, results.iterations, results.seed, &json)
+            .save_estimate_results(
+                now,
+                &actor,
+                version.id,
+                results.iterations,
+                results.seed,
+                &json,
+            )
             .await
         {
             return Outcome::Failure(e.into());

@@ -166,10 +166,12 @@ impl Store {
         Ok(rows.into_iter().map(EstimateVersion::from).collect())
     }
 
-    /// Keeps a version's simulation results, replacing earlier ones.
+    /// Keeps a version's simulation results, replacing earlier ones, with
+    /// an audit entry naming who ran it.
     pub async fn save_estimate_results(
         &self,
         now: DateTime<Utc>,
+        actor: &str,
         estimate_id: i64,
         iterations: u32,
         seed: u64,
@@ -178,9 +180,10 @@ impl Store {
         let seed = i64::try_from(seed)
             .map_err(|_| StoreError::invalid("seed", "must be below 2^63 to be stored"))?;
         let mut tx = self.begin().await?;
-        upsert_results(
+        keep_results(
             &mut tx,
             now,
+            actor,
             estimate_id,
             i64::from(iterations),
             seed,
@@ -289,10 +292,12 @@ async fn save_counts(tx: &mut Tx, id: i64, counts: VersionCounts) -> Result<()> 
 
 /// Keeps a version's results, replacing earlier ones in one statement: two
 /// simulations finishing at once must not both insert (a delete then an
-/// insert let the second fail on the key on PostgreSQL).
-pub(crate) async fn upsert_results(
+/// insert let the second fail on the key on PostgreSQL). The results are
+/// what a client rep is shown, so the change is audited with them.
+pub(crate) async fn keep_results(
     tx: &mut Tx,
     now: DateTime<Utc>,
+    actor: &str,
     estimate_id: i64,
     iterations: i64,
     seed: i64,
@@ -312,5 +317,14 @@ pub(crate) async fn upsert_results(
         .execute(conn)
         .await?;
     });
-    Ok(())
+    audit(
+        tx,
+        now,
+        actor,
+        "estimate_results",
+        estimate_id,
+        "simulate",
+        &(iterations, seed),
+    )
+    .await
 }

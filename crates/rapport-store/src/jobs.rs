@@ -13,7 +13,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
-use crate::estimates::upsert_results;
+use crate::estimates::keep_results;
 use crate::{on_tx, take_turns, Result, Store, StoreError, Tx};
 use rapport_core::ids::ProjectId;
 
@@ -352,9 +352,10 @@ impl Store {
             .await?
         });
         if ended && newer_done == 0 {
-            upsert_results(
+            keep_results(
                 &mut tx,
                 now,
+                &job.created_by,
                 job.estimate_id,
                 job.iterations,
                 job.seed,

@@ -11,6 +11,7 @@
 
 use std::io::Write;
 
+mod audit;
 mod jobs;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -476,11 +477,11 @@ async fn story(store: Store) {
     assert_eq!(v2.simulated_at, None);
     assert_eq!(store.estimate_results(v2.id).await.unwrap(), None);
     store
-        .save_estimate_results(now, v2.id, 10_000, 7, "{\"cost\": 1}")
+        .save_estimate_results(now, ACTOR, v2.id, 10_000, 7, "{\"cost\": 1}")
         .await
         .unwrap();
     store
-        .save_estimate_results(later, v2.id, 20_000, 7, "{\"cost\": 2}")
+        .save_estimate_results(later, ACTOR, v2.id, 20_000, 7, "{\"cost\": 2}")
         .await
         .unwrap();
     let kept = store.estimate_results(v2.id).await.unwrap().unwrap();
@@ -495,7 +496,7 @@ async fn story(store: Store) {
             let store = store.clone();
             tokio::spawn(async move {
                 store
-                    .save_estimate_results(later, v2.id, 1_000 + i, 7, "{\"cost\": 3}")
+                    .save_estimate_results(later, ACTOR, v2.id, 1_000 + i, 7, "{\"cost\": 3}")
                     .await
             })
         })
@@ -507,6 +508,7 @@ async fn story(store: Store) {
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[1].simulated_at, Some(later));
     jobs::story(&store, created.id, 2, v2.id).await;
+    audit::story(&store, rep.id, created.id, v2.id).await;
     assert!(matches!(
         store.estimate_version(created.id, 3).await,
         Err(StoreError::NotFound {

@@ -217,6 +217,7 @@ pub struct RunQuery {
     responses((status = 200, description = "the results, as `rapport estimate --format json` prints them", body = Object), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn run(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath((id, version)): ApiPath<(i64, i64)>,
     ApiQuery(q): ApiQuery<RunQuery>,
 ) -> ApiResult<Json<EstimateResults>> {
@@ -237,6 +238,7 @@ pub async fn run(
         .store
         .save_estimate_results(
             state.clock.now(),
+            &current.actor(),
             stored.id,
             results.iterations,
             results.seed,
