@@ -1,7 +1,9 @@
-//! Many clients at once, on SQLite and on PostgreSQL: baseline changes and
-//! reads of one project, and estimate imports into one project. Nothing
-//! here is timed; what is checked is that every answer is a success, that
-//! no read sees half a change, and that versions are numbered 1, 2, 3 …
+//! The web application on both backends. Many clients at once, on SQLite
+//! and on PostgreSQL: baseline changes and reads of one project, and
+//! estimate imports into one project. Nothing here is timed; what is
+//! checked is that every answer is a success, that no read sees half a
+//! change, and that versions are numbered 1, 2, 3 … And the demo portfolio
+//! read through the API answers the same on both.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
 
@@ -205,6 +207,15 @@ async fn many_clients_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_clients_on_postgres() {
+    let Some(store) = fresh_postgres("concurrency on PostgreSQL").await else {
+        return;
+    };
+    many_clients(store).await;
+}
+
+/// A fresh PostgreSQL database, or `None` (SKIPPED) when none answers and
+/// it is not required.
+async fn fresh_postgres(suite: &str) -> Option<Store> {
     let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let required = std::env::var("RAPPORT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
@@ -213,15 +224,15 @@ async fn many_clients_on_postgres() {
         Err(e) if !required => {
             // Straight to stderr: the harness captures eprintln! of a passing
             // test, and a skip must show in the log (.ci/run fails on it).
-            let _ = writeln!(std::io::stderr(), "SKIPPED: concurrency on PostgreSQL: cannot reach {admin_url}: {e}");
-            return;
+            let _ = writeln!(std::io::stderr(), "SKIPPED: {suite}: cannot reach {admin_url}: {e}");
+            return None;
         }
         Err(e) => panic!("PostgreSQL is required (RAPPORT_REQUIRE_POSTGRES=1) but {admin_url} is unreachable: {e}"),
     };
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    let name = format!("rapport_concurrency_{}_{nanos}", std::process::id());
+    let name = format!("rapport_web_{}_{nanos}", std::process::id());
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&admin)
         .await
@@ -229,5 +240,101 @@ async fn many_clients_on_postgres() {
     let base = admin_url
         .rsplit_once('/')
         .map_or(admin_url.as_str(), |(b, _)| b);
-    many_clients(Store::connect(&format!("{base}/{name}")).await.unwrap()).await;
+    Some(Store::connect(&format!("{base}/{name}")).await.unwrap())
+}
+
+/// Everything the API says about the demo portfolio, read back: lists,
+/// each project with its status records and earned value, and an estimate
+/// imported, simulated in the request and as a job.
+async fn demo_as_the_api_tells_it(store: Store) -> Vec<(String, Value)> {
+    rapport_store::demo::load(&store, now()).await.unwrap();
+    let app = spawn(store).await;
+    let mut seen = Vec::new();
+    for path in ["/api/v1/accounts", "/api/v1/people", "/api/v1/projects"] {
+        let (status, body) = app.send(reqwest::Method::GET, path, None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        seen.push((path.to_string(), body));
+    }
+    let projects: Vec<i64> = seen[2]
+        .1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(projects.len(), 9, "the demo's nine projects");
+    for id in &projects {
+        for part in ["", "/status", "/evm", "/stakeholders"] {
+            let path = format!("/api/v1/projects/{id}{part}");
+            let (status, body) = app.send(reqwest::Method::GET, &path, None).await;
+            assert_eq!(status, 200, "{path}: {body}");
+            seen.push((path, body));
+        }
+    }
+    let estimate = include_str!("../../../examples/control-system-upgrade.toml");
+    let base = format!("/api/v1/projects/{}/estimates", projects[0]);
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &base,
+            Some(json!({ "source": estimate })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            &format!("{base}/1/simulate?iterations=800"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    seen.push(("simulate".into(), body));
+    let (status, job) = app
+        .send(
+            reqwest::Method::POST,
+            &format!("{base}/1/simulations?iterations=900"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 202, "{job}");
+    let url = job["url"].as_str().unwrap().to_string();
+    // Bounded only so a broken worker cannot hang the suite.
+    for _ in 0..600 {
+        let (_, job) = app.send(reqwest::Method::GET, &url, None).await;
+        if job["state"] == "done" {
+            break;
+        }
+        assert!(
+            ["queued", "running"].contains(&job["state"].as_str().unwrap()),
+            "{job}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (status, body) = app
+        .send(reqwest::Method::GET, &format!("{base}/1/results"), None)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["iterations"], 900, "the job's results are kept");
+    seen.push(("results".into(), body));
+    seen
+}
+
+/// The demo through the API on SQLite and on PostgreSQL: every answer the
+/// same, field for field, on a fixed clock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_reads_the_same_through_the_api_on_both_backends() {
+    let Some(postgres) = fresh_postgres("the demo on PostgreSQL").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Store::open_file(&dir.path().join("rapport.db"))
+        .await
+        .unwrap();
+    let on_sqlite = demo_as_the_api_tells_it(sqlite).await;
+    let on_postgres = demo_as_the_api_tells_it(postgres).await;
+    assert_eq!(on_sqlite.len(), on_postgres.len());
+    for ((path, a), (_, b)) in on_sqlite.iter().zip(&on_postgres) {
+        assert_eq!(a, b, "{path} differs between SQLite and PostgreSQL");
+    }
 }
