@@ -672,3 +672,87 @@ fn has_key(value: &serde_json::Value, key: &str) -> bool {
         _ => false,
     }
 }
+
+/// The table, Markdown and HTML outputs carry the same figures as the
+/// JSON of the same run, and the seed decides the run.
+#[test]
+fn estimate_outputs_agree_with_the_json_and_follow_the_seed() {
+    let run = |format: &str, seed: &str| {
+        let out = rapport(&[
+            "estimate",
+            "examples/control-system-upgrade.toml",
+            "--iterations",
+            "2000",
+            "--seed",
+            seed,
+            "--format",
+            format,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json", "5")).unwrap();
+    assert_eq!(json["seed"], 5);
+    let grouped = |v: f64| {
+        let digits = format!("{:.0}", v.round());
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    let cost = |k: &str| grouped(json["cost"][k].as_f64().unwrap());
+
+    let table = run("table", "5");
+    assert!(
+        table.starts_with("Control system upgrade, pump station 3 — 2000 iterations, seed 5"),
+        "{table}"
+    );
+    for (row, key) in [
+        ("base", "base"),
+        ("P10", "p10"),
+        ("P50", "p50"),
+        ("P80", "p80"),
+        ("P90", "p90"),
+    ] {
+        let line = table
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(row))
+            .unwrap_or_else(|| panic!("no {row} row in {table}"));
+        assert!(
+            line.contains(&cost(key)),
+            "{row}: {line} should show {}",
+            cost(key)
+        );
+    }
+
+    let markdown = run("md", "5");
+    assert!(
+        markdown.starts_with("# Basis of estimate: Control system upgrade"),
+        "{markdown}"
+    );
+    let html = run("html", "5");
+    assert!(html.contains("<html") && html.contains("Basis of estimate"));
+    // The key figures table of both documents is the JSON's, unrounded.
+    for document in [&markdown, &html] {
+        assert!(
+            document.contains(&format!("USD {}", cost("p90"))),
+            "P90 {} missing",
+            cost("p90")
+        );
+    }
+
+    assert_eq!(run("json", "5"), run("json", "5"), "one seed, one answer");
+    let other: serde_json::Value = serde_json::from_str(&run("json", "6")).unwrap();
+    assert_ne!(
+        other["cost"]["p80"], json["cost"]["p80"],
+        "another seed, another run"
+    );
+}
