@@ -145,7 +145,7 @@ impl Store {
         draft: &ProjectDraft,
     ) -> Result<Project> {
         let mut tx = self.begin().await?;
-        check_project_references(&mut tx, draft).await?;
+        check_project_references(&mut tx, draft, &[]).await?;
         let id = insert_project(&mut tx, now, draft).await?;
         insert_planned(&mut tx, id, draft.baseline().planned()).await?;
         insert_stakeholders(&mut tx, id, draft.stakeholders()).await?;
@@ -201,7 +201,13 @@ impl Store {
         let id = id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, id).await?;
-        check_project_references(&mut tx, draft).await?;
+        // Whoever already holds a role may keep it though archived since;
+        // only a newly named PM or rep must be a current person.
+        let holders = select_project(&mut tx, id)
+            .await?
+            .map(|row| vec![row.project_manager_id, row.client_rep_id])
+            .unwrap_or_default();
+        check_project_references(&mut tx, draft, &holders).await?;
         keep_status_after_start(&mut tx, id, draft).await?;
         update_project_fields(&mut tx, now, id, draft).await?;
         delete_planned(&mut tx, id).await?;
@@ -287,8 +293,14 @@ pub(crate) async fn require_project(tx: &mut Tx, id: i64) -> Result<()> {
 /// Checks that what a project refers to exists and fits: the account, a
 /// firm-side project manager, a client rep from the same account, and each
 /// stakeholder.
-async fn check_project_references(tx: &mut Tx, draft: &ProjectDraft) -> Result<()> {
+async fn check_project_references(
+    tx: &mut Tx,
+    draft: &ProjectDraft,
+    holders: &[i64],
+) -> Result<()> {
     let mut errors = ValidationErrors::default();
+    let newly_archived =
+        |person: &crate::Person| person.archived && !holders.contains(&person.id.get());
     if !account_exists(tx, draft.account_id().get()).await? {
         errors.add(
             "account_id",
@@ -299,6 +311,10 @@ async fn check_project_references(tx: &mut Tx, draft: &ProjectDraft) -> Result<(
         Ok(pm) if pm.side != Side::Firm => errors.add(
             "project_manager_id",
             format!("{} (person {}) is on the client side; the project manager is one of the firm's people", pm.name, pm.id),
+        ),
+        Ok(pm) if newly_archived(&pm) => errors.add(
+            "project_manager_id",
+            format!("{} (person {}) is archived; restore them first, or name someone current", pm.name, pm.id),
         ),
         Err(StoreError::NotFound { .. }) => errors.add(
             "project_manager_id",
@@ -314,6 +330,10 @@ async fn check_project_references(tx: &mut Tx, draft: &ProjectDraft) -> Result<(
                 "{} (person {}) is not one of account {}'s people; the client rep works for the client",
                 rep.name, rep.id, draft.account_id()
             ),
+        ),
+        Ok(rep) if newly_archived(&rep) => errors.add(
+            "client_rep_id",
+            format!("{} (person {}) is archived; restore them first, or name someone current", rep.name, rep.id),
         ),
         Err(StoreError::NotFound { .. }) => {
             errors.add("client_rep_id", format!("no person with id {}", draft.client_rep_id()))

@@ -192,6 +192,27 @@ async fn many_clients(store: Store) {
         versions.insert(body["version"].as_i64().unwrap());
     }
     assert_eq!(versions, (1..=20).collect::<BTreeSet<_>>());
+
+    // Twelve status records for one date at once: one is kept, eleven are
+    // told the date is taken.
+    let posts: Vec<_> = (0..12)
+        .map(|k| {
+            post(
+                &format!("/api/v1/projects/{id}/status"),
+                json!({"status_date": "2026-04-30", "ev": 200000 + k, "ac": 210000}),
+            )
+        })
+        .map(tokio::spawn)
+        .collect();
+    let mut statuses = Vec::new();
+    for posted in posts {
+        statuses.push(posted.await.unwrap().0.as_u16());
+    }
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [201, 409, 409, 409, 409, 409, 409, 409, 409, 409, 409, 409]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,7 +31,8 @@ async fn openapi_document_is_the_router_every_operation_answers_and_states_its_a
             .replace("{status_id}", "1")
             .replace("{person_id}", "1")
             .replace("{token_id}", "1")
-            .replace("{user_id}", "1");
+            .replace("{user_id}", "1")
+            .replace("{job}", "1");
         for method in ["get", "put", "delete"] {
             let Some(operation) = item.get(method) else {
                 continue;

@@ -430,3 +430,53 @@ fn floats(value: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// An archived person cannot be named to a project (restore them first),
+/// though a project they already serve keeps them through other edits;
+/// an archived project leaves the portfolio page.
+#[tokio::test]
+async fn archived_people_are_not_named_and_archived_projects_leave_the_portfolio() {
+    let app = spawn_app().await;
+    let id = app.create_project().await;
+    let (_, project) = app.get(&format!("/api/v1/projects/{id}")).await;
+    let (account, pm, rep) = (
+        project["account_id"].as_i64().unwrap(),
+        project["project_manager_id"].as_i64().unwrap(),
+        project["client_rep_id"].as_i64().unwrap(),
+    );
+    let (status, _) = app
+        .post(&format!("/api/v1/people/{rep}/archive"), &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, error) = app
+        .post("/api/v1/projects", &project_body(account, pm, rep))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    assert_eq!(field_names(&error), ["client_rep_id"]);
+    assert!(error["error"]["fields"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("is archived; restore them first"));
+    let mut renamed = project_body(account, pm, rep);
+    renamed["name"] = json!("Pump station retrofit (renamed)");
+    let (status, body) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/projects/{id}"),
+            &renamed,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "the rep it has stays: {body}");
+
+    let portfolio = app.get_text("/").await;
+    assert!(portfolio.contains("Pump station retrofit (renamed)"));
+    let (status, _) = app
+        .post(&format!("/api/v1/projects/{id}/archive"), &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let portfolio = app.get_text("/").await;
+    assert!(
+        !portfolio.contains("Pump station retrofit (renamed)"),
+        "an archived project is still on the portfolio"
+    );
+}
