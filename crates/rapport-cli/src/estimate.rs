@@ -127,6 +127,9 @@ pub fn run(args: EstimateArgs) -> Outcome {
             let mut out = std::io::stdout().lock();
             match out.write_all(&bytes).and_then(|()| out.flush()) {
                 Ok(()) => Outcome::Success,
+                // The reader stopped early (`… --format md | head`), as
+                // Unix tools allow: not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
                 Err(e) => {
                     Outcome::Failure(anyhow::Error::new(e).context("cannot write the results"))
                 }

@@ -2,6 +2,7 @@
 //! printed as a table for people, or as JSON or CSV for programs.
 
 use std::fmt::Write as _;
+use std::io::Write;
 use std::path::Path;
 
 use rapport_core::evm::EvmMetrics;
@@ -40,8 +41,13 @@ pub fn run(path: &Path, format: EvmFormat) -> Outcome {
         EvmFormat::Csv => csv(&report),
         EvmFormat::Table => table(&report),
     };
-    print!("{text}");
-    Outcome::Success
+    // Not print!: it panics when the reader has gone (`… | head`).
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Outcome::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
+        Err(e) => Outcome::Failure(anyhow::Error::new(e).context("cannot write the results")),
+    }
 }
 
 fn opt(value: Option<f64>) -> String {

@@ -756,3 +756,42 @@ fn estimate_outputs_agree_with_the_json_and_follow_the_seed() {
         "another seed, another run"
     );
 }
+
+/// A reader that stops early (`rapport estimate … | head`) ends the
+/// command quietly, as with any Unix tool: exit 0, nothing on stderr.
+/// The PDF (tens of KB, more than a pipe holds) cannot all be written
+/// before the reader goes.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args([
+            "estimate",
+            "examples/control-system-upgrade.toml",
+            "--iterations",
+            "500",
+            "--format",
+            "pdf",
+        ])
+        .current_dir(workspace_root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 5];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"%PDF-");
+    // The read end is dropped here, closing the pipe.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -434,9 +434,14 @@ pub fn analyse(baseline: &Baseline, status: &StatusPoint) -> EvmMetrics {
         manager: status.manager_eac,
     };
     let tcpi_eac_basis = status.manager_eac.or(eac_cpi);
+    // With no work left (EV = BAC) the efficiency the rest needs is
+    // undefined, not zero: 0 / (BAC − AC) printed as "−0.00" once AC > BAC.
+    let work_left = (bac - ev) > MONEY_EPSILON;
     let tcpi = ToCompletePerformance {
-        bac: ratio(bac - ev, bac - ac),
-        eac: tcpi_eac_basis.and_then(|eac| ratio(bac - ev, eac - ac)),
+        bac: ratio(bac - ev, bac - ac).filter(|_| work_left),
+        eac: tcpi_eac_basis
+            .and_then(|eac| ratio(bac - ev, eac - ac))
+            .filter(|_| work_left),
     };
 
     let es = baseline.earned_schedule(ev);

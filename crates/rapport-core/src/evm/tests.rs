@@ -445,3 +445,16 @@ fn dates_past_the_horizon_or_not_finite_are_absent() {
     }
     assert_eq!(calendar.date_at(0.0), "2026-01-01".parse().ok());
 }
+
+/// All work earned (EV = BAC) over budget (AC > BAC): no work is left, so
+/// the efficiency the rest needs is undefined (null, shown "—"), not the
+/// 0 / (1000 − 1100) = −0.00 it was.
+#[test]
+fn tcpi_is_undefined_once_no_work_is_left() {
+    let baseline = Baseline::new(1000.0, vec![500.0, 1000.0], None).unwrap();
+    let m = analyse(&baseline, &point(2.0, 1000.0, 1100.0));
+    assert_eq!((m.tcpi.bac, m.tcpi.eac), (None, None));
+    // Work left, over budget: defined (negative: the budget is gone).
+    let m = analyse(&baseline, &point(2.0, 900.0, 1100.0));
+    assert_some_close(m.tcpi.bac, 100.0 / -100.0, 1e-12);
+}
