@@ -4,7 +4,7 @@
 //! are; the pages after it give the detail a cost engineer checks.
 
 use rapport_core::estimate::listing::{largest, Listing};
-use rapport_core::estimate::{Estimate, EstimateResults};
+use rapport_core::estimate::{Estimate, EstimateResults, Shape};
 use serde::Serialize;
 
 use crate::charts;
@@ -195,18 +195,18 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
             targets.push(format!(
                 "Chance of staying within the target cost of {}: {}.",
                 m(t),
-                percent(pc)
+                chance(pc)
             ));
         }
         if let (Some(t), Some(pd)) = (estimate.target_duration(), p.duration) {
             targets.push(format!(
                 "Chance of finishing within the target of {} working days: {}.",
                 days_up(t),
-                percent(pd)
+                chance(pd)
             ));
         }
         if let Some(j) = p.joint {
-            targets.push(format!("Chance of meeting both at once: {}.", percent(j)));
+            targets.push(format!("Chance of meeting both at once: {}.", chance(j)));
         }
     }
 
@@ -297,7 +297,7 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
                 format!("{} days", days_up(d.at_confidence))
             }),
             difference: format!("{}{}", if diff > 0.0 { "+" } else { "" }, grouped(diff)),
-            chance_cheaper: percent(a.compared_to_estimate.probability_cheaper),
+            chance_cheaper: chance(a.compared_to_estimate.probability_cheaper),
         }
     }))
     .collect();
@@ -391,7 +391,13 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
             ItemRow {
                 id: item.id().to_string(),
                 name: item.name().to_string(),
-                basis: format!("{} ({})", basis.join(" + "), item.shape().as_str()),
+                // The method section names the usual shape; an item says
+                // only when it differs, in words.
+                basis: match item.shape() {
+                    Shape::Pert => basis.join(" + "),
+                    Shape::Triangular => format!("{}, triangular", basis.join(" + ")),
+                    Shape::Uniform => format!("{}, evenly spread", basis.join(" + ")),
+                },
                 cost_range: if item.hours().is_some() || item.cost().is_some() {
                     range3(cost_low, res.base_cost, cost_high, &|v| {
                         crate::format::grouped(v)
@@ -405,7 +411,11 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
                 after: if item.after().is_empty() {
                     "—".into()
                 } else {
-                    item.after().join(", ")
+                    item.after()
+                        .iter()
+                        .map(|id| item_name(estimate, id).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
                 mean_cost: if item.hours().is_some() || item.cost().is_some() {
                     crate::format::grouped(res.mean_cost)
@@ -436,8 +446,9 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
             }
             if let (Some(dl), Some(on)) = (risk.delay(), &risk.on()) {
                 impact.push(format!(
-                    "delay {} days on {on}",
-                    range3(dl.low(), dl.likely(), dl.high(), &|v| format!("{v}"))
+                    "delay {} days on {}",
+                    range3(dl.low(), dl.likely(), dl.high(), &|v| format!("{v}")),
+                    item_name(estimate, on)
                 ));
             }
             RiskRow {
@@ -536,6 +547,27 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
     }
 }
 
+/// An item's name for a reader, from its id (the id where none is found).
+fn item_name<'a>(estimate: &'a Estimate, id: &'a str) -> &'a str {
+    estimate
+        .items()
+        .iter()
+        .find(|i| i.id() == id)
+        .map_or(id, |i| i.name())
+}
+
+/// A chance as a whole percentage that never says "0%" or "100%" for what
+/// merely rounds there: some runs did (or did not) make it.
+fn chance(p: f64) -> String {
+    if p > 0.0 && p < 0.005 {
+        "<1%".into()
+    } else if (0.995..1.0).contains(&p) {
+        ">99%".into()
+    } else {
+        percent(p)
+    }
+}
+
 fn quoted(name: &str) -> String {
     format!("\u{201c}{name}\u{201d}")
 }
@@ -549,183 +581,4 @@ fn join_names(names: &[String]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rapport_core::estimate::{simulate, Settings};
-
-    const ESTIMATE: &str = r#"
-[estimate]
-name = "Pump controls"
-currency = "USD"
-iterations = 4000
-seed = 3
-class = 3
-[[role]]
-id = "engineer"
-rate = 100
-[[item]]
-id = "design"
-name = "Design & <review>"
-role = "engineer"
-hours = [100, 150, 260]
-duration = [10, 14, 24]
-[[item]]
-id = "install"
-name = "Install"
-cost = [20000, 25000, 40000]
-duration = [5, 8, 15]
-after = ["design"]
-[[risk]]
-id = "late"
-name = "Parts arrive late"
-probability = 0.25
-cost = [1000, 2000, 5000]
-delay = [3, 5, 10]
-on = "install"
-[[exclusion]]
-text = "Permits"
-[[alternative]]
-name = "Client installs"
-drop = ["install"]
-"#;
-
-    fn document() -> BasisOfEstimate {
-        let estimate = Estimate::parse(ESTIMATE).unwrap();
-        let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
-        basis_of_estimate(&estimate, &results)
-    }
-
-    /// One item uniform on [10,020, 20,020]: percentile p is 10,020 +
-    /// 10,000·p by hand, so P10 = 11,020, P50 = 15,020, P80 = 18,020 and
-    /// P90 = 19,020; the base is the likely value, 15,020. At 2,000,000
-    /// iterations four standard errors of a percentile (√(p(1−p)/n)·10,000)
-    /// are at most 14, so each rounds the same way whatever the seed: the
-    /// ceiling 18,020 → 18,100, the floor 11,020 → 11,000, the ceiling
-    /// 19,020 → 19,100, the middle 15,020 → 15,000; contingency
-    /// 18,100 − 15,020 = 3,080. (The [10,000, 20,000] of the textbook puts
-    /// each percentile on a rounding boundary, where the rounded figure
-    /// would depend on the sampling noise; 20 more keeps them clear of it.)
-    #[test]
-    fn page_one_says_what_a_hand_calculation_says() {
-        let estimate = Estimate::parse(
-            "[estimate]\nname = \"Survey\"\ncurrency = \"USD\"\niterations = 2000000\nseed = 11\n\
-             distribution = \"uniform\"\n[[item]]\nid = \"survey\"\nname = \"Site survey\"\n\
-             cost = [10020, 15020, 20020]\n",
-        )
-        .unwrap();
-        let r = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
-        let boe = basis_of_estimate(&estimate, &r);
-        assert_eq!(
-            boe.headline,
-            "We are 80% confident the cost stays under USD 18,100."
-        );
-        assert_eq!(
-            boe.certainty,
-            [
-                "There is a 1 in 5 chance the cost goes above USD 18,100: we simulated the work 2,000,000 times with every item and risk varying within its range, and 80% of the outcomes stayed at or under it.",
-                "If everything went as most likely and no risk occurred, the cost would be USD 15,020. We recommend holding the difference, USD 3,080, as contingency: it is what it takes to be 80% sure.",
-            ]
-        );
-        assert_eq!(
-            boe.range,
-            "Nine in ten outcomes cost more than USD 11,000 and nine in ten cost less than USD 19,100; the middle outcome is about USD 15,000."
-        );
-        assert!(boe.targets.is_empty());
-        assert_eq!(
-            boe.drivers,
-            ["The cost depends most on \u{201c}Site survey\u{201d}: the uncertainty in these items moves the total more than anything else."]
-        );
-        assert_eq!(boe.options.len(), 1);
-        assert_eq!(boe.options[0].cost, "USD 18,100");
-        assert!(
-            boe.key_figures_note
-                .contains("quoted as USD 18,100, and its contingency as USD 3,080"),
-            "{}",
-            boe.key_figures_note
-        );
-    }
-
-    /// The options table uses the same rounded figures as page one.
-    #[test]
-    fn options_and_class_follow_page_one() {
-        let boe = document();
-        let estimate = Estimate::parse(ESTIMATE).unwrap();
-        let r = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
-        assert_eq!(r.cost.base, 40_000.0, "150 h × 100 + 25,000");
-        assert_eq!(boe.options.len(), 2);
-        assert_eq!(
-            boe.options[0].cost,
-            money(ceil3(r.cost.at_confidence), Some("USD"))
-        );
-        assert_eq!(boe.options[1].name, "Client installs");
-        assert!(
-            boe.options[1].difference.starts_with('\u{2212}'),
-            "{}",
-            boe.options[1].difference
-        );
-        assert!(boe.class.as_ref().unwrap().text.contains("class 3"));
-    }
-
-    #[test]
-    fn every_format_carries_the_headline_and_escapes_names() {
-        let boe = document();
-        let md = boe.markdown();
-        assert!(md.starts_with("# Basis of estimate: Pump controls"));
-        assert!(md.contains(&format!("**{}**", boe.headline)));
-        let html = boe.html().unwrap();
-        assert!(html.contains(&boe.headline));
-        assert!(
-            html.contains("Design &amp; &lt;review&gt;")
-                || html.contains("Design &#38; &#60;review&#62;"),
-            "names are escaped"
-        );
-        assert!(!html.contains("<review>"));
-        let pdf = boe.pdf().unwrap();
-        let read = lopdf::Document::load_mem(&pdf).expect("the PDF reads back");
-        let pages = read.get_pages().len();
-        // Page one, key figures and charts, items and risks, method: the
-        // two-item estimate fits in four pages, and has at least two.
-        assert!((2..=4).contains(&pages), "{pages} pages");
-        let typeset = boe.page_texts().unwrap();
-        assert_eq!(typeset.len(), pages, "the PDF has the typeset pages");
-        // Runs break at lines and styles, so compare without spaces.
-        let squeeze = |t: &str| t.split_whitespace().collect::<String>();
-        assert!(
-            squeeze(&typeset[0]).contains(&squeeze(&boe.headline)),
-            "page one reads: {}",
-            typeset[0]
-        );
-    }
-
-    /// 100 items costing 1, 2, … 100 (fixed: low = likely = high): the
-    /// table keeps the 60 dearest, 41 to 100, in file order; the other 40
-    /// cost 1 + 2 + … + 40 = 820 together.
-    #[test]
-    fn a_long_estimate_lists_its_largest_items_and_accounts_for_the_rest() {
-        let items: String = (1..=100)
-            .map(|k| format!("[[item]]\nid = \"i{k}\"\ncost = [{k}, {k}, {k}]\n"))
-            .collect();
-        let estimate = Estimate::parse(&format!(
-            "[estimate]\nname = \"Long\"\ncurrency = \"USD\"\niterations = 200\n{items}"
-        ))
-        .unwrap();
-        let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
-        let document = basis_of_estimate(&estimate, &results);
-        assert_eq!(document.items.len(), ITEMS_LISTED);
-        assert_eq!(document.items[0].id, "i41");
-        assert_eq!(document.items[59].id, "i100");
-        let note = document.items_note.as_deref().unwrap();
-        assert!(
-            note.contains("the other 40 items together have an expected cost of USD 820"),
-            "{note}"
-        );
-        assert!(document.markdown().contains(note));
-        assert!(document.html().unwrap().contains(note));
-        // Typeset: a few pages, the note among them.
-        let pages = document.page_texts().unwrap();
-        assert!(pages.len() <= 8, "{} pages", pages.len());
-        let squeeze = |t: &str| t.split_whitespace().collect::<String>();
-        assert!(pages.iter().any(|p| squeeze(p).contains(&squeeze(note))));
-        assert_eq!(document.risks_note, None);
-    }
-}
+mod tests;
