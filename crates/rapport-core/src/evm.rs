@@ -343,6 +343,30 @@ pub struct EstimatesAtCompletion {
     pub manager: Option<f64>,
 }
 
+impl EvmMetrics {
+    /// The same measures with every amount of money rounded to the
+    /// currency's minor unit (`digits` decimals), so that an output says
+    /// −1984.64 where the subtraction gave −1984.6399999999994. Ratios,
+    /// percentages and periods keep full precision.
+    pub fn money_to(mut self, digits: u32) -> Self {
+        let scale = 10f64.powi(digits as i32);
+        let round = |v: f64| (v * scale).round() / scale;
+        let round_opt = |v: Option<f64>| v.map(round);
+        self.pv = round(self.pv);
+        self.ev = round(self.ev);
+        self.ac = round(self.ac);
+        self.sv = round(self.sv);
+        self.cv = round(self.cv);
+        self.eac.cpi = round_opt(self.eac.cpi);
+        self.eac.budget_rate = round(self.eac.budget_rate);
+        self.eac.cpi_spi = round_opt(self.eac.cpi_spi);
+        self.eac.manager = round_opt(self.eac.manager);
+        self.etc = round_opt(self.etc);
+        self.vac = round_opt(self.vac);
+        self
+    }
+}
+
 /// To-complete performance indices: the cost efficiency the remaining work
 /// needs to finish at BAC, or at the current EAC.
 #[derive(Debug, Clone, PartialEq, Serialize)]

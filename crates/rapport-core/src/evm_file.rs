@@ -223,6 +223,12 @@ impl EvmFile {
     /// Runs the engine over every status point.
     pub fn report(&self) -> EvmFileReport {
         let calendar = self.baseline.calendar();
+        // Money to the currency's minor unit (cents without a currency).
+        let digits = self
+            .currency
+            .as_deref()
+            .and_then(|code| crate::domain::Currency::parse(code).ok())
+            .map_or(2, |c| c.minor_digits());
         EvmFileReport {
             project: ProjectSummary {
                 name: self.name.clone(),
@@ -237,7 +243,7 @@ impl EvmFile {
                 .iter()
                 .map(|(period, point, comment)| StatusReport {
                     period: *period,
-                    metrics: evm::analyse(&self.baseline, point),
+                    metrics: evm::analyse(&self.baseline, point).money_to(digits),
                     comment: comment.clone(),
                 })
                 .collect(),

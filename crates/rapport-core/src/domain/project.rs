@@ -380,7 +380,8 @@ pub fn project_evm(baseline: &ProjectBaseline, records: &[StatusDraft]) -> Vec<D
             Some(DatedMetrics {
                 status_date: r.status_date,
                 at,
-                metrics: evm::analyse(&evm_baseline, &point),
+                metrics: evm::analyse(&evm_baseline, &point)
+                    .money_to(baseline.currency.minor_digits()),
             })
         })
         .collect()

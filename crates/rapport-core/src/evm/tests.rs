@@ -458,3 +458,21 @@ fn tcpi_is_undefined_once_no_work_is_left() {
     let m = analyse(&baseline, &point(2.0, 900.0, 1100.0));
     assert_some_close(m.tcpi.bac, 100.0 / -100.0, 1e-12);
 }
+
+/// Issue 10, point 12: EV 20,015.36 against PV 22,000 subtracts to
+/// −1984.6399999999994 in binary; the output says −1984.64, the amount to
+/// the cent, while ratios keep full precision.
+#[test]
+fn money_is_exact_to_the_minor_unit_and_ratios_are_not_rounded() {
+    let baseline = Baseline::new(44_000.0, vec![22_000.0, 44_000.0], None).unwrap();
+    let raw = analyse(&baseline, &point(1.0, 20_015.36, 21_000.0));
+    assert_eq!(raw.sv, 20_015.36 - 22_000.0);
+    let m = raw.clone().money_to(2);
+    assert_eq!(m.sv, -1984.64);
+    assert_eq!(
+        serde_json::to_value(&m).unwrap()["sv"].to_string(),
+        "-1984.64"
+    );
+    assert_eq!(m.cpi, raw.cpi, "a ratio is not rounded");
+    assert_eq!(m.money_to(0).sv, -1985.0);
+}
