@@ -34,7 +34,9 @@ struct RawProject {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStatus {
-    period: Spanned<i64>,
+    /// Read as any value, so that `6.5` or `"3"` gets a sentence rather
+    /// than serde's "invalid type: floating point, expected i64".
+    period: Spanned<toml::Value>,
     ev: Spanned<f64>,
     ac: Spanned<f64>,
     eac: Option<Spanned<f64>>,
@@ -177,14 +179,18 @@ impl EvmFile {
         let mut points = Vec::with_capacity(raw.status.len());
         for entry in &raw.status {
             let s = entry.get_ref();
-            let period = *s.period.get_ref();
-            let period = u32::try_from(period).ok().filter(|p| *p > 0).ok_or_else(|| {
-                FileError::at(
-                    source,
-                    s.period.span(),
-                    format!("status.period: {period} is not a period; periods count from 1 (status at the end of period 1, 2, …)"),
-                )
-            })?;
+            let given = s.period.get_ref();
+            let period = given
+                .as_integer()
+                .and_then(|p| u32::try_from(p).ok())
+                .filter(|p| *p > 0)
+                .ok_or_else(|| {
+                    FileError::at(
+                        source,
+                        s.period.span(),
+                        format!("status.period: {given} is not a period; give the whole number of the period at whose end the status was taken (1, 2, …)"),
+                    )
+                })?;
             let point = StatusPoint {
                 at: f64::from(period),
                 ev: *s.ev.get_ref(),
@@ -341,6 +347,23 @@ eac = 455000
         let e = error_of("[project]\nname = \"x\"\nbac = \"lots\"\nplanned = [1]\n");
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("invalid type"), "{e}");
+    }
+
+    /// Issue 10, point 10: a fractional or quoted period is told in words.
+    #[test]
+    fn a_period_that_is_not_a_whole_number_is_refused_in_words() {
+        for (given, shown) in [("6.5", "6.5"), ("\"3\"", "\"3\""), ("-2", "-2")] {
+            let e = error_of(&format!(
+                "[project]\nname = \"x\"\nbac = 10\nplanned = [5, 10]\n[[status]]\nperiod = {given}\nev = 1\nac = 1\n"
+            ));
+            assert_eq!(e.line, 6, "{e}");
+            assert!(
+                e.message.contains(&format!(
+                    "status.period: {shown} is not a period; give the whole number"
+                )),
+                "{e}"
+            );
+        }
     }
 
     #[test]
