@@ -369,10 +369,18 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
             let rate = item.role().and_then(|role| estimate.rate_of(role));
             let mut basis = Vec::new();
             if let (Some(h), Some(role), Some(rate)) = (item.hours(), &item.role(), rate) {
+                // The role by its name; a rate never splits across lines
+                // ("USD 175/h" with no-break spaces).
+                let role = estimate
+                    .roles()
+                    .iter()
+                    .find(|r| r.id() == *role)
+                    .and_then(|r| r.name())
+                    .unwrap_or(role);
                 basis.push(format!(
-                    "{} h × {}/h ({role})",
+                    "{} h × {}/h, {role}",
                     range3(h.low(), h.likely(), h.high(), &|v| format!("{v}")),
-                    m(rate)
+                    m(rate).replace(' ', "\u{a0}")
                 ));
             }
             if let Some(c) = item.cost() {

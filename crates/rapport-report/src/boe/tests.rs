@@ -11,6 +11,7 @@ seed = 3
 class = 3
 [[role]]
 id = "engineer"
+name = "Controls engineer"
 rate = 100
 [[item]]
 id = "design"
