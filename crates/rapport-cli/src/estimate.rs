@@ -316,18 +316,40 @@ pub fn table(r: &EstimateResults) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "{:<14}{:>16}{:>12}", "", "cost", "duration");
     let d = r.duration.as_ref();
-    let chosen = format!("P{:.0} chosen", r.confidence * 100.0);
-    let rows: [(&str, f64, Option<f64>); 9] = [
-        ("base", r.cost.base, d.map(|d| d.base)),
-        ("mean", r.cost.mean, d.map(|d| d.mean)),
-        ("P10", r.cost.p10, d.map(|d| d.p10)),
-        ("P50", r.cost.p50, d.map(|d| d.p50)),
-        ("P80", r.cost.p80, d.map(|d| d.p80)),
-        ("P90", r.cost.p90, d.map(|d| d.p90)),
-        (&chosen, r.cost.at_confidence, d.map(|d| d.at_confidence)),
-        ("contingency", r.cost.contingency, d.map(|d| d.contingency)),
-        ("sd", r.cost.sd, d.map(|d| d.sd)),
+    // The chosen confidence is marked on its percentile's row when it has
+    // one (P80 at 0.8), rather than printed again as a row of its own.
+    let listed = [
+        ("P10", 0.1, r.cost.p10, d.map(|d| d.p10)),
+        ("P50", 0.5, r.cost.p50, d.map(|d| d.p50)),
+        ("P80", 0.8, r.cost.p80, d.map(|d| d.p80)),
+        ("P90", 0.9, r.cost.p90, d.map(|d| d.p90)),
     ];
+    let is_chosen = |p: f64| (p - r.confidence).abs() < 1e-9;
+    let mut rows: Vec<(String, f64, Option<f64>)> = vec![
+        ("base".into(), r.cost.base, d.map(|d| d.base)),
+        ("mean".into(), r.cost.mean, d.map(|d| d.mean)),
+    ];
+    for (label, p, cost, duration) in listed {
+        let label = if is_chosen(p) {
+            format!("{label} (chosen)")
+        } else {
+            label.to_string()
+        };
+        rows.push((label, cost, duration));
+    }
+    if !listed.iter().any(|(_, p, _, _)| is_chosen(*p)) {
+        rows.push((
+            format!("P{:.0} (chosen)", r.confidence * 100.0),
+            r.cost.at_confidence,
+            d.map(|d| d.at_confidence),
+        ));
+    }
+    rows.push((
+        "contingency".into(),
+        r.cost.contingency,
+        d.map(|d| d.contingency),
+    ));
+    rows.push(("sd".into(), r.cost.sd, d.map(|d| d.sd)));
     for (label, cost, duration) in rows {
         let _ = writeln!(
             out,
@@ -365,7 +387,7 @@ pub fn table(r: &EstimateResults) -> String {
             "\nWhat drives the cost (rank correlation with the total):"
         );
         for (item, s) in drivers.iter().take(5) {
-            let _ = writeln!(out, "  {:<40}{:>6.2}", item.name, s);
+            let _ = writeln!(out, "  {:<40}{:>6.2}", fit(&item.name, 40), s);
         }
     }
     let mut critical: Vec<_> = r
@@ -377,25 +399,64 @@ pub fn table(r: &EstimateResults) -> String {
     critical.sort_by(|a, b| b.1.total_cmp(&a.1));
     if !critical.is_empty() {
         let _ = writeln!(out, "\nMost often on the critical path:");
-        for (item, c) in critical.iter().take(5) {
-            let _ = writeln!(out, "  {:<40}{:>6}", item.name, percent(*c));
+        // Every item shown as always on it, however many, then the next
+        // most critical up to five lines; the rest in a count.
+        let always = critical
+            .iter()
+            .filter(|(_, c)| percent(*c) == "100%")
+            .count();
+        let shown = always.max(5.min(critical.len()));
+        for (item, c) in critical.iter().take(shown) {
+            let _ = writeln!(out, "  {:<40}{:>6}", fit(&item.name, 40), percent(*c));
+        }
+        if critical.len() > shown {
+            let _ = writeln!(
+                out,
+                "  and {} more, on it less often",
+                critical.len() - shown
+            );
         }
     }
     if !r.alternatives.is_empty() {
         let _ = writeln!(out, "\nAlternatives (P{:.0}):", r.confidence * 100.0);
         for a in &r.alternatives {
+            let difference = a.cost.at_confidence - r.cost.at_confidence;
             let _ = writeln!(
                 out,
-                "  {:<40}{:>14}{currency}{:>10}  cheaper in {} of iterations",
-                a.name,
+                "  {:<40}{:>14}{currency}{:>10}{:>14} vs estimate  cheaper in {} of iterations",
+                fit(&a.name, 40),
                 money(a.cost.at_confidence),
                 a.duration.as_ref().map_or_else(
                     || "—".into(),
                     |d| format!("{:.0} d", d.at_confidence.ceil())
                 ),
+                signed(difference),
                 percent(a.compared_to_estimate.probability_cheaper)
             );
         }
     }
     out
+}
+
+/// A name cut to `width` characters with an ellipsis, so that a long one
+/// does not push the columns after it out of line.
+fn fit(name: &str, width: usize) -> String {
+    if name.chars().count() <= width {
+        name.to_string()
+    } else {
+        let kept: String = name.chars().take(width - 1).collect();
+        format!("{kept}…")
+    }
+}
+
+/// A difference with its sign: "+12,000", "−3,500" (a true minus sign).
+fn signed(value: f64) -> String {
+    let grouped = money(value.abs());
+    if value.round() > 0.0 {
+        format!("+{grouped}")
+    } else if value.round() < 0.0 {
+        format!("\u{2212}{grouped}")
+    } else {
+        grouped
+    }
 }

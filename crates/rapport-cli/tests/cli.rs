@@ -697,17 +697,6 @@ fn estimate_outputs_agree_with_the_json_and_follow_the_seed() {
     };
     let json: serde_json::Value = serde_json::from_str(&run("json", "5")).unwrap();
     assert_eq!(json["seed"], 5);
-    let grouped = |v: f64| {
-        let digits = format!("{:.0}", v.round());
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    };
     let cost = |k: &str| grouped(json["cost"][k].as_f64().unwrap());
 
     let table = run("table", "5");
@@ -794,4 +783,67 @@ fn a_reader_that_stops_early_is_not_an_error() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The table says each thing once and keeps its columns: the chosen
+/// confidence marks its own percentile row, every item always on the
+/// critical path is listed, alternatives give their difference from the
+/// estimate, and a long name is cut rather than pushing numbers aside.
+#[test]
+fn the_estimate_table_says_each_thing_once_and_keeps_its_columns() {
+    let long = "A very long item name that goes on well past the forty characters of its column";
+    let (_dir, path) = write_temp(&format!(
+        "[estimate]\nname = \"Columns\"\ncurrency = \"USD\"\niterations = 500\n\
+         [[item]]\nid = \"a\"\nname = \"{long}\"\ncost = [1000, 2000, 4000]\nduration = [1, 2, 3]\n\
+         [[item]]\nid = \"b\"\nname = \"Short\"\ncost = [500, 600, 900]\nduration = [2, 3, 4]\nafter = [\"a\"]\n\
+         [[alternative]]\nname = \"Without b\"\ndrop = [\"b\"]\n"
+    ));
+    let table = String::from_utf8(rapport(&["estimate", &path]).stdout).unwrap();
+    assert_eq!(table.matches("P80 (chosen)").count(), 1, "{table}");
+    assert!(!table.contains("P80 chosen"), "{table}");
+    // Both items are on the one path every time: both listed.
+    let critical: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("Most often on the critical path"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(critical.len(), 2, "{table}");
+    // Cut to the column with an ellipsis; the numbers line up.
+    let drivers: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("What drives the cost"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert!(drivers.iter().any(|l| l.contains('…')), "{table}");
+    let widths: Vec<usize> = drivers.iter().map(|l| l.chars().count()).collect();
+    assert!(
+        widths.windows(2).all(|w| w[0] == w[1]),
+        "{widths:?}\n{table}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&rapport(&["estimate", &path, "--format", "json"]).stdout).unwrap();
+    let difference = json["alternatives"][0]["cost"]["at_confidence"]
+        .as_f64()
+        .unwrap()
+        - json["cost"]["at_confidence"].as_f64().unwrap();
+    let shown = format!("\u{2212}{}", grouped(difference.abs()));
+    assert!(
+        table.contains(&format!("{shown} vs estimate")),
+        "{shown} vs estimate missing:\n{table}"
+    );
+}
+
+/// Whole units with thousands separators, as the table prints them.
+fn grouped(v: f64) -> String {
+    let digits = format!("{:.0}", v.round());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
