@@ -45,9 +45,34 @@ pub fn band(index: f64) -> Band {
     }
 }
 
+/// How late a forecast finish may be and still be amber rather than red.
+pub const FINISH_WATCH_DAYS: i64 = 14;
+
+/// The band of a forecast finish against the planned one: green on or
+/// before it, amber up to [`FINISH_WATCH_DAYS`] days after, red later.
+pub fn finish_band(forecast: chrono::NaiveDate, planned: chrono::NaiveDate) -> Band {
+    let late = (forecast - planned).num_days();
+    if late <= 0 {
+        Band::Good
+    } else if late <= FINISH_WATCH_DAYS {
+        Band::Watch
+    } else {
+        Band::Bad
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forecast_finish_is_banded_by_days_late() {
+        let planned: chrono::NaiveDate = "2026-05-31".parse().unwrap();
+        let at = |d: &str| finish_band(d.parse().unwrap(), planned);
+        assert_eq!(at("2026-05-31"), Band::Good);
+        assert_eq!(at("2026-06-14"), Band::Watch);
+        assert_eq!(at("2026-06-15"), Band::Bad);
+    }
 
     #[test]
     fn an_index_is_banded_as_it_is_shown() {

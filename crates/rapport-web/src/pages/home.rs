@@ -92,6 +92,10 @@ pub async fn show(
         let currency = b.currency().code();
         let m = latest.as_ref().map(|l| &l.metrics);
         let forecast = m.and_then(|m| m.forecast_finish);
+        let ended = matches!(
+            project.status,
+            ProjectStatus::Finished | ProjectStatus::Cancelled
+        );
         projects.push(ProjectRow {
             id: project.id.get(),
             name: project.name.clone(),
@@ -111,21 +115,25 @@ pub async fn show(
             cpi_class: band(m.and_then(|m| m.cpi)),
             spi_t: index(m.and_then(|m| m.spi_t)),
             spi_t_class: band(m.and_then(|m| m.spi_t)),
-            eac: m
-                .and_then(|m| m.eac.manager.or(m.eac.cpi))
-                .map_or_else(|| "—".into(), |v| money(v, currency)),
+            // Which estimate at completion, said beside it.
+            eac: match (m.and_then(|m| m.eac.manager), m.and_then(|m| m.eac.cpi)) {
+                (Some(v), _) => format!("{} (PM's)", money(v, currency)),
+                (None, Some(v)) => format!("{} (BAC/CPI)", money(v, currency)),
+                (None, None) => "—".into(),
+            },
             planned_finish: b.finish().to_string(),
             forecast_finish: match (forecast, m.and_then(|m| m.forecast_note.as_ref())) {
+                // A project that has ended has no forecast to colour.
+                _ if ended => "ended".into(),
                 (Some(d), _) => d.to_string(),
                 // Too little earned to forecast a date (see the EVM note).
                 (None, Some(_)) => "no date: too little earned".into(),
                 (None, None) => "—".into(),
             },
             finish_class: match forecast {
+                _ if ended => "none",
                 None => "none",
-                Some(d) if d <= b.finish() => "good",
-                Some(d) if (d - b.finish()).num_days() <= 14 => "watch",
-                Some(_) => "bad",
+                Some(d) => rapport_core::evm::band::finish_band(d, b.finish()).class(),
             },
             worst_index: match (m.and_then(|m| m.cpi), m.and_then(|m| m.spi_t)) {
                 (Some(a), Some(b)) => Some(a.min(b)),

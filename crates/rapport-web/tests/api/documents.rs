@@ -82,6 +82,21 @@ async fn home_page_lists_the_demo_portfolio() {
     assert!(html.contains("Pump station retrofit"));
     assert_eq!(html.matches("data-project-id=").count(), 9);
     assert!(html.contains("data-metric=\"cpi\""));
+    // Each EAC says which estimate it is; a finished project has no
+    // forecast to colour; the legend explains the date colours.
+    assert!(
+        html.contains("(PM's)") || html.contains("(BAC/CPI)"),
+        "EAC without its method"
+    );
+    let pilot = html
+        .split("<tr data-project-id=")
+        .find(|row| row.contains("Leak detection pilot"))
+        .unwrap();
+    assert!(
+        pilot.contains("<td class=\"none\" data-metric=\"forecast_finish\">ended</td>"),
+        "{pilot}"
+    );
+    assert!(html.contains("up to 14 days late"));
 }
 
 /// Query parameters are documented as optional query parameters, not as
