@@ -176,8 +176,15 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         ),
     ];
     if let Some(d) = &r.duration {
+        // A most-likely schedule shorter than nine in ten simulated ones
+        // puzzles a reader; one sentence says why (merge bias).
+        let merge_bias = if d.base < d.p10 {
+            " That most likely schedule is shorter than nine in ten of the simulated ones: where lines of work run in parallel the project waits for the latest of them, so uncertainty adds time far more often than it saves it."
+        } else {
+            ""
+        };
         certainty.push(format!(
-            "The most likely schedule is {} working days; allowing for uncertainty and risks, {} working days gives the same {conf} confidence.",
+            "The most likely schedule is {} working days; allowing for uncertainty and risks, {} working days gives the same {conf} confidence.{merge_bias}",
             days_up(d.base),
             days_up(d.at_confidence)
         ));
@@ -339,19 +346,21 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         let ((low_best, low_worst), (high_best, high_worst)) = c.accuracy();
         let point = r.cost.at_confidence;
         let pct = |f: f64| format!("{}{:.0}%", if f < 0.0 { "\u{2212}" } else { "+" }, (f * 100.0).abs());
+        let (low, high) = (r.cost.p10 / point - 1.0, r.cost.p90 / point - 1.0);
         ClassSection {
             class: c.number(),
             text: format!(
-                "This is an AACE International class {} estimate, the class used for {} when the project is {} defined. Such estimates are typically accurate to between {} and {} on the low side and {} to {} on the high side. In our simulation, the P10 and P90 outcomes lie at {} and {} of the recommended {p_label} figure.",
+                "This is an AACE International class {} estimate, the class used for {} when the project is {} defined. For such estimates the final cost typically lands between {} and {} below the estimate at worst and {} to {} above it (AACE International Recommended Practice 18R-97). Measured the same way from the recommended {p_label} figure, our simulation's P10 and P90 outcomes lie at {} and {}. {}",
                 c.number(),
                 c.end_usage(),
                 c.maturity(),
-                pct(low_best),
-                pct(low_worst),
-                pct(high_best),
-                pct(high_worst),
-                pct(r.cost.p10 / point - 1.0),
-                pct(r.cost.p90 / point - 1.0)
+                pct(low_best).trim_start_matches('\u{2212}'),
+                pct(low_worst).trim_start_matches('\u{2212}'),
+                pct(high_best).trim_start_matches('+'),
+                pct(high_worst).trim_start_matches('+'),
+                pct(low),
+                pct(high),
+                class_verdict(low, high, c.accuracy())
             ),
         }
     });
@@ -552,6 +561,22 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         exclusions: estimate.exclusions().to_vec(),
         method,
         charts,
+    }
+}
+
+/// What the simulated range says against the class's typical range: a
+/// range narrower on both sides than even the class's best case suggests
+/// the three-point ranges are too tight or risks are missing; wider on
+/// both sides than its worst case, more uncertainty than the class
+/// usually carries.
+fn class_verdict(low: f64, high: f64, accuracy: ((f64, f64), (f64, f64))) -> &'static str {
+    let ((low_best, low_worst), (high_best, high_worst)) = accuracy;
+    if low > low_best && high < high_best {
+        "The simulated range is narrower than this class usually achieves: the three-point ranges may be tighter than the project's definition warrants, or risks may be missing. Widen them, or add the risks, before relying on the recommended figure."
+    } else if low < low_worst && high > high_worst {
+        "The simulated range is wider than this class usually shows: the estimate carries more uncertainty than its class, and a better-defined scope would narrow it."
+    } else {
+        "The simulated range is in keeping with this class."
     }
 }
 

@@ -207,3 +207,46 @@ fn small_chances_are_not_rounded_to_nothing() {
         ("0%".into(), "100%".into(), "42%".into())
     );
 }
+
+/// Issue 10, point 7: the class paragraph says what the simulated range
+/// implies. Class 3 is −10…−20% / +10…+30%: −9%/+2% (the issue's case) is
+/// narrower than even the best case; −15%/+20% is in keeping; −30%/+40%
+/// is wider than the worst.
+#[test]
+fn the_class_paragraph_draws_the_conclusion() {
+    let class3 = ((-0.10, -0.20), (0.10, 0.30));
+    assert!(class_verdict(-0.09, 0.02, class3).starts_with("The simulated range is narrower"));
+    assert!(class_verdict(-0.15, 0.20, class3).contains("in keeping"));
+    assert!(class_verdict(-0.30, 0.40, class3).starts_with("The simulated range is wider"));
+    let text = document().class.unwrap().text;
+    assert!(text.contains("between 10% and 20% below"), "{text}");
+    assert!(text.contains("18R-97"), "{text}");
+}
+
+/// Issue 10, point 8: where the most likely schedule is below the P10,
+/// one sentence explains it (merge bias); where it is not, none is added.
+#[test]
+fn a_base_schedule_below_p10_is_explained() {
+    // Three parallel lines of work, each [5, 6, 12] days, then a finish:
+    // the project waits for the latest line, so nearly every run is longer
+    // than the most likely 6 + 1 days.
+    let estimate = Estimate::parse(
+        "[estimate]\nname = \"Parallel\"\niterations = 2000\n\
+         [[item]]\nid = \"a\"\nduration = [5, 6, 12]\n[[item]]\nid = \"b\"\nduration = [5, 6, 12]\n\
+         [[item]]\nid = \"c\"\nduration = [5, 6, 12]\n[[item]]\nid = \"end\"\nduration = 1\nafter = [\"a\", \"b\", \"c\"]\n",
+    )
+    .unwrap();
+    let r = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+    let d = r.duration.as_ref().unwrap();
+    assert!(d.base < d.p10, "base {} p10 {}", d.base, d.p10);
+    let boe = basis_of_estimate(&estimate, &r);
+    assert!(boe
+        .certainty
+        .iter()
+        .any(|s| s.contains("waits for the latest of them")));
+    let single = document();
+    assert!(!single
+        .certainty
+        .iter()
+        .any(|s| s.contains("waits for the latest")));
+}
