@@ -218,11 +218,8 @@ impl Store {
         id: i64,
     ) -> Result<SimulationJob> {
         let mut tx = self.begin_read().await?;
-        let job = load_job(&mut tx, id).await?;
+        let job = load_job_of(&mut tx, project_id, version, id).await?;
         tx.commit().await?;
-        if job.project_id != project_id || job.version != version {
-            return Err(StoreError::not_found("simulation job", id));
-        }
         Ok(job)
     }
 
@@ -342,16 +339,7 @@ impl Store {
         // The newest request's results stand: a job that ends after a
         // later-queued job of the same version (it was interrupted and
         // taken up again) leaves that job's results in place.
-        let (newer_done,): (i64,) = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT COUNT(*) FROM simulation_jobs WHERE estimate_id = $1 AND id > $2 AND state = 'done'",
-            )
-            .bind(job.estimate_id)
-            .bind(job.id)
-            .fetch_one(conn)
-            .await?
-        });
-        if ended && newer_done == 0 {
+        if ended && !newer_job_done(&mut tx, job).await? {
             keep_results(
                 &mut tx,
                 now,
@@ -398,10 +386,7 @@ impl Store {
         id: i64,
     ) -> Result<SimulationJob> {
         let mut tx = self.begin().await?;
-        let job = load_job(&mut tx, id).await?;
-        if job.project_id != project_id || job.version != version {
-            return Err(StoreError::not_found("simulation job", id));
-        }
+        let job = load_job_of(&mut tx, project_id, version, id).await?;
         if job.state.is_final() {
             return Err(StoreError::Conflict(format!(
                 "simulation job {id} has already ended ({}); there is nothing to cancel",
@@ -413,6 +398,35 @@ impl Store {
         tx.commit().await?;
         Ok(job)
     }
+}
+
+/// Whether a job of the same version queued after this one has ended done.
+async fn newer_job_done(tx: &mut Tx, job: &SimulationJob) -> Result<bool> {
+    let (newer,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT COUNT(*) FROM simulation_jobs WHERE estimate_id = $1 AND id > $2 AND state = 'done'",
+        )
+        .bind(job.estimate_id)
+        .bind(job.id)
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(newer > 0)
+}
+
+/// A job of this project's estimate version: a job of another is not
+/// found, so job ids cannot be probed across projects.
+async fn load_job_of(
+    tx: &mut Tx,
+    project_id: ProjectId,
+    version: i64,
+    id: i64,
+) -> Result<SimulationJob> {
+    let job = load_job(tx, id).await?;
+    if job.project_id != project_id || job.version != version {
+        return Err(StoreError::not_found("simulation job", id));
+    }
+    Ok(job)
 }
 
 async fn load_job(tx: &mut Tx, id: i64) -> Result<SimulationJob> {

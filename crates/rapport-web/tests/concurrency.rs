@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
 
-use std::io::Write;
+mod support;
 
 use std::collections::BTreeSet;
 
@@ -228,40 +228,10 @@ async fn many_clients_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_clients_on_postgres() {
-    let Some(store) = fresh_postgres("concurrency on PostgreSQL").await else {
+    let Some((store, _)) = support::fresh_postgres("concurrency on PostgreSQL").await else {
         return;
     };
     many_clients(store).await;
-}
-
-/// A fresh PostgreSQL database, or `None` (SKIPPED) when none answers and
-/// it is not required.
-async fn fresh_postgres(suite: &str) -> Option<Store> {
-    let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let required = std::env::var("RAPPORT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
-    let admin = match sqlx::PgPool::connect(&admin_url).await {
-        Ok(pool) => pool,
-        Err(e) if !required => {
-            // Straight to stderr: the harness captures eprintln! of a passing
-            // test, and a skip must show in the log (.ci/run fails on it).
-            let _ = writeln!(std::io::stderr(), "SKIPPED: {suite}: cannot reach {admin_url}: {e}");
-            return None;
-        }
-        Err(e) => panic!("PostgreSQL is required (RAPPORT_REQUIRE_POSTGRES=1) but {admin_url} is unreachable: {e}"),
-    };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let name = format!("rapport_web_{}_{nanos}", std::process::id());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b);
-    Some(Store::connect(&format!("{base}/{name}")).await.unwrap())
 }
 
 /// Everything the API says about the demo portfolio, read back: lists,
@@ -345,7 +315,7 @@ async fn demo_as_the_api_tells_it(store: Store) -> Vec<(String, Value)> {
 /// same, field for field, on a fixed clock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_reads_the_same_through_the_api_on_both_backends() {
-    let Some(postgres) = fresh_postgres("the demo on PostgreSQL").await else {
+    let Some((postgres, _)) = support::fresh_postgres("the demo on PostgreSQL").await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
 
-use std::io::Write;
+mod support;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rapport_core::ids::UserId;
@@ -542,7 +542,7 @@ async fn a_burst_of_parallel_guesses_is_counted_like_guesses_one_by_one() {
 
 #[tokio::test]
 async fn a_burst_of_parallel_guesses_on_postgres_is_counted_like_guesses_one_by_one() {
-    if let Some((store, _)) = fresh_postgres().await {
+    if let Some((store, _)) = support::fresh_postgres("parallel guesses on PostgreSQL").await {
         burst_of_guesses(store).await;
     }
 }
@@ -690,37 +690,6 @@ async fn sessions_end_after_the_idle_and_the_absolute_lifetime() {
     );
 }
 
-/// A fresh PostgreSQL database, or `None` (SKIPPED) when none answers and
-/// none is required.
-async fn fresh_postgres() -> Option<(Store, String)> {
-    let admin_url = std::env::var("RAPPORT_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let required = std::env::var("RAPPORT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
-    let admin = match sqlx::PgPool::connect(&admin_url).await {
-        Ok(pool) => pool,
-        Err(e) if !required => {
-            // Straight to stderr: the harness captures eprintln! of a passing
-            // test, and a skip must show in the log (.ci/run fails on it).
-            let _ = writeln!(std::io::stderr(), "SKIPPED: two servers on PostgreSQL: cannot reach {admin_url}: {e}");
-            return None;
-        }
-        Err(e) => panic!("PostgreSQL is required (RAPPORT_REQUIRE_POSTGRES=1) but {admin_url} is unreachable: {e}"),
-    };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let name = format!("rapport_sessions_{}_{nanos}", std::process::id());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b);
-    let url = format!("{base}/{name}");
-    Some((Store::connect(&url).await.unwrap(), url))
-}
-
 /// Two administrators demoting each other at the same moment: one wins,
 /// the other is told they are the last administrator.
 async fn racing_demotions_keep_an_administrator(store: Store) {
@@ -759,14 +728,14 @@ async fn racing_demotions_keep_an_administrator_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn racing_demotions_keep_an_administrator_on_postgres() {
-    if let Some((store, _)) = fresh_postgres().await {
+    if let Some((store, _)) = support::fresh_postgres("racing demotions on PostgreSQL").await {
         racing_demotions_keep_an_administrator(store).await;
     }
 }
 
 #[tokio::test]
 async fn two_servers_on_one_postgres_share_sessions_and_sign_out() {
-    let Some((store, url)) = fresh_postgres().await else {
+    let Some((store, url)) = support::fresh_postgres("two servers on PostgreSQL").await else {
         return;
     };
     add_user(&store, "pm@example.com", "pm").await;

@@ -78,7 +78,7 @@ fn view(v: EstimateVersion) -> ApiResult<EstimateVersionView> {
     })
 }
 
-pub(crate) fn parse_stored(v: &EstimateVersion) -> ApiResult<Estimate> {
+fn parse_stored(v: &EstimateVersion) -> ApiResult<Estimate> {
     Estimate::parse(&v.source).map_err(|e| {
         ApiError::Conflict(format!(
             "estimate version {} of project {} no longer reads as an estimate ({e}); import a corrected version",
@@ -221,12 +221,7 @@ pub async fn run(
     ApiPath((id, version)): ApiPath<(i64, i64)>,
     ApiQuery(q): ApiQuery<RunQuery>,
 ) -> ApiResult<Json<EstimateResults>> {
-    let stored = state
-        .store
-        .estimate_version(ProjectId::new(id), version)
-        .await?;
-    let estimate = parse_stored(&stored)?;
-    let settings = settings_for(&estimate, &q)?;
+    let (stored, estimate, settings) = to_simulate(&state, id, version, &q).await?;
     // Nobody waits for a run whose client went away: dropping this future
     // sets the flag and the engine stops at its next chunk.
     let results = state
@@ -248,8 +243,26 @@ pub async fn run(
     Ok(Json(results))
 }
 
+/// The stored version a run asks for, read as an estimate, with the run's
+/// settings checked against what one request may cost: what the simulate
+/// endpoint and a queued job both start from.
+pub(crate) async fn to_simulate(
+    state: &AppState,
+    id: i64,
+    version: i64,
+    q: &RunQuery,
+) -> ApiResult<(EstimateVersion, Estimate, Settings)> {
+    let stored = state
+        .store
+        .estimate_version(ProjectId::new(id), version)
+        .await?;
+    let estimate = parse_stored(&stored)?;
+    let settings = settings_for(&estimate, q)?;
+    Ok((stored, estimate, settings))
+}
+
 /// The settings a run asks for, within what one request may cost.
-pub(crate) fn settings_for(estimate: &Estimate, q: &RunQuery) -> ApiResult<Settings> {
+fn settings_for(estimate: &Estimate, q: &RunQuery) -> ApiResult<Settings> {
     let mut settings = Settings::of(estimate);
     if let Some(n) = q.iterations {
         if !(100..=1_000_000).contains(&n) {

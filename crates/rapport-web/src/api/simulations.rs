@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::estimates::{parse_stored, settings_for, RunQuery};
+use super::estimates::{to_simulate, RunQuery};
 use crate::auth::CurrentUser;
 use crate::error::{ApiPath, ApiQuery, ApiResult, ErrorBody};
 use crate::AppState;
@@ -120,12 +120,7 @@ pub async fn queue(
     ApiPath((id, version)): ApiPath<(i64, i64)>,
     ApiQuery(q): ApiQuery<RunQuery>,
 ) -> ApiResult<Response> {
-    let stored = state
-        .store
-        .estimate_version(ProjectId::new(id), version)
-        .await?;
-    let estimate = parse_stored(&stored)?;
-    let settings = settings_for(&estimate, &q)?;
+    let (stored, estimate, settings) = to_simulate(&state, id, version, &q).await?;
     let scenarios = 1 + estimate.alternatives().len() as u64;
     let job = state
         .store
