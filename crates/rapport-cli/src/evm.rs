@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use rapport_core::evm::EvmMetrics;
-use rapport_core::evm_file::{EvmFile, EvmFileReport};
+use rapport_core::evm_file::{EvmFile, EvmFileReport, StatusReport};
 
 use crate::{EvmFormat, Outcome};
 
@@ -54,7 +54,7 @@ fn opt(value: Option<f64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-const CSV_HEADER: &str = "period,pv,ev,ac,sv,cv,spi,cpi,eac_cpi,eac_budget_rate,eac_cpi_spi,eac_manager,etc,vac,tcpi_bac,tcpi_eac,percent_complete,percent_spent,es,sv_t,spi_t,ieac_t,tspi,forecast_finish";
+const CSV_HEADER: &str = "period,status_date,at,pv,ev,ac,sv,cv,spi,cpi,eac_cpi,eac_budget_rate,eac_cpi_spi,eac_manager,etc,vac,tcpi_bac,tcpi_eac,percent_complete,percent_spent,es,sv_t,spi_t,ieac_t,tspi,forecast_finish,comment";
 
 /// One row per status, numbers unrounded, empty cells where a value is
 /// undefined.
@@ -64,7 +64,9 @@ pub fn csv(report: &EvmFileReport) -> String {
     for s in &report.status {
         let m = &s.metrics;
         let cells = [
-            s.period.to_string(),
+            s.period.map(|p| p.to_string()).unwrap_or_default(),
+            s.status_date.map(|d| d.to_string()).unwrap_or_default(),
+            s.at.to_string(),
             m.pv.to_string(),
             m.ev.to_string(),
             m.ac.to_string(),
@@ -88,11 +90,31 @@ pub fn csv(report: &EvmFileReport) -> String {
             opt(m.ieac_t),
             opt(m.tspi),
             m.forecast_finish.map(|d| d.to_string()).unwrap_or_default(),
+            s.comment.as_deref().map(csv_text).unwrap_or_default(),
         ];
         out.push_str(&cells.join(","));
         out.push('\n');
     }
     out
+}
+
+/// A text cell as RFC 4180 writes it: quoted when it holds a comma, a
+/// quote or a line break, with quotes doubled.
+fn csv_text(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The name of a status for people: its date when there is one.
+fn status_name(s: &StatusReport) -> String {
+    match (s.status_date, s.period) {
+        (Some(date), _) => date.to_string(),
+        (None, Some(period)) => format!("period {period}"),
+        (None, None) => format!("AT {:.2}", s.at),
+    }
 }
 
 /// Money in whole units with thousands separators: people compare budgets
@@ -153,11 +175,14 @@ pub fn table(report: &EvmFileReport) -> String {
         ("ETC to complete (CPI)", |m| money_opt(m.etc)),
         ("VAC variance at completion", |m| money_opt(m.vac)),
         ("TCPI to reach BAC", |m| index(m.tcpi.bac)),
-        ("TCPI to reach EAC", |m| index(m.tcpi.eac)),
+        ("TCPI to reach EAC *", |m| index(m.tcpi.eac)),
         ("% complete", |m| format!("{:.1}%", m.percent_complete)),
         ("% spent", |m| format!("{:.1}%", m.percent_spent)),
         ("ES  earned schedule", |m| format!("{:.2}", m.es)),
-        ("SV(t) in periods", |m| format!("{:+.2}", m.sv_t)),
+        // The minus sign the money rows use (U+2212), not a hyphen.
+        ("SV(t) in periods", |m| {
+            format!("{:+.2}", m.sv_t).replacen('-', "\u{2212}", 1)
+        }),
         ("SPI(t)", |m| index(m.spi_t)),
         ("IEAC(t) forecast duration", |m| index(m.ieac_t)),
         ("TSPI", |m| index(m.tspi)),
@@ -166,11 +191,7 @@ pub fn table(report: &EvmFileReport) -> String {
                 .map_or_else(|| "—".to_string(), |d| d.to_string())
         }),
     ];
-    let headers: Vec<String> = report
-        .status
-        .iter()
-        .map(|s| format!("period {}", s.period))
-        .collect();
+    let headers: Vec<String> = report.status.iter().map(status_name).collect();
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|(_, f)| report.status.iter().map(|s| f(&s.metrics)).collect())
@@ -203,11 +224,29 @@ pub fn table(report: &EvmFileReport) -> String {
         }
         let _ = writeln!(out);
     }
+    let with_own_eac: Vec<String> = report
+        .status
+        .iter()
+        .filter(|s| s.metrics.eac.manager.is_some())
+        .map(status_name)
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n* TCPI to reach EAC is measured against {}; against the EAC at current CPI it always equals the CPI.",
+        if with_own_eac.is_empty() {
+            "the EAC at current CPI: give the project manager's own `eac` in a status to measure against it".to_string()
+        } else {
+            format!(
+                "the project manager's own EAC where one is given ({}), else the EAC at current CPI",
+                with_own_eac.join(", ")
+            )
+        }
+    );
     for s in report.status.iter().filter(|s| s.comment.is_some()) {
         let _ = writeln!(
             out,
-            "\nperiod {}: {}",
-            s.period,
+            "\n{}: {}",
+            status_name(s),
             s.comment.as_deref().unwrap_or_default()
         );
     }

@@ -36,7 +36,10 @@ struct RawProject {
 struct RawStatus {
     /// Read as any value, so that `6.5` or `"3"` gets a sentence rather
     /// than serde's "invalid type: floating point, expected i64".
-    period: Spanned<toml::Value>,
+    period: Option<Spanned<toml::Value>>,
+    /// The alternative to `period`: the status date, placed in the
+    /// baseline by the period end dates as the API places a stored status.
+    date: Option<Spanned<toml::Value>>,
     ev: Spanned<f64>,
     ac: Spanned<f64>,
     eac: Option<Spanned<f64>>,
@@ -49,8 +52,19 @@ pub struct EvmFile {
     pub name: String,
     pub currency: Option<String>,
     pub baseline: Baseline,
-    /// Status points with the whole period number each was given at.
-    pub status: Vec<(u32, StatusPoint, Option<String>)>,
+    pub status: Vec<StatusEntry>,
+}
+
+/// One `[[status]]` of the file, as given and as placed in the baseline.
+#[derive(Debug, Clone)]
+pub struct StatusEntry {
+    /// The whole period the status was given at, when given by `period`.
+    pub period: Option<u32>,
+    /// The status date: as given, or the end of the given period when the
+    /// file has `period_ends`.
+    pub date: Option<NaiveDate>,
+    pub point: StatusPoint,
+    pub comment: Option<String>,
 }
 
 /// What `rapport evm` reports: the project and the metrics per status.
@@ -76,10 +90,14 @@ pub struct ProjectSummary {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusReport {
-    pub period: u32,
+    /// The period given in the file; null for a status given by date.
+    pub period: Option<u32>,
+    /// The status date, when the file gives one or has `period_ends`.
+    pub status_date: Option<NaiveDate>,
+    /// Actual time AT in periods (fractional for a date inside a period).
+    pub at: f64,
     #[serde(flatten)]
     pub metrics: EvmMetrics,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
@@ -105,6 +123,28 @@ fn parse_date(value: &Spanned<toml::Value>, source: &str) -> Result<NaiveDate, F
             format!("\"{text}\" is not a date; write it as YYYY-MM-DD, e.g. \"2026-01-31\""),
         )
     })
+}
+
+fn whole_period(given: &Spanned<toml::Value>, source: &str) -> Result<u32, FileError> {
+    let value = given.get_ref();
+    value
+        .as_integer()
+        .and_then(|p| u32::try_from(p).ok())
+        .filter(|p| *p > 0)
+        .ok_or_else(|| {
+            FileError::at(
+                source,
+                given.span(),
+                format!("status.period: {value} is not a period; give the whole number of the period at whose end the status was taken (1, 2, …), or the status date as `date = \"2026-06-15\"`"),
+            )
+        })
+}
+
+/// The date period `period` ends, when the baseline has dates and the
+/// period is within it.
+fn period_end(baseline: &Baseline, period: u32) -> Option<NaiveDate> {
+    let index = usize::try_from(period).ok()?.checked_sub(1)?;
+    baseline.calendar()?.period_ends().get(index).copied()
 }
 
 impl EvmFile {
@@ -177,28 +217,66 @@ impl EvmFile {
 
         let mut status = Vec::with_capacity(raw.status.len());
         let mut points = Vec::with_capacity(raw.status.len());
+        // Where each status's time was given, for errors about its order.
+        let mut spans = Vec::with_capacity(raw.status.len());
         for entry in &raw.status {
             let s = entry.get_ref();
-            let given = s.period.get_ref();
-            let period = given
-                .as_integer()
-                .and_then(|p| u32::try_from(p).ok())
-                .filter(|p| *p > 0)
-                .ok_or_else(|| {
-                    FileError::at(
+            let (period, date, at, span) = match (&s.period, &s.date) {
+                (Some(given), None) => {
+                    let period = whole_period(given, source)?;
+                    let date = period_end(&baseline, period);
+                    (Some(period), date, f64::from(period), given.span())
+                }
+                (None, Some(given)) => {
+                    let date = parse_date(given, source)?;
+                    let calendar = baseline.calendar().ok_or_else(|| {
+                        FileError::at(
+                            source,
+                            given.span(),
+                            "status.date needs project.period_ends (the date each period ends) to place the date in the baseline; add them, or give the status by `period`".to_string(),
+                        )
+                    })?;
+                    if date <= calendar.start() {
+                        return Err(FileError::at(
+                            source,
+                            given.span(),
+                            format!(
+                                "status.date {date} is not after the baseline start ({}); a status measures progress made since the start",
+                                calendar.start()
+                            ),
+                        ));
+                    }
+                    (None, Some(date), calendar.time_at(date), given.span())
+                }
+                (Some(given), Some(_)) => {
+                    return Err(FileError::at(
                         source,
-                        s.period.span(),
-                        format!("status.period: {given} is not a period; give the whole number of the period at whose end the status was taken (1, 2, …)"),
-                    )
-                })?;
+                        given.span(),
+                        "[[status]] has both `period` and `date`; give one of them".to_string(),
+                    ))
+                }
+                (None, None) => {
+                    return Err(FileError::at(
+                        source,
+                        entry.span(),
+                        "[[status]] needs `period` (the whole period at whose end it was taken) or `date` (\"2026-06-15\")".to_string(),
+                    ))
+                }
+            };
+            spans.push(span);
             let point = StatusPoint {
-                at: f64::from(period),
+                at,
                 ev: *s.ev.get_ref(),
                 ac: *s.ac.get_ref(),
                 manager_eac: s.eac.as_ref().map(|e| *e.get_ref()),
             };
             points.push(point.clone());
-            status.push((period, point, s.comment.clone()));
+            status.push(StatusEntry {
+                period,
+                date,
+                point,
+                comment: s.comment.clone(),
+            });
         }
         evm::analyse_series(&baseline, &points).map_err(|e| {
             let entry = |index: usize| raw.status[index - 1].get_ref();
@@ -212,7 +290,7 @@ impl EvmFile {
                         .map_or(raw.status[index - 1].span(), |s| s.span()),
                 },
                 EvmError::StatusOutOfOrder { index, .. }
-                | EvmError::NonPositiveTime { index, .. } => entry(*index).period.span(),
+                | EvmError::NonPositiveTime { index, .. } => spans[index - 1].clone(),
                 _ => 0..0,
             };
             FileError::at(source, span, format!("[[status]] {e}"))
@@ -247,10 +325,12 @@ impl EvmFile {
             status: self
                 .status
                 .iter()
-                .map(|(period, point, comment)| StatusReport {
-                    period: *period,
-                    metrics: evm::analyse(&self.baseline, point).money_to(digits),
-                    comment: comment.clone(),
+                .map(|s| StatusReport {
+                    period: s.period,
+                    status_date: s.date,
+                    at: s.point.at,
+                    metrics: evm::analyse(&self.baseline, &s.point).money_to(digits),
+                    comment: s.comment.clone(),
                 })
                 .collect(),
         }
@@ -282,7 +362,7 @@ eac = 455000
         let report = file.report();
         assert_eq!(report.project.planned_duration, 5);
         let status = &report.status[0];
-        assert_eq!(status.period, 3);
+        assert_eq!(status.period, Some(3));
         // PV(3) = 180,000; SV = −30,000; CPI = 150/171.
         assert_eq!(status.metrics.pv, 180_000.0);
         assert_eq!(status.metrics.sv, -30_000.0);
@@ -318,9 +398,9 @@ eac = 455000
                 .split('.')
                 .try_fold(status, |v, part| v.get(part))
                 .unwrap_or_else(|| panic!("documented key {key} is missing from {status}"));
-            let is_date = *key == "forecast_finish";
+            let is_text = matches!(*key, "forecast_finish" | "status_date" | "comment");
             assert!(
-                value.is_number() || value.is_null() || (is_date && value.is_string()),
+                value.is_number() || value.is_null() || (is_text && value.is_string()),
                 "{key} is {value}"
             );
         }
@@ -364,6 +444,51 @@ eac = 455000
                 "{e}"
             );
         }
+    }
+
+    /// Issue 10, point 10: a status by date is placed as the API places a
+    /// stored record. Period 3 runs from 2026-02-28 to 2026-03-31 (31
+    /// days); on 2026-03-20, 20 days have passed: AT = 2 + 20/31.
+    #[test]
+    fn a_status_by_date_is_placed_inside_its_period() {
+        let source = PUMP_STATION.replace("period = 3", "date = \"2026-03-20\"");
+        let report = EvmFile::parse(&source).unwrap().report();
+        let status = &report.status[0];
+        assert_eq!(status.period, None);
+        assert_eq!(status.status_date, Some("2026-03-20".parse().unwrap()));
+        let at = 2.0 + 20.0 / 31.0;
+        assert!((status.at - at).abs() < 1e-12);
+        // PV interpolates linearly inside period 3: 90,000 + 90,000 × 20/31.
+        let pv = 90_000.0 + 90_000.0 * 20.0 / 31.0;
+        assert!(
+            (status.metrics.pv - pv).abs() < 0.005,
+            "{}",
+            status.metrics.pv
+        );
+        // By period, the date is the period's end.
+        let by_period = EvmFile::parse(PUMP_STATION).unwrap().report();
+        assert_eq!(
+            by_period.status[0].status_date,
+            Some("2026-03-31".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn a_status_needs_exactly_one_of_period_and_date() {
+        let both = PUMP_STATION.replace("period = 3", "period = 3\ndate = \"2026-03-20\"");
+        assert!(error_of(&both).message.contains("both `period` and `date`"));
+        let neither = PUMP_STATION.replace("period = 3\n", "");
+        let e = error_of(&neither);
+        assert!(e.message.contains("needs `period`"), "{e}");
+        assert_eq!(e.line, 9, "{e}");
+        let undated = "[project]\nname = \"x\"\nbac = 10\nplanned = [5, 10]\n[[status]]\ndate = \"2026-01-10\"\nev = 1\nac = 1\n";
+        let e = error_of(undated);
+        assert!(e.message.contains("needs project.period_ends"), "{e}");
+        assert_eq!(e.line, 6, "{e}");
+        let early = PUMP_STATION.replace("period = 3", "date = \"2025-12-01\"");
+        let e = error_of(&early);
+        assert!(e.message.contains("not after the baseline start"), "{e}");
+        assert_eq!(e.line, 10, "{e}");
     }
 
     #[test]

@@ -122,13 +122,20 @@ pub struct Summary {
     pub histogram: Histogram,
 }
 
-/// Counts of simulated values in equal bins from P0.5 to P99.5; the few
-/// values outside are counted in the end bins.
+/// Counts of simulated values in equal bins from P0.5 to P99.5, and how
+/// many fell outside on either side. Counting outliers in the end bins
+/// instead drew a false spike at each end of a long-tailed distribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
     pub start: f64,
     pub width: f64,
     pub counts: Vec<u32>,
+    /// Values below `start`. Results stored before this field read as 0.
+    #[serde(default)]
+    pub below: u32,
+    /// Values above the last bin.
+    #[serde(default)]
+    pub above: u32,
 }
 
 /// Chances of meeting the targets, when targets are given.
@@ -912,7 +919,16 @@ fn summarize(values: &[f64], base: f64, confidence: f64) -> (Summary, Vec<f64>) 
         1.0
     };
     let mut counts = vec![0u32; bins];
+    let (mut below, mut above) = (0u32, 0u32);
     for v in &sorted {
+        if *v < lo {
+            below += 1;
+            continue;
+        }
+        if *v > hi {
+            above += 1;
+            continue;
+        }
         let b = ((v - lo) / width).floor();
         let b = if b.is_finite() {
             b.clamp(0.0, (bins - 1) as f64) as usize
@@ -953,6 +969,8 @@ fn summarize(values: &[f64], base: f64, confidence: f64) -> (Summary, Vec<f64>) 
             start: lo,
             width,
             counts,
+            below,
+            above,
         },
     };
     (summary, sorted)

@@ -521,3 +521,21 @@ fn percentiles_are_the_smallest_value_reaching_the_probability() {
     assert_eq!(percentile(&sorted, 1.0), 5.0);
     assert_eq!(percentile(&sorted, 0.0), 1.0);
 }
+
+/// The bars cover P0.5 to P99.5 and the outcomes beyond are counted apart,
+/// not piled into the end bars. On 1, 2, …, 1,000 the percentile rule
+/// (smallest value with at least p of the runs at or under it) gives
+/// P0.5 = 5 and P99.5 = 995: 4 values lie below, 5 above, 991 in 30 bins
+/// of width 990/30 = 33, the first holding 5 … 37.
+#[test]
+fn the_histogram_counts_outliers_apart_from_its_bars() {
+    let values: Vec<f64> = (1..=1000).map(f64::from).collect();
+    let (summary, _) = summarize(&values, 500.0, 0.8);
+    let h = &summary.histogram;
+    assert_eq!((h.start, h.width), (5.0, 33.0));
+    assert_eq!((h.below, h.above), (4, 5));
+    assert_eq!(h.counts.iter().sum::<u32>(), 991);
+    assert_eq!(h.counts[0], 33);
+    // The last bin holds 962 … 995 (995 sits on its upper edge).
+    assert_eq!(h.counts[29], 34);
+}
