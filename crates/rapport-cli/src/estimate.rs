@@ -117,7 +117,12 @@ pub fn run(args: EstimateArgs) -> Outcome {
             return outcome;
         }
     }
-    let bytes = match render(&estimate, &results, args.format) {
+    // The document's date when the file gives none: today, where it runs.
+    let issue = rapport_report::Issue {
+        date: chrono::Local::now().date_naive(),
+        version: None,
+    };
+    let bytes = match render(&estimate, &results, args.format, &issue) {
         Ok(bytes) => bytes,
         Err(e) => return Outcome::Failure(e),
     };
@@ -263,17 +268,18 @@ pub fn render(
     estimate: &Estimate,
     results: &EstimateResults,
     format: EstimateFormat,
+    issue: &rapport_report::Issue,
 ) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
         EstimateFormat::Json => (serde_json::to_string_pretty(results)? + "\n").into_bytes(),
         EstimateFormat::Table => table(results).into_bytes(),
-        EstimateFormat::Md => rapport_report::basis_of_estimate(estimate, results)
+        EstimateFormat::Md => rapport_report::basis_of_estimate(estimate, results, issue)
             .markdown()
             .into_bytes(),
-        EstimateFormat::Html => rapport_report::basis_of_estimate(estimate, results)
+        EstimateFormat::Html => rapport_report::basis_of_estimate(estimate, results, issue)
             .html()?
             .into_bytes(),
-        EstimateFormat::Pdf => rapport_report::basis_of_estimate(estimate, results).pdf()?,
+        EstimateFormat::Pdf => rapport_report::basis_of_estimate(estimate, results, issue).pdf()?,
     })
 }
 

@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use crate::evm::{self, Baseline, Calendar, EvmError, EvmMetrics, StatusPoint};
 
+use crate::located::date_value;
 pub use crate::located::{line_and_column, FileError};
 
 #[derive(Deserialize)]
@@ -101,30 +102,6 @@ pub struct StatusReport {
     pub comment: Option<String>,
 }
 
-fn parse_date(value: &Spanned<toml::Value>, source: &str) -> Result<NaiveDate, FileError> {
-    let text = match value.get_ref() {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Datetime(dt) if dt.date.is_some() && dt.time.is_none() => dt.to_string(),
-        other => {
-            return Err(FileError::at(
-                source,
-                value.span(),
-                format!(
-                    "expected a date like \"2026-01-31\", found {}",
-                    other.type_str()
-                ),
-            ))
-        }
-    };
-    text.parse().map_err(|_| {
-        FileError::at(
-            source,
-            value.span(),
-            format!("\"{text}\" is not a date; write it as YYYY-MM-DD, e.g. \"2026-01-31\""),
-        )
-    })
-}
-
 fn whole_period(given: &Spanned<toml::Value>, source: &str) -> Result<u32, FileError> {
     let value = given.get_ref();
     value
@@ -159,14 +136,14 @@ impl EvmFile {
         let start = project
             .start
             .as_ref()
-            .map(|d| parse_date(d, source))
+            .map(|d| date_value(d, source))
             .transpose()?;
         let calendar = match &project.period_ends {
             Some(ends) => {
                 let dates = ends
                     .get_ref()
                     .iter()
-                    .map(|d| parse_date(d, source))
+                    .map(|d| date_value(d, source))
                     .collect::<Result<Vec<_>, _>>()?;
                 let calendar = Calendar::new(start, dates).map_err(|e| {
                     let span = match &e {
@@ -228,7 +205,7 @@ impl EvmFile {
                     (Some(period), date, f64::from(period), given.span())
                 }
                 (None, Some(given)) => {
-                    let date = parse_date(given, source)?;
+                    let date = date_value(given, source)?;
                     let calendar = baseline.calendar().ok_or_else(|| {
                         FileError::at(
                             source,

@@ -3,6 +3,9 @@
 
 use std::ops::Range;
 
+use chrono::NaiveDate;
+use toml::Spanned;
+
 /// A problem in an input file, located for the person who wrote it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("line {line}, column {column}: {message}")]
@@ -31,4 +34,32 @@ pub fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = source[line_start..offset].chars().count() + 1;
     (line, column)
+}
+
+/// A date given as `"2026-01-31"` or as a TOML date, or an error at it.
+pub(crate) fn date_value(
+    value: &Spanned<toml::Value>,
+    source: &str,
+) -> Result<NaiveDate, FileError> {
+    let text = match value.get_ref() {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Datetime(dt) if dt.date.is_some() && dt.time.is_none() => dt.to_string(),
+        other => {
+            return Err(FileError::at(
+                source,
+                value.span(),
+                format!(
+                    "expected a date like \"2026-01-31\", found {}",
+                    other.type_str()
+                ),
+            ))
+        }
+    };
+    text.parse().map_err(|_| {
+        FileError::at(
+            source,
+            value.span(),
+            format!("\"{text}\" is not a date; write it as YYYY-MM-DD, e.g. \"2026-01-31\""),
+        )
+    })
 }

@@ -3,9 +3,13 @@
 //! questions in plain words — how much, how sure, why, and what the options
 //! are; the pages after it give the detail a cost engineer checks.
 
-use rapport_core::estimate::listing::{largest, Listing};
-use rapport_core::estimate::{Estimate, EstimateResults, Shape};
+use chrono::NaiveDate;
+use rapport_core::estimate::listing::Listing;
+use rapport_core::estimate::{Estimate, EstimateResults};
 use serde::Serialize;
+
+mod cover;
+mod tables;
 
 use crate::charts;
 use crate::format::{
@@ -17,6 +21,9 @@ use crate::format::{
 pub struct BasisOfEstimate {
     pub title: String,
     pub description: Option<String>,
+    /// Client, prepared by, date, version, validity and class: what a
+    /// client files the document under.
+    pub cover: Vec<CoverLine>,
     /// "We are 80% confident the cost stays under USD 512,000 and the work
     /// finishes within 124 working days."
     pub headline: String,
@@ -34,6 +41,10 @@ pub struct BasisOfEstimate {
     pub key_figures_note: String,
     pub class: Option<ClassSection>,
     pub items: Vec<ItemRow>,
+    /// Every item's columns added up (listed or not).
+    pub items_total: ItemRow,
+    /// How the total row ties to the key figures.
+    pub items_total_note: String,
     /// What the item table leaves out of a long estimate, in a sentence.
     pub items_note: Option<String>,
     pub risks: Vec<RiskRow>,
@@ -42,7 +53,38 @@ pub struct BasisOfEstimate {
     pub assumptions: Vec<String>,
     pub exclusions: Vec<String>,
     pub method: Vec<String>,
+    pub rates: Vec<RateRow>,
+    pub correlations: Vec<CorrelationRow>,
     pub charts: Charts,
+}
+
+/// What the caller knows of this issue of the document that the estimate
+/// file may leave out: the day it is produced and, for a version stored in
+/// Rapport, its number. The file's own `date` and `version` win.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub date: NaiveDate,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverLine {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RateRow {
+    pub role: String,
+    pub rate: String,
+    /// The most-likely hours of the items that use the role.
+    pub likely_hours: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrelationRow {
+    pub items: String,
+    pub coefficient: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +140,8 @@ pub struct Charts {
     pub cost: String,
     pub duration: Option<String>,
     pub tornado: Option<String>,
+    /// What drives the finish date, when the items have durations.
+    pub tornado_duration: Option<String>,
     pub alternatives: Option<String>,
 }
 
@@ -126,7 +170,7 @@ fn left_out(
     })
 }
 
-fn range3(low: f64, likely: f64, high: f64, fmt: &dyn Fn(f64) -> String) -> String {
+pub(crate) fn range3(low: f64, likely: f64, high: f64, fmt: &dyn Fn(f64) -> String) -> String {
     if low == high {
         fmt(likely)
     } else {
@@ -145,7 +189,11 @@ fn odds(p: f64) -> String {
     }
 }
 
-pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEstimate {
+pub fn basis_of_estimate(
+    estimate: &Estimate,
+    r: &EstimateResults,
+    issue: &Issue,
+) -> BasisOfEstimate {
     let cur = r.currency.as_deref();
     let m = |v: f64| money(v, cur);
     let mh = |v: f64| money_headline(v, cur);
@@ -365,122 +413,11 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         }
     });
 
-    let item_listing = largest(
-        &r.items.iter().map(|i| i.mean_cost).collect::<Vec<_>>(),
-        ITEMS_LISTED,
-    );
-    let items_note = left_out(&item_listing, "item", ITEMS_LISTED, &m);
-    let items = item_listing
-        .shown
-        .iter()
-        .map(|&k| (&estimate.items()[k], &r.items[k]))
-        .map(|(item, res)| {
-            let rate = item.role().and_then(|role| estimate.rate_of(role));
-            let mut basis = Vec::new();
-            if let (Some(h), Some(role), Some(rate)) = (item.hours(), &item.role(), rate) {
-                // The role by its name; a rate never splits across lines
-                // ("USD 175/h" with no-break spaces).
-                let role = estimate
-                    .roles()
-                    .iter()
-                    .find(|r| r.id() == *role)
-                    .and_then(|r| r.name())
-                    .unwrap_or(role);
-                basis.push(format!(
-                    "{} h × {}/h, {role}",
-                    range3(h.low(), h.likely(), h.high(), &|v| format!("{v}")),
-                    m(rate).replace(' ', "\u{a0}")
-                ));
-            }
-            if let Some(c) = item.cost() {
-                basis.push(format!(
-                    "direct {}",
-                    range3(c.low(), c.likely(), c.high(), &|v| m(v))
-                ));
-            }
-            if basis.is_empty() {
-                basis.push("schedule only".into());
-            }
-            let cost_low = item.hours().map_or(0.0, |h| h.low() * rate.unwrap_or(0.0))
-                + item.cost().map_or(0.0, |c| c.low());
-            let cost_high = item.hours().map_or(0.0, |h| h.high() * rate.unwrap_or(0.0))
-                + item.cost().map_or(0.0, |c| c.high());
-            ItemRow {
-                id: item.id().to_string(),
-                name: item.name().to_string(),
-                // The method section names the usual shape; an item says
-                // only when it differs, in words.
-                basis: match item.shape() {
-                    Shape::Pert => basis.join(" + "),
-                    Shape::Triangular => format!("{}, triangular", basis.join(" + ")),
-                    Shape::Uniform => format!("{}, evenly spread", basis.join(" + ")),
-                },
-                cost_range: if item.hours().is_some() || item.cost().is_some() {
-                    range3(cost_low, res.base_cost, cost_high, &|v| {
-                        crate::format::grouped(v)
-                    })
-                } else {
-                    "—".into()
-                },
-                duration_range: item.duration().map_or("—".into(), |d| {
-                    range3(d.low(), d.likely(), d.high(), &|v| format!("{v}"))
-                }),
-                after: if item.after().is_empty() {
-                    "—".into()
-                } else {
-                    item.after()
-                        .iter()
-                        .map(|id| item_name(estimate, id).to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
-                mean_cost: if item.hours().is_some() || item.cost().is_some() {
-                    crate::format::grouped(res.mean_cost)
-                } else {
-                    "—".into()
-                },
-                criticality: res.criticality.map_or("—".into(), percent),
-            }
-        })
-        .collect();
-
-    let risk_listing = largest(
-        &r.risks.iter().map(|x| x.mean_cost).collect::<Vec<_>>(),
-        RISKS_LISTED,
-    );
-    let risks_note = left_out(&risk_listing, "risk", RISKS_LISTED, &m);
-    let risks = risk_listing
-        .shown
-        .iter()
-        .map(|&k| (&estimate.risks()[k], &r.risks[k]))
-        .map(|(risk, res)| {
-            let mut impact = Vec::new();
-            if let Some(c) = risk.cost() {
-                impact.push(format!(
-                    "cost {}",
-                    range3(c.low(), c.likely(), c.high(), &|v| m(v))
-                ));
-            }
-            if let (Some(dl), Some(on)) = (risk.delay(), &risk.on()) {
-                impact.push(format!(
-                    "delay {} days on {}",
-                    range3(dl.low(), dl.likely(), dl.high(), &|v| format!("{v}")),
-                    item_name(estimate, on)
-                ));
-            }
-            RiskRow {
-                name: risk.name().to_string(),
-                probability: percent(risk.probability()),
-                impact: impact.join("; "),
-                expected_cost: m(res.mean_cost),
-                expected_delay: if risk.delay().is_some() {
-                    days(res.mean_delay)
-                } else {
-                    "—".into()
-                },
-            }
-        })
-        .collect();
+    let (items_total, items_total_note) = tables::items_total(estimate, r, &m);
+    let (items, items_note) = tables::items(estimate, r, &m);
+    let (risks, risks_note) = tables::risks(estimate, r, &m);
+    let rates = tables::rate_card(estimate, &m);
+    let correlations = tables::correlations(estimate);
 
     let method = vec![
         format!(
@@ -488,7 +425,15 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
             crate::format::grouped(f64::from(r.iterations)),
             r.seed
         ),
-        "Ranges follow the Beta-PERT distribution unless an item says triangular or uniform. An item's hours, direct cost and duration move together; items listed as correlated move together as stated (rank correlation, through a Gaussian copula, which keeps each item's own range exact).".into(),
+        format!(
+            "Ranges follow the Beta-PERT distribution unless an item says triangular or uniform. Labour is costed as hours times the hourly rate of the role{}. An item's hours, direct cost and duration move together; {}",
+            if rates.is_empty() { "" } else { " (the rate card below)" },
+            if correlations.is_empty() {
+                "otherwise the items vary independently of each other."
+            } else {
+                "the items listed below under “Items that move together” do so with the rank correlation stated (through a Gaussian copula, which keeps each item's own range exact); the others vary independently."
+            }
+        ),
         "The duration is the longest chain of dependent tasks in each run, including risk delays, so a task that is usually not critical still counts when it runs late. The criticality of a task is the share of runs in which it was on that longest chain.".into(),
         format!(
             "A percentile P is the smallest simulated value that at least P of the runs did not exceed. The contingency is the {p_label} value minus the base (the sum of most-likely values without risks)."
@@ -525,7 +470,15 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
                 .take(10)
                 .map(|(i, s)| (i.name.clone(), *s))
                 .collect();
-            charts::tornado("What drives the cost", &bars)
+            charts::tornado("What drives the cost", "the total cost", &bars)
+        }),
+        tornado_duration: (!by_time.is_empty()).then(|| {
+            let bars: Vec<(String, f64)> = by_time
+                .iter()
+                .take(10)
+                .map(|(i, s)| (i.name.clone(), *s))
+                .collect();
+            charts::tornado("What drives the finish date", "the duration", &bars)
         }),
         alternatives: (!r.alternatives.is_empty()).then(|| {
             let curves: Vec<(String, &[f64])> =
@@ -543,6 +496,7 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
     BasisOfEstimate {
         title: estimate.name().to_string(),
         description: estimate.description().map(str::to_string),
+        cover: cover::cover(estimate, issue),
         headline,
         certainty,
         range,
@@ -554,12 +508,16 @@ pub fn basis_of_estimate(estimate: &Estimate, r: &EstimateResults) -> BasisOfEst
         key_figures_note,
         class,
         items,
+        items_total,
+        items_total_note,
         items_note,
         risks,
         risks_note,
         assumptions: estimate.assumptions().to_vec(),
         exclusions: estimate.exclusions().to_vec(),
         method,
+        rates,
+        correlations,
         charts,
     }
 }

@@ -39,12 +39,13 @@ fn open(out: &mut String, title: &str, height: f64) {
     );
 }
 
-/// Round axis ticks covering [lo, hi]: about five steps of 1, 2 or 5 × 10^k.
+/// Round axis ticks covering [lo, hi]: six to twelve steps of 1, 2, 2.5
+/// or 5 × 10^k, enough to read a value off the axis to a step.
 fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let span = (hi - lo).max(1e-9);
-    let raw = span / 5.0;
+    let raw = span / 8.0;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
         .find(|s| *s >= raw)
@@ -70,42 +71,45 @@ pub fn distribution(
     markers: [String; 3],
 ) -> String {
     let mut out = String::new();
-    open(&mut out, title, HEIGHT);
-    let (x0, x1) = (
-        summary.curve[0].min(summary.base),
-        summary.curve[100].max(summary.base),
-    );
+    // A second caption line says what the bars leave out.
+    let height = HEIGHT + 14.0;
+    open(&mut out, title, height);
+    let h = &summary.histogram;
+    let bins_end = h.start + h.width * h.counts.len() as f64;
+    // The range the bars cover (P0.5 to P99.5), widened to show the base;
+    // the few outcomes beyond are said in words, not piled into end bars.
+    let (x0, x1) = (h.start.min(summary.base), bins_end.max(summary.base));
     let span = (x1 - x0).max(1e-9);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let x = |v: f64| LEFT + (v - x0) / span * plot_w;
+    let x = |v: f64| LEFT + (v.clamp(x0, x1) - x0) / span * plot_w;
     let y_share = |p: f64| TOP + plot_h * (1.0 - p);
-    let max_count = summary
-        .histogram
-        .counts
-        .iter()
-        .copied()
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    for (k, &count) in summary.histogram.counts.iter().enumerate() {
-        let from = summary.histogram.start + k as f64 * summary.histogram.width;
-        let bar_h = count as f64 / max_count * plot_h * 0.85;
+    let max_count = h.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+    grid(&mut out, (x0, x1), &x, plot_h);
+    for (k, &count) in h.counts.iter().enumerate() {
+        let from = h.start + k as f64 * h.width;
+        let bar_h = count as f64 / max_count * plot_h * 0.72;
         let _ = write!(
             out,
             "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#c9d6ea\" stroke=\"white\" stroke-width=\"0.5\"/>",
             x(from),
             TOP + plot_h - bar_h,
-            (summary.histogram.width / span * plot_w).max(0.5),
+            (h.width / span * plot_w).max(0.5),
             bar_h
         );
     }
+    // The S-curve within the drawn range: P1 to P99 always lie inside it.
     let mut path = String::new();
-    for (p, v) in summary.curve.iter().enumerate() {
+    for (p, v) in summary
+        .curve
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| (x0..=x1).contains(*v))
+    {
         let _ = write!(
             path,
             "{}{:.1},{:.1}",
-            if p == 0 { "M" } else { " L" },
+            if path.is_empty() { "M" } else { " L" },
             x(*v),
             y_share(p as f64 / 100.0)
         );
@@ -126,34 +130,85 @@ pub fn distribution(
     }
     let [base_text, p50_text, confidence_text] = markers;
     let markers = [
-        (summary.base, "#7a8293", "base".to_string(), base_text),
-        (summary.p50, "#2e933c", "P50".to_string(), p50_text),
+        (summary.base, "#5b6475", "base".to_string(), base_text),
+        (summary.p50, "#2e7d32", "P50".to_string(), p50_text),
         (
             summary.at_confidence,
-            "#d1495b",
+            "#c62839",
             format!("P{:.0}", confidence * 100.0),
             confidence_text,
         ),
     ];
-    for (k, (value, colour, name, text)) in markers.iter().enumerate() {
+    // Lines first, then every label on a white plate above all lines, so
+    // no line (its own or another's) strikes through a label.
+    for (value, colour, _, _) in &markers {
         let px = x(*value);
         let _ = write!(
             out,
-            "<line x1=\"{px:.1}\" y1=\"{TOP}\" x2=\"{px:.1}\" y2=\"{b}\" stroke=\"{colour}\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\
-             <text x=\"{tx:.1}\" y=\"{ty:.1}\" font-size=\"11\" fill=\"{colour}\" {FONT}>{} {}</text>",
-            escape(name),
-            escape(text),
-            b = TOP + plot_h,
-            tx = px + 4.0,
-            ty = TOP + 12.0 + 13.0 * k as f64
+            "<line x1=\"{px:.1}\" y1=\"{TOP}\" x2=\"{px:.1}\" y2=\"{b}\" stroke=\"{colour}\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>",
+            b = TOP + plot_h
         );
     }
+    for (k, (value, colour, name, text)) in markers.iter().enumerate() {
+        let text = format!("{name} {text}");
+        let width = text_width(&text, 11.0);
+        let px = x(*value);
+        // Right of the line, or left of it where the plot would clip it.
+        let left = if px + 4.0 + width > WIDTH - RIGHT {
+            px - 4.0 - width
+        } else {
+            px + 4.0
+        };
+        let ty = TOP + 12.0 + 15.0 * k as f64;
+        let _ = write!(
+            out,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" fill=\"white\" fill-opacity=\"0.92\"/>\
+             <text x=\"{:.1}\" y=\"{ty:.1}\" font-size=\"11\" fill=\"{colour}\" {FONT}>{}</text>",
+            left - 2.0,
+            ty - 11.0,
+            width + 4.0,
+            left,
+            escape(&text)
+        );
+    }
+    let outside = match (h.below, h.above) {
+        (0, 0) => String::new(),
+        (below, above) => format!(
+            "Not drawn, to keep the bars readable: {} outcome{} below {} and {} above {}.",
+            below,
+            if below == 1 { "" } else { "s" },
+            label(h.start),
+            above,
+            label(bins_end)
+        ),
+    };
     let _ = write!(
         out,
-        "<text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"11\" fill=\"#5b6475\" {FONT}>Bars: how often each outcome came up. Line: chance of staying at or under the value (right scale).</text></svg>",
-        HEIGHT - 8.0
+        "<text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"10.5\" fill=\"#5b6475\" {FONT}>Bars: how often each outcome came up. Line: chance of staying at or under the value (right scale).</text>\
+         <text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"10.5\" fill=\"#5b6475\" {FONT}>{}</text></svg>",
+        height - 22.0,
+        height - 8.0,
+        escape(&outside)
     );
     out
+}
+
+/// The width of a text in the chart font, estimated: Libertinus Serif
+/// averages about 0.5 em a character in digits and lower case.
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * size * 0.52
+}
+
+/// Light vertical lines at the ticks, behind everything else.
+fn grid(out: &mut String, (lo, hi): (f64, f64), x: &dyn Fn(f64) -> f64, plot_h: f64) {
+    for t in ticks(lo, hi) {
+        let _ = write!(
+            out,
+            "<line x1=\"{px:.1}\" y1=\"{TOP}\" x2=\"{px:.1}\" y2=\"{b:.1}\" stroke=\"#eceef2\"/>",
+            px = x(t),
+            b = TOP + plot_h
+        );
+    }
 }
 
 /// The value axis along the bottom with round ticks and their labels, and
@@ -184,41 +239,78 @@ fn x_axis(
     }
 }
 
-/// Horizontal bars of rank correlation, strongest first.
-pub fn tornado(title: &str, bars: &[(String, f64)]) -> String {
+/// Horizontal bars of rank correlation with `what` (the total cost, the
+/// duration), strongest first. The bars use the page's width: the scale
+/// runs to the strongest bar (rounded up to a fifth), and the zero line
+/// sits at the left when no item works against the total.
+pub fn tornado(title: &str, what: &str, bars: &[(String, f64)]) -> String {
     let rows = bars.len().max(1) as f64;
-    let row_h = 24.0;
-    let height = TOP + rows * row_h + 40.0;
+    let row_h = 20.0;
+    let height = TOP + rows * row_h + 58.0;
     let mut out = String::new();
     open(&mut out, title, height);
-    let label_w = 220.0;
-    let centre = label_w + (WIDTH - label_w - 30.0) / 2.0;
-    let half = (WIDTH - label_w - 30.0) / 2.0;
+    let label_w = 230.0;
+    let (area_from, area_to) = (label_w, WIDTH - 40.0);
+    let strongest = bars.iter().map(|(_, v)| v.abs()).fold(0.0, f64::max);
+    let reach = ((strongest / 0.2).ceil() * 0.2).clamp(0.2, 1.0);
+    let any_negative = bars.iter().any(|(_, v)| *v < 0.0);
+    let any_positive = bars.iter().any(|(_, v)| *v > 0.0);
+    let (lo, hi) = match (any_negative, any_positive) {
+        (true, true) => (-reach, reach),
+        (true, false) => (-reach, 0.0),
+        _ => (0.0, reach),
+    };
+    let x = |v: f64| area_from + (v - lo) / (hi - lo) * (area_to - area_from);
+    let axis_y = TOP + rows * row_h + 2.0;
+    // The scale: gridlines and labels every 0.2 (0.1 when short).
+    let step = if hi - lo <= 0.4 { 0.1 } else { 0.2 };
+    let mut t = lo;
+    while t <= hi + 1e-9 {
+        let px = x(t);
+        let _ = write!(
+            out,
+            "<line x1=\"{px:.1}\" y1=\"{TOP}\" x2=\"{px:.1}\" y2=\"{axis_y:.1}\" stroke=\"#eceef2\"/>\
+             <text x=\"{px:.1}\" y=\"{:.1}\" font-size=\"10.5\" text-anchor=\"middle\" fill=\"#3b4252\" {FONT}>{}</text>",
+            axis_y + 14.0,
+            format!("{t:.1}").replace('-', "\u{2212}")
+        );
+        t += step;
+    }
+    let zero = x(0.0);
     for (k, (name, value)) in bars.iter().enumerate() {
         let y = TOP + k as f64 * row_h;
-        let w = value.abs().min(1.0) * half;
-        let bx = if *value >= 0.0 { centre } else { centre - w };
+        let end = x(value.clamp(lo, hi));
+        let (bx, w) = if end >= zero {
+            (zero, end - zero)
+        } else {
+            (end, zero - end)
+        };
+        let number = format!("{value:.2}").replace('-', "\u{2212}");
+        let (tx, anchor) = if *value >= 0.0 {
+            (bx + w + 4.0, "start")
+        } else {
+            (bx - 4.0, "end")
+        };
         let _ = write!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1d2330\" {FONT}>{}</text>\
              <rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#3b4252\" {FONT}>{value:.2}</text>",
+             <text x=\"{tx:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"{anchor}\" fill=\"#3b4252\" {FONT}>{number}</text>",
             label_w - 8.0,
-            y + 15.0,
-            escape(&shorten(name, 34)),
-            y + 4.0,
-            row_h - 8.0,
+            y + 14.0,
+            escape(&shorten(name, 36)),
+            y + 3.0,
+            row_h - 6.0,
             if *value >= 0.0 { "#1d4e89" } else { "#d1495b" },
-            if *value >= 0.0 { bx + w + 4.0 } else { bx - 30.0 },
-            y + 15.0
+            y + 14.0
         );
     }
-    let axis_y = TOP + rows * row_h + 2.0;
     let _ = write!(
         out,
-        "<line x1=\"{centre:.1}\" y1=\"{TOP}\" x2=\"{centre:.1}\" y2=\"{axis_y:.1}\" stroke=\"#5b6475\"/>\
-         <text x=\"{label_w}\" y=\"{:.1}\" font-size=\"11\" fill=\"#5b6475\" {FONT}>Longer bar: the item moves the total more (rank correlation, −1 to 1).</text></svg>",
-        axis_y + 22.0
+        "<line x1=\"{zero:.1}\" y1=\"{TOP}\" x2=\"{zero:.1}\" y2=\"{axis_y:.1}\" stroke=\"#5b6475\"/>\
+         <text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"10.5\" fill=\"#5b6475\" {FONT}>Longer bar: the item moves {} more (rank correlation; 1 would mean it alone decides it).</text></svg>",
+        axis_y + 36.0,
+        escape(what)
     );
     out
 }
@@ -300,10 +392,16 @@ mod tests {
 
     #[test]
     fn ticks_are_round_numbers() {
-        assert_eq!(ticks(0.0, 10.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(
+            ticks(0.0, 10.0),
+            (0..=5).map(|k| f64::from(k) * 2.0).collect::<Vec<_>>()
+        );
+        // 186,000 / 8 = 23,250: steps of 25,000, seven ticks to read by.
         assert_eq!(
             ticks(412_000.0, 598_000.0),
-            vec![450_000.0, 500_000.0, 550_000.0]
+            (0..7)
+                .map(|k| 425_000.0 + f64::from(k) * 25_000.0)
+                .collect::<Vec<_>>()
         );
     }
 
@@ -314,7 +412,7 @@ mod tests {
 
     #[test]
     fn labels_are_escaped() {
-        let svg = tornado("Drivers", &[("Pumps & <valves>".into(), 0.5)]);
+        let svg = tornado("Drivers", "the cost", &[("Pumps & <valves>".into(), 0.5)]);
         assert!(svg.contains("Pumps &amp; &lt;valves&gt;"));
         assert!(!svg.contains("<valves>"));
     }

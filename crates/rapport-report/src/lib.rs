@@ -14,7 +14,7 @@ mod html;
 mod markdown;
 mod pdf;
 
-pub use boe::{basis_of_estimate, BasisOfEstimate};
+pub use boe::{basis_of_estimate, BasisOfEstimate, Issue};
 
 /// Why a document could not be rendered.
 #[derive(Debug, thiserror::Error)]

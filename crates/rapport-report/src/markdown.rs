@@ -49,6 +49,12 @@ impl BasisOfEstimate {
         if let Some(d) = &self.description {
             let _ = writeln!(out, "{d}\n");
         }
+        for c in &self.cover {
+            let _ = writeln!(out, "- **{}:** {}", c.label, c.value);
+        }
+        if !self.cover.is_empty() {
+            out.push('\n');
+        }
         let _ = writeln!(out, "**{}**\n", self.headline);
         let _ = writeln!(out, "## How sure\n");
         for line in &self.certainty {
@@ -104,6 +110,9 @@ impl BasisOfEstimate {
         if let Some(svg) = &self.charts.tornado {
             svg_image(&mut out, "What drives the cost", svg);
         }
+        if let Some(svg) = &self.charts.tornado_duration {
+            svg_image(&mut out, "What drives the finish date", svg);
+        }
         if let Some(svg) = &self.charts.alternatives {
             svg_image(&mut out, "Options compared", svg);
         }
@@ -124,6 +133,15 @@ impl BasisOfEstimate {
                 i.criticality
             );
         }
+        let t = &self.items_total;
+        let _ = writeln!(
+            out,
+            "| **{}** | | **{}** | | | **{}** | |",
+            cell(&t.name),
+            t.cost_range,
+            t.mean_cost
+        );
+        let _ = writeln!(out, "\n{}", self.items_total_note);
         if let Some(note) = &self.items_note {
             let _ = writeln!(out, "\n{note}");
         }
@@ -155,9 +173,35 @@ impl BasisOfEstimate {
                 }
             }
         }
-        let _ = writeln!(out, "\n## Method\n");
+        let _ = writeln!(out, "\n## Appendix: how the estimate was built\n");
         for m in &self.method {
             let _ = writeln!(out, "{m}\n");
+        }
+        if !self.rates.is_empty() {
+            let _ = writeln!(
+                out,
+                "### Rate card\n\n| Role | Rate | Most likely hours |\n|---|---:|---:|"
+            );
+            for r in &self.rates {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    cell(&r.role),
+                    r.rate,
+                    r.likely_hours
+                );
+            }
+            out.push('\n');
+        }
+        if !self.correlations.is_empty() {
+            let _ = writeln!(
+                out,
+                "### Items that move together\n\n| Items | Rank correlation |\n|---|---:|"
+            );
+            for c in &self.correlations {
+                let _ = writeln!(out, "| {} | {} |", cell(&c.items), c.coefficient);
+            }
+            out.push('\n');
         }
         out
     }

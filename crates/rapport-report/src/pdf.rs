@@ -46,6 +46,9 @@ impl BasisOfEstimate {
         if let Some(svg) = &self.charts.tornado {
             files.push(("tornado.svg", svg.clone().into_bytes()));
         }
+        if let Some(svg) = &self.charts.tornado_duration {
+            files.push(("tornado_duration.svg", svg.clone().into_bytes()));
+        }
         if let Some(svg) = &self.charts.alternatives {
             files.push(("alternatives.svg", svg.clone().into_bytes()));
         }

@@ -407,7 +407,30 @@ async fn basis_of_estimate_reads_as_a_page_in_a_browser() {
         .unwrap();
     assert_eq!(options.len(), 3, "the estimate and its two alternatives");
     let charts = client.find_all(Locator::Css("figure svg")).await.unwrap();
-    assert_eq!(charts.len(), 4, "cost, duration, tornado, alternatives");
+    assert_eq!(
+        charts.len(),
+        5,
+        "cost, duration, what drives the cost, what drives the finish date, alternatives"
+    );
+    // The cover: the example file's own version ("2") wins over the
+    // stored number (1); and the total row.
+    let cover = client
+        .find(Locator::Css("#cover"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(cover.contains("Client\nNorthwind Water"), "{cover}");
+    assert!(cover.contains("Version\n2"), "{cover}");
+    let total = client
+        .find(Locator::Css("#items tfoot td"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(total, "Total");
     client.close().await.unwrap();
 }
 

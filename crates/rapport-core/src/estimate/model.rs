@@ -31,6 +31,22 @@ pub struct Estimate {
     pub(crate) assumptions: Vec<String>,
     pub(crate) exclusions: Vec<String>,
     pub(crate) alternatives: Vec<Alternative>,
+    pub(crate) cover: Cover,
+}
+
+/// What a client files the document under: who it is for and from, when
+/// it was issued and how long it holds. Every field is optional in the
+/// file; the document shows those given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Cover {
+    pub client: Option<String>,
+    pub firm: Option<String>,
+    pub prepared_by: Option<String>,
+    pub date: Option<chrono::NaiveDate>,
+    /// As the author writes it: "2", "B", "2.1 draft".
+    pub version: Option<String>,
+    /// The last day the figures are offered at; not before `date`.
+    pub valid_until: Option<chrono::NaiveDate>,
 }
 
 /// Read access for other crates; values are built only by parsing a file
@@ -98,6 +114,10 @@ impl Estimate {
 
     pub fn exclusions(&self) -> &[String] {
         &self.exclusions
+    }
+
+    pub fn cover(&self) -> &Cover {
+        &self.cover
     }
 
     pub fn alternatives(&self) -> &[Alternative] {

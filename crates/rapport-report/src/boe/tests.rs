@@ -42,7 +42,7 @@ drop = ["install"]
 fn document() -> BasisOfEstimate {
     let estimate = Estimate::parse(ESTIMATE).unwrap();
     let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
-    basis_of_estimate(&estimate, &results)
+    basis_of_estimate(&estimate, &results, &issue())
 }
 
 /// One item uniform on [10,020, 20,020]: percentile p is 10,020 +
@@ -64,7 +64,7 @@ fn page_one_says_what_a_hand_calculation_says() {
     )
     .unwrap();
     let r = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
-    let boe = basis_of_estimate(&estimate, &r);
+    let boe = basis_of_estimate(&estimate, &r, &issue());
     assert_eq!(
         boe.headline,
         "We are 80% confident the cost stays under USD 18,100."
@@ -160,7 +160,7 @@ fn a_long_estimate_lists_its_largest_items_and_accounts_for_the_rest() {
     ))
     .unwrap();
     let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
-    let document = basis_of_estimate(&estimate, &results);
+    let document = basis_of_estimate(&estimate, &results, &issue());
     assert_eq!(document.items.len(), ITEMS_LISTED);
     assert_eq!(document.items[0].id, "i41");
     assert_eq!(document.items[59].id, "i100");
@@ -239,7 +239,7 @@ fn a_base_schedule_below_p10_is_explained() {
     let r = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
     let d = r.duration.as_ref().unwrap();
     assert!(d.base < d.p10, "base {} p10 {}", d.base, d.p10);
-    let boe = basis_of_estimate(&estimate, &r);
+    let boe = basis_of_estimate(&estimate, &r, &issue());
     assert!(boe
         .certainty
         .iter()
@@ -249,4 +249,172 @@ fn a_base_schedule_below_p10_is_explained() {
         .certainty
         .iter()
         .any(|s| s.contains("waits for the latest")));
+}
+
+/// The issue facts the tests print under: a fixed day, no stored version.
+fn issue() -> Issue {
+    Issue {
+        date: "2026-11-27".parse().unwrap(),
+        version: None,
+    }
+}
+
+/// Issue 10, point 3: the cover carries what the file gives, and the
+/// issue's date and stored version where the file is silent; page one of
+/// the PDF shows it.
+#[test]
+fn the_cover_shows_the_file_and_falls_back_to_the_issue() {
+    let plain = document();
+    let lines = |boe: &BasisOfEstimate| {
+        boe.cover
+            .iter()
+            .map(|c| format!("{}: {}", c.label, c.value))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        lines(&plain),
+        [
+            "Date: 27 November 2026",
+            "Estimate class: AACE International class 3: budget authorisation or control"
+        ]
+    );
+    let source = ESTIMATE.replace(
+        "currency = \"USD\"",
+        "currency = \"USD\"\nclient = \"Northwind Water\"\nfirm = \"Halden Controls\"\nprepared_by = \"Priya Patel\"\ndate = \"2026-11-02\"\nversion = \"B\"\nvalid_until = \"2027-01-31\"",
+    );
+    let estimate = Estimate::parse(&source).unwrap();
+    let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+    let stored = Issue {
+        date: "2026-11-27".parse().unwrap(),
+        version: Some("4".into()),
+    };
+    let boe = basis_of_estimate(&estimate, &results, &stored);
+    // 2026-11-02 to 2027-01-31: 28 + 31 + 31 = 90 days.
+    assert_eq!(
+        lines(&boe)[..5],
+        [
+            "Client: Northwind Water",
+            "Prepared by: Priya Patel, Halden Controls",
+            "Date: 2 November 2026",
+            "Version: B",
+            "Valid until: 31 January 2027 (90 days from the date above)",
+        ]
+    );
+    let page_one = &boe.page_texts().unwrap()[0];
+    for text in [
+        "Northwind Water",
+        "Priya Patel, Halden Controls",
+        "31 January 2027",
+    ] {
+        assert!(
+            page_one.contains(text),
+            "{text} is not on page one: {page_one}"
+        );
+    }
+    let without_version = Estimate::parse(ESTIMATE).unwrap();
+    let boe = basis_of_estimate(&without_version, &results, &stored);
+    assert!(lines(&boe).contains(&"Version: 4".to_string()));
+}
+
+/// Issue 10, point 5: the items' total row adds every column up, listed
+/// or not. 100 fixed items costing 1 … 100: each column sums to
+/// 100 × 101 / 2 = 5,050.
+#[test]
+fn the_item_table_has_a_total_row_that_adds_up() {
+    let items: String = (1..=100)
+        .map(|k| format!("[[item]]\nid = \"i{k}\"\ncost = [{k}, {k}, {k}]\n"))
+        .collect();
+    let estimate = Estimate::parse(&format!(
+        "[estimate]\nname = \"Long\"\ncurrency = \"USD\"\niterations = 200\n{items}"
+    ))
+    .unwrap();
+    let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+    let boe = basis_of_estimate(&estimate, &results, &issue());
+    assert_eq!(boe.items_total.name, "All 100 items");
+    assert_eq!(boe.items_total.cost_range, "5,050");
+    assert_eq!(boe.items_total.mean_cost, "5,050");
+    assert!(
+        boe.items_total_note.contains("the estimate's mean"),
+        "{}",
+        boe.items_total_note
+    );
+
+    // With a risk, the note ties the items' means and the risk's to the
+    // key figures' mean.
+    let boe = document();
+    let mean = boe.key_figures.iter().find(|f| f.label == "Mean").unwrap();
+    assert!(
+        boe.items_total_note
+            .ends_with(&format!("makes the estimate's mean, {}.", mean.cost)),
+        "{} vs {}",
+        boe.items_total_note,
+        mean.cost
+    );
+    assert!(boe.markdown().contains(&format!(
+        "| **Total** | | **{}**",
+        boe.items_total.cost_range
+    )));
+}
+
+/// Issue 10, point 5: a rate card, the correlations the method promises,
+/// and rates that never split across lines.
+#[test]
+fn the_rate_card_and_the_correlations_are_listed() {
+    let source = ESTIMATE.replace(
+        "[[exclusion]]",
+        "[[correlation]]\nitems = [\"design\", \"install\"]\ncoefficient = 0.5\n[[exclusion]]",
+    );
+    let estimate = Estimate::parse(&source).unwrap();
+    let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+    let boe = basis_of_estimate(&estimate, &results, &issue());
+    assert_eq!(boe.rates.len(), 1);
+    assert_eq!(boe.rates[0].role, "Controls engineer");
+    assert_eq!(boe.rates[0].rate, "USD\u{a0}100/\u{2060}h");
+    assert_eq!(boe.rates[0].likely_hours, "150");
+    assert_eq!(boe.correlations.len(), 1);
+    assert_eq!(boe.correlations[0].items, "Design & <review>, Install");
+    assert_eq!(boe.correlations[0].coefficient, "0.50");
+    assert!(boe.method[1].contains("Items that move together"));
+    assert!(
+        boe.items[0].basis.contains("USD\u{a0}100/\u{2060}h"),
+        "{}",
+        boe.items[0].basis
+    );
+    // Without correlations the method says the items are independent.
+    assert!(document().method[1].contains("vary independently of each other"));
+}
+
+/// Issue 10, point 6: every marker label sits on a plate drawn after all
+/// the lines, so no line strikes through it; what the bars leave out is
+/// said; the schedule has its own tornado.
+#[test]
+fn the_charts_keep_their_labels_clear_and_say_what_they_leave_out() {
+    let boe = document();
+    let estimate = Estimate::parse(ESTIMATE).unwrap();
+    let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+    for (svg, summary) in [
+        (&boe.charts.cost, &results.cost),
+        (
+            boe.charts.duration.as_ref().unwrap(),
+            results.duration.as_ref().unwrap(),
+        ),
+    ] {
+        let last_line = svg.rfind("<line").unwrap();
+        for name in ["base ", "P50 ", "P80 "] {
+            let label = svg.find(&format!(">{name}")).unwrap();
+            assert!(label > last_line, "the {name}label is drawn before a line");
+        }
+        let h = &summary.histogram;
+        assert!(h.below + h.above > 0);
+        assert!(
+            svg.contains(&format!(
+                "Not drawn, to keep the bars readable: {} outcome",
+                h.below
+            )),
+            "{svg}"
+        );
+    }
+    let schedule = boe.charts.tornado_duration.as_deref().unwrap();
+    assert!(schedule.contains("What drives the finish date"));
+    assert!(schedule.contains("Design &amp; &lt;review&gt;"));
 }

@@ -370,13 +370,19 @@ pub async fn basis(
     };
     let (stored, results) = stored_results(&state, id, version).await?;
     let estimate = parse_stored(&stored)?;
+    // A stored version is issued on the day it was imported, under its
+    // number, unless its file says otherwise.
+    let issue = rapport_report::Issue {
+        date: stored.created_at.date_naive(),
+        version: Some(stored.version.to_string()),
+    };
     let bytes = state
         .heavy(move |cancel| {
             if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                 // The client left while this waited for the slot.
                 return Ok(Vec::new());
             }
-            let document = rapport_report::basis_of_estimate(&estimate, &results);
+            let document = rapport_report::basis_of_estimate(&estimate, &results, &issue);
             match extension {
                 "pdf" => document.pdf(),
                 "html" => document.html().map(String::into_bytes),

@@ -135,6 +135,10 @@ async fn an_estimate_is_imported_simulated_and_documented() {
         "{md}"
     );
     assert!(md.contains("confident the cost stays under USD"), "{md}");
+    // The cover: a file without a date or version is issued on the day
+    // it was stored (the app's clock), under its stored number.
+    assert!(md.contains("- **Date:** 27 November 2026\n"), "{md}");
+    assert!(md.contains("- **Version:** 1\n"), "{md}");
     let (status, _) = app.get(&format!("{base}/1/basis?format=docx")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }

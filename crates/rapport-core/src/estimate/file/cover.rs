@@ -1,0 +1,80 @@
+//! The cover fields of `[estimate]`: client, firm, prepared by, date,
+//! version and validity.
+
+use super::*;
+use crate::estimate::model::Cover;
+use crate::located::date_value;
+
+/// The longest cover text: a line on a title page.
+const MAX_COVER_TEXT: usize = 200;
+
+pub(super) fn cover(ctx: &Ctx<'_>, e: &RawEstimate) -> Result<Cover, FileError> {
+    let text = |value: &Option<Spanned<String>>,
+                field: &str|
+     -> Result<Option<String>, FileError> {
+        let Some(value) = value else { return Ok(None) };
+        let trimmed = value.get_ref().trim();
+        if trimmed.is_empty() {
+            return Err(ctx.err(
+                value.span(),
+                format!("estimate.{field} is empty; give it or leave the line out"),
+            ));
+        }
+        if trimmed.chars().count() > MAX_COVER_TEXT || trimmed.contains(['\n', '\r']) {
+            return Err(ctx.err(
+                value.span(),
+                format!("estimate.{field} must be one line of at most {MAX_COVER_TEXT} characters"),
+            ));
+        }
+        Ok(Some(trimmed.to_string()))
+    };
+    let date = |value: &Option<Spanned<toml::Value>>, field: &str| {
+        value
+            .as_ref()
+            .map(|v| {
+                date_value(v, ctx.source).map_err(|mut err| {
+                    err.message = format!("estimate.{field}: {}", err.message);
+                    err
+                })
+            })
+            .transpose()
+    };
+    let version = match &e.version {
+        None => None,
+        Some(v) => match v.get_ref() {
+            toml::Value::String(s) if !s.trim().is_empty() && s.trim().chars().count() <= 40 => {
+                Some(s.trim().to_string())
+            }
+            toml::Value::Integer(n) => Some(n.to_string()),
+            toml::Value::Float(f) => Some(f.to_string()),
+            _ => {
+                return Err(ctx.err(
+                    v.span(),
+                    "estimate.version: give it as a number or a short text, e.g. 2 or \"B\"",
+                ))
+            }
+        },
+    };
+    let issued = date(&e.date, "date")?;
+    let valid_until = date(&e.valid_until, "valid_until")?;
+    if let (Some(issued), Some(until), Some(span)) = (
+        issued,
+        valid_until,
+        e.valid_until.as_ref().map(Spanned::span),
+    ) {
+        if until < issued {
+            return Err(ctx.err(
+                span,
+                format!("estimate.valid_until ({until}) is before estimate.date ({issued}); an offer holds from its date"),
+            ));
+        }
+    }
+    Ok(Cover {
+        client: text(&e.client, "client")?,
+        firm: text(&e.firm, "firm")?,
+        prepared_by: text(&e.prepared_by, "prepared_by")?,
+        date: issued,
+        version,
+        valid_until,
+    })
+}
