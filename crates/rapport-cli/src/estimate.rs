@@ -13,6 +13,7 @@ use rapport_store::{Clock, Store, StoreError};
 
 use crate::evm::money;
 use crate::Outcome;
+use rapport_report::format::{ceil3, chance};
 
 #[derive(Debug, Args)]
 pub struct EstimateArgs {
@@ -122,6 +123,14 @@ pub fn run(args: EstimateArgs) -> Outcome {
         date: chrono::Local::now().date_naive(),
         version: None,
     };
+    if matches!(
+        args.format,
+        EstimateFormat::Md | EstimateFormat::Html | EstimateFormat::Pdf
+    ) {
+        if let Some(warning) = rapport_report::boe::lapsed(&estimate, &issue) {
+            eprintln!("warning: {}: {warning}", args.file.display());
+        }
+    }
     let bytes = match render(&estimate, &results, args.format, &issue) {
         Ok(bytes) => bytes,
         Err(e) => return Outcome::Failure(e),
@@ -307,7 +316,9 @@ pub fn table(r: &EstimateResults) -> String {
             let _ = writeln!(
                 out,
                 "{conf} confident the cost stays under {}{currency} and the work finishes within {:.0} working days.",
-                money(r.cost.at_confidence),
+                // As the basis of estimate says it: rounded up to three
+                // significant figures, so the two never disagree.
+                money(ceil3(r.cost.at_confidence)),
                 d.at_confidence.ceil()
             );
         }
@@ -315,7 +326,7 @@ pub fn table(r: &EstimateResults) -> String {
             let _ = writeln!(
                 out,
                 "{conf} confident the cost stays under {}{currency}.",
-                money(r.cost.at_confidence)
+                money(ceil3(r.cost.at_confidence))
             );
         }
     }
@@ -344,11 +355,19 @@ pub fn table(r: &EstimateResults) -> String {
         rows.push((label, cost, duration));
     }
     if !listed.iter().any(|(_, p, _, _)| is_chosen(*p)) {
-        rows.push((
-            format!("P{:.0} (chosen)", r.confidence * 100.0),
-            r.cost.at_confidence,
-            d.map(|d| d.at_confidence),
-        ));
+        // In percentile order: P85 between P80 and P90.
+        let after = 2 + listed
+            .iter()
+            .filter(|(_, p, _, _)| *p < r.confidence)
+            .count();
+        rows.insert(
+            after,
+            (
+                format!("P{:.0} (chosen)", r.confidence * 100.0),
+                r.cost.at_confidence,
+                d.map(|d| d.at_confidence),
+            ),
+        );
     }
     rows.push((
         "contingency".into(),
@@ -366,7 +385,7 @@ pub fn table(r: &EstimateResults) -> String {
     }
     let _ = writeln!(
         out,
-        "(contingency = P{:.0} − base; durations in working days)",
+        "(rows unrounded; the headline rounds up to three significant figures, as the basis of estimate does; contingency = P{:.0} − base; durations in working days)",
         r.confidence * 100.0
     );
     if let Some(p) = &r.probability {
@@ -377,7 +396,7 @@ pub fn table(r: &EstimateResults) -> String {
             ("meeting both", p.joint),
         ] {
             if let Some(v) = value {
-                let _ = writeln!(out, "Chance of {label}: {}", percent(v));
+                let _ = writeln!(out, "Chance of {label}: {}", chance(v));
             }
         }
     }

@@ -55,7 +55,7 @@ pub enum EvmError {
         previous: NaiveDate,
         date: NaiveDate,
     },
-    #[error("the baseline start {start} must be before the end of period 1 ({first_end})")]
+    #[error("the baseline start {start} (the first day of period 1) must not be after the end of period 1 ({first_end})")]
     StartNotBeforeFirstPeriod {
         start: NaiveDate,
         first_end: NaiveDate,
@@ -87,16 +87,23 @@ pub struct Baseline {
 }
 
 /// Maps baseline periods to dates and back.
+///
+/// Dates are whole days and a status is taken at the end of its day: period
+/// 1 runs from its first day (the baseline start) to its end date, both
+/// included, so on the start day one day of it has passed, and on its end
+/// date all of it. Internally the periods are bounded by the end of the day
+/// before the start and the end of each period's end date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calendar {
-    start: NaiveDate,
+    /// The end of the day before period 1 begins.
+    before_start: NaiveDate,
     ends: Vec<NaiveDate>,
 }
 
 impl Calendar {
-    /// `start` is when period 1 begins; when it is unknown, pass `None` and
-    /// period 1 is assumed as long as period 2 (or 30 days for a single
-    /// period), which is how monthly baselines are usually drawn.
+    /// `start` is the first day of period 1; when it is unknown, pass
+    /// `None` and period 1 is assumed as long as period 2 (or 30 days for a
+    /// single period), which is how monthly baselines are usually drawn.
     pub fn new(start: Option<NaiveDate>, ends: Vec<NaiveDate>) -> Result<Self, EvmError> {
         if ends.is_empty() {
             return Err(EvmError::EmptyBaseline);
@@ -110,14 +117,14 @@ impl Calendar {
                 });
             }
         }
-        let start = match start {
-            Some(start) if start >= ends[0] => {
+        let before_start = match start {
+            Some(start) if start > ends[0] => {
                 return Err(EvmError::StartNotBeforeFirstPeriod {
                     start,
                     first_end: ends[0],
                 })
             }
-            Some(start) => start,
+            Some(start) => start - chrono::Duration::days(1),
             None => {
                 let first_len = if ends.len() > 1 {
                     ends[1] - ends[0]
@@ -127,11 +134,12 @@ impl Calendar {
                 ends[0] - first_len
             }
         };
-        Ok(Self { start, ends })
+        Ok(Self { before_start, ends })
     }
 
+    /// The first day of period 1 (given, or inferred).
     pub fn start(&self) -> NaiveDate {
-        self.start
+        self.before_start + chrono::Duration::days(1)
     }
 
     pub fn period_ends(&self) -> &[NaiveDate] {
@@ -141,7 +149,7 @@ impl Calendar {
     /// The boundary between period k and k+1 (k = 0 is the start).
     fn boundary(&self, k: usize) -> NaiveDate {
         if k == 0 {
-            self.start
+            self.before_start
         } else {
             self.ends[k - 1]
         }
@@ -152,7 +160,7 @@ impl Calendar {
     /// period, time runs on at the length of the last period.
     pub fn time_at(&self, date: NaiveDate) -> f64 {
         let pd = self.ends.len();
-        if date <= self.start {
+        if date <= self.before_start {
             return 0.0;
         }
         for k in 0..pd {

@@ -51,6 +51,8 @@ struct RawStatus {
 #[derive(Debug, Clone)]
 pub struct EvmFile {
     pub name: String,
+    /// The first day of period 1, when the file gives it.
+    pub start: Option<NaiveDate>,
     pub currency: Option<String>,
     pub baseline: Baseline,
     pub status: Vec<StatusEntry>,
@@ -102,6 +104,18 @@ pub struct StatusReport {
     pub comment: Option<String>,
 }
 
+/// A date of the file, its errors naming the field.
+fn field_date(
+    value: &Spanned<toml::Value>,
+    source: &str,
+    field: &str,
+) -> Result<NaiveDate, FileError> {
+    date_value(value, source).map_err(|mut e| {
+        e.message = format!("{field}: {}", e.message);
+        e
+    })
+}
+
 fn whole_period(given: &Spanned<toml::Value>, source: &str) -> Result<u32, FileError> {
     let value = given.get_ref();
     value
@@ -136,14 +150,14 @@ impl EvmFile {
         let start = project
             .start
             .as_ref()
-            .map(|d| date_value(d, source))
+            .map(|d| field_date(d, source, "project.start"))
             .transpose()?;
         let calendar = match &project.period_ends {
             Some(ends) => {
                 let dates = ends
                     .get_ref()
                     .iter()
-                    .map(|d| date_value(d, source))
+                    .map(|d| field_date(d, source, "project.period_ends"))
                     .collect::<Result<Vec<_>, _>>()?;
                 let calendar = Calendar::new(start, dates).map_err(|e| {
                     let span = match &e {
@@ -205,7 +219,7 @@ impl EvmFile {
                     (Some(period), date, f64::from(period), given.span())
                 }
                 (None, Some(given)) => {
-                    let date = date_value(given, source)?;
+                    let date = field_date(given, source, "status.date")?;
                     let calendar = baseline.calendar().ok_or_else(|| {
                         FileError::at(
                             source,
@@ -270,10 +284,30 @@ impl EvmFile {
                 | EvmError::NonPositiveTime { index, .. } => spans[index - 1].clone(),
                 _ => 0..0,
             };
-            FileError::at(source, span, format!("[[status]] {e}"))
+            let message = match &e {
+                EvmError::StatusOutOfOrder { index, .. } => {
+                    let name = |i: usize| {
+                        let s = &status[i];
+                        match (s.period, s.date) {
+                            (Some(p), Some(d)) => format!("period {p}, {d}"),
+                            (Some(p), None) => format!("period {p}"),
+                            (None, Some(d)) => d.to_string(),
+                            (None, None) => format!("time {:.2}", s.point.at),
+                        }
+                    };
+                    format!(
+                        "[[status]] {index} ({}) is not after the status before it ({}); list the statuses oldest first, one per date",
+                        name(index - 1),
+                        name(index - 2)
+                    )
+                }
+                _ => format!("[[status]] {e}"),
+            };
+            FileError::at(source, span, message)
         })?;
 
         Ok(Self {
+            start,
             name: project.name,
             currency: project.currency,
             baseline,
@@ -296,7 +330,7 @@ impl EvmFile {
                 currency: self.currency.clone(),
                 bac: self.baseline.bac(),
                 planned_duration: self.baseline.planned_duration(),
-                start: calendar.map(Calendar::start),
+                start: self.start,
                 planned_finish: calendar.and_then(|c| c.period_ends().last().copied()),
             },
             status: self
@@ -489,7 +523,11 @@ eac = 455000
                       [[status]]\nperiod = 1\nev = 6\nac = 6\n";
         let e = error_of(source);
         assert_eq!(e.line, 10, "{e}");
-        assert!(e.message.contains("status 2"), "{e}");
+        assert!(
+            e.message
+                .contains("[[status]] 2 (period 1) is not after the status before it (period 2)"),
+            "{e}"
+        );
     }
 
     #[test]

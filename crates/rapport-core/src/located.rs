@@ -56,10 +56,20 @@ pub(crate) fn date_value(
         }
     };
     text.parse().map_err(|_| {
-        FileError::at(
-            source,
-            value.span(),
-            format!("\"{text}\" is not a date; write it as YYYY-MM-DD, e.g. \"2026-01-31\""),
-        )
+        // "2026-02-30" has the right shape and names no day.
+        let shaped = text.len() == 10
+            && text.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        let message = if shaped {
+            format!("\"{text}\" is not a day of the calendar; check the month and the day")
+        } else {
+            format!("\"{text}\" is not a date; write it as YYYY-MM-DD, e.g. \"2026-01-31\"")
+        };
+        FileError::at(source, value.span(), message)
     })
 }

@@ -9,17 +9,20 @@ use rapport_core::estimate::{Estimate, EstimateResults};
 use serde::Serialize;
 
 mod cover;
+pub use cover::lapsed;
 mod tables;
 
 use crate::charts;
 use crate::format::{
-    ceil3, days, days_up, floor3, grouped, money, money_headline, percent, round3,
+    ceil3, chance, days, days_up, floor3, grouped, money, money_headline, percent, round3,
 };
 
 /// Everything the document says, already worded and formatted.
 #[derive(Debug, Clone, Serialize)]
 pub struct BasisOfEstimate {
     pub title: String,
+    /// Who prepared it, for the PDF's metadata (none, one or two names).
+    pub author: Vec<String>,
     pub description: Option<String>,
     /// Client, prepared by, date, version, validity and class: what a
     /// client files the document under.
@@ -461,7 +464,9 @@ pub fn basis_of_estimate(
                 d,
                 r.confidence,
                 &|v| format!("{v:.0}"),
-                [days_up(d.base), days(d.p50), days_up(d.at_confidence)],
+                // Whole days like page one: the base as it is (a sum of
+                // whole most-likely days, usually), the rest rounded up.
+                [days_up(d.base), days_up(d.p50), days_up(d.at_confidence)],
             )
         }),
         tornado: (!by_cost.is_empty()).then(|| {
@@ -489,12 +494,17 @@ pub fn basis_of_estimate(
                             .map(|a| (a.name.clone(), a.cost.curve.as_slice())),
                     )
                     .collect();
-            charts::overlay("Options compared: cost", &curves, &label_cost)
+            charts::overlay("Options compared: cost", &curves, &label_cost, r.confidence)
         }),
     };
 
     BasisOfEstimate {
         title: estimate.name().to_string(),
+        author: [&estimate.cover().prepared_by, &estimate.cover().firm]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect(),
         description: estimate.description().map(str::to_string),
         cover: cover::cover(estimate, issue),
         headline,
@@ -545,18 +555,6 @@ fn item_name<'a>(estimate: &'a Estimate, id: &'a str) -> &'a str {
         .iter()
         .find(|i| i.id() == id)
         .map_or(id, |i| i.name())
-}
-
-/// A chance as a whole percentage that never says "0%" or "100%" for what
-/// merely rounds there: some runs did (or did not) make it.
-fn chance(p: f64) -> String {
-    if p > 0.0 && p < 0.005 {
-        "<1%".into()
-    } else if (0.995..1.0).contains(&p) {
-        ">99%".into()
-    } else {
-        percent(p)
-    }
 }
 
 fn quoted(name: &str) -> String {

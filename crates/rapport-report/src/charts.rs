@@ -171,15 +171,26 @@ pub fn distribution(
             escape(&text)
         );
     }
+    // Bounds that stay true when rounded: the lowest rounded down, the
+    // highest up (the cut-offs themselves would need every digit).
+    let plural = |n: u32| if n == 1 { "" } else { "s" };
     let outside = match (h.below, h.above) {
         (0, 0) => String::new(),
+        (below, 0) => format!(
+            "Not drawn, to keep the bars readable: the lowest {below} outcome{}, down to {}.",
+            plural(below),
+            crate::format::grouped(summary.min.floor())
+        ),
+        (0, above) => format!(
+            "Not drawn, to keep the bars readable: the highest {above} outcome{}, up to {}.",
+            plural(above),
+            crate::format::grouped(summary.max.ceil())
+        ),
         (below, above) => format!(
-            "Not drawn, to keep the bars readable: {} outcome{} below {} and {} above {}.",
-            below,
-            if below == 1 { "" } else { "s" },
-            label(h.start),
-            above,
-            label(bins_end)
+            "Not drawn, to keep the bars readable: the lowest {below} outcome{}, down to {}, and the highest {above}, up to {}.",
+            plural(below),
+            crate::format::grouped(summary.min.floor()),
+            crate::format::grouped(summary.max.ceil())
         ),
     };
     let _ = write!(
@@ -245,7 +256,11 @@ fn x_axis(
 /// sits at the left when no item works against the total.
 pub fn tornado(title: &str, what: &str, bars: &[(String, f64)]) -> String {
     let rows = bars.len().max(1) as f64;
-    let row_h = 20.0;
+    // Taller rows when a name needs a second line.
+    let wraps = bars
+        .iter()
+        .any(|(name, _)| wrap(name, LABEL_CHARS, 2).len() > 1);
+    let row_h = if wraps { 26.0 } else { 20.0 };
     let height = TOP + rows * row_h + 58.0;
     let mut out = String::new();
     open(&mut out, title, height);
@@ -291,18 +306,42 @@ pub fn tornado(title: &str, what: &str, bars: &[(String, f64)]) -> String {
         } else {
             (bx - 4.0, "end")
         };
+        // A long name takes two lines rather than losing its end.
+        let lines = wrap(name, LABEL_CHARS, 2);
+        let label = match lines.as_slice() {
+            [one] => format!(
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11.5\" text-anchor=\"end\" fill=\"#1d2330\" {FONT}>{}</text>",
+                label_w - 8.0,
+                y + row_h / 2.0 + 4.0,
+                escape(one)
+            ),
+            lines => {
+                let mut text = format!(
+                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10.5\" text-anchor=\"end\" fill=\"#1d2330\" {FONT}>",
+                    label_w - 8.0,
+                    y + 9.0
+                );
+                for (k, line) in lines.iter().enumerate() {
+                    let _ = write!(
+                        text,
+                        "<tspan x=\"{:.1}\" dy=\"{}\">{}</tspan>",
+                        label_w - 8.0,
+                        if k == 0 { 0.0 } else { 10.5 },
+                        escape(line)
+                    );
+                }
+                text + "</text>"
+            }
+        };
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1d2330\" {FONT}>{}</text>\
+            "{label}\
              <rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"/>\
              <text x=\"{tx:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"{anchor}\" fill=\"#3b4252\" {FONT}>{number}</text>",
-            label_w - 8.0,
-            y + 14.0,
-            escape(&shorten(name, 36)),
             y + 3.0,
             row_h - 6.0,
             if *value >= 0.0 { "#1d4e89" } else { "#d1495b" },
-            y + 14.0
+            y + row_h / 2.0 + 4.0
         );
     }
     let _ = write!(
@@ -316,7 +355,12 @@ pub fn tornado(title: &str, what: &str, bars: &[(String, f64)]) -> String {
 }
 
 /// S-curves of the estimate and its alternatives on one axis.
-pub fn overlay(title: &str, curves: &[(String, &[f64])], label: &dyn Fn(f64) -> String) -> String {
+pub fn overlay(
+    title: &str,
+    curves: &[(String, &[f64])],
+    label: &dyn Fn(f64) -> String,
+    confidence: f64,
+) -> String {
     let mut out = String::new();
     open(&mut out, title, HEIGHT);
     let lo = curves
@@ -332,6 +376,7 @@ pub fn overlay(title: &str, curves: &[(String, &[f64])], label: &dyn Fn(f64) -> 
     let plot_h = HEIGHT - TOP - BOTTOM;
     let x = |v: f64| LEFT + (v - lo) / span * plot_w;
     let y = |p: f64| TOP + plot_h * (1.0 - p);
+    let legend_top = TOP + plot_h - 15.0 * curves.len() as f64 + 2.0;
     for (k, (name, curve)) in curves.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
         let mut path = String::new();
@@ -348,16 +393,18 @@ pub fn overlay(title: &str, curves: &[(String, &[f64])], label: &dyn Fn(f64) -> 
             out,
             "<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.2\"/>\
              <rect x=\"{:.1}\" y=\"{:.1}\" width=\"12\" height=\"3\" fill=\"{colour}\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#1d2330\" {FONT}>{}</text>",
-            LEFT + 8.0,
-            TOP + 8.0 + 15.0 * k as f64,
-            LEFT + 24.0,
-            TOP + 12.0 + 15.0 * k as f64,
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#1d2330\" {FONT}>{}</text>",
+            // The legend sits at the bottom right, where every S-curve has
+            // already risen: nothing is drawn there.
+            WIDTH - RIGHT - 14.0,
+            legend_top + 15.0 * k as f64 - 4.0,
+            WIDTH - RIGHT - 20.0,
+            legend_top + 15.0 * k as f64,
             escape(&shorten(name, 48))
         );
     }
     x_axis(&mut out, (lo, hi), &x, label, plot_h, LEFT);
-    for p in [0.0, 0.5, 0.8, 1.0] {
+    for p in [0.0, 0.5, confidence, 1.0] {
         let _ = write!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#3b4252\" {FONT}>{:.0}%</text>\
@@ -374,6 +421,52 @@ pub fn overlay(title: &str, curves: &[(String, &[f64])], label: &dyn Fn(f64) -> 
         "<text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"11\" fill=\"#5b6475\" {FONT}>Chance of staying at or under each value; a curve further left is cheaper.</text></svg>",
         HEIGHT - 8.0
     );
+    out
+}
+
+/// The most characters of a tornado label line: what fits in its 222 px at
+/// 11.5 px even in a wider fallback font (Georgia, about 0.58 em).
+const LABEL_CHARS: usize = 32;
+
+/// Splits a text at spaces into at most `lines` lines of at most `width`
+/// characters; a word longer than a line, or text beyond the last line,
+/// is cut with an ellipsis.
+fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut words = text.split_whitespace().peekable();
+    for word in words.by_ref() {
+        let extra = usize::from(!current.is_empty());
+        if current.chars().count() + extra + word.chars().count() <= width {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+            continue;
+        }
+        if !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        if out.len() == lines {
+            break;
+        }
+        current = word.to_string();
+        if current.chars().count() > width {
+            current = shorten(&current, width);
+        }
+    }
+    if !current.is_empty() && out.len() < lines {
+        out.push(current);
+        current = String::new();
+    }
+    let cut = !current.is_empty() || words.peek().is_some() || out.len() > lines;
+    out.truncate(lines);
+    if cut {
+        if let Some(last) = out.last_mut() {
+            let kept: String = last.chars().take(width.saturating_sub(1)).collect();
+            *last = format!("{}…", kept.trim_end());
+        }
+    }
     out
 }
 
@@ -402,6 +495,25 @@ mod tests {
             (0..7)
                 .map(|k| 425_000.0 + f64::from(k) * 25_000.0)
                 .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn long_labels_wrap_onto_a_second_line_before_they_are_cut() {
+        assert_eq!(wrap("Detailed design", 32, 2), ["Detailed design"]);
+        assert_eq!(
+            wrap("Controller panels (4 off), built and factory tested", 32, 2),
+            ["Controller panels (4 off), built", "and factory tested"]
+        );
+        let cut = wrap(
+            "Commissioning of the plant controller with the client's operators present on site",
+            32,
+            2,
+        );
+        assert_eq!(cut.len(), 2);
+        assert!(
+            cut[1].ends_with('…') && cut[1].chars().count() <= 32,
+            "{cut:?}"
         );
     }
 

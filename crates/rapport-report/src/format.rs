@@ -73,6 +73,18 @@ pub fn days(value: f64) -> String {
     format!("{value:.1}")
 }
 
+/// A chance as a whole percentage that never says "0%" or "100%" for what
+/// merely rounds there: some runs did (or did not) make it.
+pub fn chance(p: f64) -> String {
+    if p > 0.0 && p < 0.005 {
+        "<1%".into()
+    } else if (0.995..1.0).contains(&p) {
+        ">99%".into()
+    } else {
+        percent(p)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,11 +5,26 @@ use std::fmt::Write as _;
 
 use crate::boe::BasisOfEstimate;
 
-/// Escapes characters that would break a table cell or start markup.
+/// Escapes the characters that start markup (emphasis, code, links, raw
+/// HTML, headings), so a name like `*bold*` or `<b>` reads as written.
+/// CommonMark lets a backslash escape any ASCII punctuation.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(if c == '\n' || c == '\r' { ' ' } else { c });
+    }
+    out
+}
+
+/// A table cell: inline text on one line, pipes escaped.
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', " ")
+    inline(text)
 }
 
 fn svg_image(out: &mut String, alt: &str, svg: &str) {
@@ -45,36 +60,36 @@ fn base64(bytes: &[u8]) -> String {
 impl BasisOfEstimate {
     pub fn markdown(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# Basis of estimate: {}\n", self.title);
+        let _ = writeln!(out, "# Basis of estimate: {}\n", inline(&self.title));
         if let Some(d) = &self.description {
-            let _ = writeln!(out, "{d}\n");
+            let _ = writeln!(out, "{}\n", inline(d));
         }
         for c in &self.cover {
-            let _ = writeln!(out, "- **{}:** {}", c.label, c.value);
+            let _ = writeln!(out, "- **{}:** {}", c.label, inline(&c.value));
         }
         if !self.cover.is_empty() {
             out.push('\n');
         }
-        let _ = writeln!(out, "**{}**\n", self.headline);
+        let _ = writeln!(out, "**{}**\n", inline(&self.headline));
         let _ = writeln!(out, "## How sure\n");
         for line in &self.certainty {
-            let _ = writeln!(out, "{line}\n");
+            let _ = writeln!(out, "{}\n", inline(line));
         }
         let _ = writeln!(out, "{}\n", self.range);
         for t in &self.targets {
-            let _ = writeln!(out, "- {t}");
+            let _ = writeln!(out, "- {}", inline(t));
         }
         if !self.targets.is_empty() {
             out.push('\n');
         }
         let _ = writeln!(out, "## What drives it\n");
         for d in &self.drivers {
-            let _ = writeln!(out, "- {d}");
+            let _ = writeln!(out, "- {}", inline(d));
         }
         let _ = writeln!(out, "\n## The options\n");
         let _ = writeln!(
             out,
-            "| Option | Cost | Duration | Difference | Cheaper in |\n|---|---:|---:|---:|---:|"
+            "| Option | Cost | Duration | vs estimate | Cheaper in |\n|---|---:|---:|---:|---:|"
         );
         for o in &self.options {
             let _ = writeln!(
@@ -93,7 +108,7 @@ impl BasisOfEstimate {
             );
         }
         if let Some(note) = &self.options_note {
-            let _ = writeln!(out, "\n{note}");
+            let _ = writeln!(out, "\n{}", inline(note));
         }
         let _ = writeln!(
             out,
@@ -102,7 +117,7 @@ impl BasisOfEstimate {
         for f in &self.key_figures {
             let _ = writeln!(out, "| {} | {} | {} |", f.label, f.cost, f.duration);
         }
-        let _ = writeln!(out, "\n{}", self.key_figures_note);
+        let _ = writeln!(out, "\n{}", inline(&self.key_figures_note));
         svg_image(&mut out, "Cost distribution", &self.charts.cost);
         if let Some(svg) = &self.charts.duration {
             svg_image(&mut out, "Duration distribution", svg);
@@ -141,9 +156,9 @@ impl BasisOfEstimate {
             t.cost_range,
             t.mean_cost
         );
-        let _ = writeln!(out, "\n{}", self.items_total_note);
+        let _ = writeln!(out, "\n{}", inline(&self.items_total_note));
         if let Some(note) = &self.items_note {
-            let _ = writeln!(out, "\n{note}");
+            let _ = writeln!(out, "\n{}", inline(note));
         }
         if !self.risks.is_empty() {
             let _ = writeln!(out, "\n## Risks\n\n| Risk | Probability | Impact if it occurs | Expected cost | Expected delay (days) |\n|---|---:|---|---:|---:|");
@@ -159,7 +174,7 @@ impl BasisOfEstimate {
                 );
             }
             if let Some(note) = &self.risks_note {
-                let _ = writeln!(out, "\n{note}");
+                let _ = writeln!(out, "\n{}", inline(note));
             }
         }
         for (title, list) in [
@@ -169,13 +184,13 @@ impl BasisOfEstimate {
             if !list.is_empty() {
                 let _ = writeln!(out, "\n## {title}\n");
                 for a in list {
-                    let _ = writeln!(out, "- {a}");
+                    let _ = writeln!(out, "- {}", inline(a));
                 }
             }
         }
         let _ = writeln!(out, "\n## Appendix: how the estimate was built\n");
         for m in &self.method {
-            let _ = writeln!(out, "{m}\n");
+            let _ = writeln!(out, "{}\n", inline(m));
         }
         if !self.rates.is_empty() {
             let _ = writeln!(

@@ -352,8 +352,19 @@ fn fractional_actual_time_interpolates_planned_value() {
 fn calendar_converts_dates_to_periods_and_back() {
     let ends = vec!["2026-01-31".parse().unwrap(), "2026-02-28".parse().unwrap()];
     let calendar = Calendar::new(Some("2026-01-01".parse().unwrap()), ends).unwrap();
-    // 2026-01-16 is 15 of January's 30 days after the start.
-    assert_close(calendar.time_at("2026-01-16".parse().unwrap()), 0.5, 1e-12);
+    // Period 1 is January 1 to 31, both included: at the end of January
+    // 16, 16 of its 31 days have passed; at the end of the start day, one.
+    assert_close(
+        calendar.time_at("2026-01-16".parse().unwrap()),
+        16.0 / 31.0,
+        1e-12,
+    );
+    assert_close(
+        calendar.time_at("2026-01-01".parse().unwrap()),
+        1.0 / 31.0,
+        1e-12,
+    );
+    assert_close(calendar.time_at("2025-12-31".parse().unwrap()), 0.0, 1e-12);
     assert_close(calendar.time_at("2026-02-28".parse().unwrap()), 2.0, 1e-12);
     // After the last period time runs on at February's 28 days.
     assert_close(calendar.time_at("2026-03-14".parse().unwrap()), 2.5, 1e-12);
@@ -443,7 +454,8 @@ fn dates_past_the_horizon_or_not_finite_are_absent() {
     for t in [1e300, f64::INFINITY, f64::NAN, 1e7] {
         assert_eq!(calendar.date_at(t), None, "{t}");
     }
-    assert_eq!(calendar.date_at(0.0), "2026-01-01".parse().ok());
+    // No time elapsed: the end of the day before period 1's first day.
+    assert_eq!(calendar.date_at(0.0), "2025-12-31".parse().ok());
 }
 
 /// All work earned (EV = BAC) over budget (AC > BAC): no work is left, so

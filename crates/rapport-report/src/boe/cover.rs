@@ -11,6 +11,19 @@ fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
+/// Why the cover cannot go to a client as it is: a validity that ended
+/// before the document's date. For the CLI and the API to warn.
+pub fn lapsed(estimate: &Estimate, issue: &Issue) -> Option<String> {
+    let c = estimate.cover();
+    let date = c.date.unwrap_or(issue.date);
+    let until = c.valid_until?;
+    (until < date).then(|| {
+        format!(
+            "estimate.valid_until ({until}) is before the document's date ({date}): the offer has lapsed; move valid_until on, or set estimate.date"
+        )
+    })
+}
+
 /// The cover lines: those the file gives, with the issue's date and
 /// version where the file has none.
 pub(super) fn cover(estimate: &Estimate, issue: &Issue) -> Vec<CoverLine> {
@@ -38,14 +51,21 @@ pub(super) fn cover(estimate: &Estimate, issue: &Issue) -> Vec<CoverLine> {
     }
     if let Some(until) = c.valid_until {
         let days = (until - date).num_days();
+        let plural = |n: i64| if n == 1 { "" } else { "s" };
+        let span = if days >= 0 {
+            format!("{days} day{} from the date above", plural(days))
+        } else {
+            // Said, not hidden: the file's validity ended before the date
+            // the document carries (the CLI warns as well).
+            format!(
+                "lapsed {} day{} before the date above",
+                -days,
+                plural(-days)
+            )
+        };
         lines.push(line(
             "Valid until",
-            format!(
-                "{} ({} day{} from the date above)",
-                long_date(until),
-                days,
-                if days == 1 { "" } else { "s" }
-            ),
+            format!("{} ({span})", long_date(until)),
         ));
     }
     if let Some(class) = estimate.class() {

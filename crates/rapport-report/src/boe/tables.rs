@@ -13,10 +13,11 @@ use crate::format::{days, grouped, percent};
 
 type Money<'a> = &'a dyn Fn(f64) -> String;
 
-/// A rate as "USD 150/h" that never splits across lines: no-break spaces,
-/// and a word joiner after the slash (typesetters break after a slash).
+/// A rate as "USD 150/h" with a no-break space. (The PDF template also
+/// joins "/h", since typesetters break after a slash; an invisible joiner
+/// in the text itself would break searching and copying it.)
 pub(super) fn hourly(m: Money<'_>, rate: f64) -> String {
-    format!("{}/\u{2060}h", m(rate).replace(' ', "\u{a0}"))
+    format!("{}/h", m(rate).replace(' ', "\u{a0}"))
 }
 
 /// The rows of the item table (the largest when there are many) and the
@@ -47,7 +48,7 @@ pub(super) fn items(
                     .unwrap_or(role);
                 basis.push(format!(
                     "{} h × {}, {role}",
-                    range3(h.low(), h.likely(), h.high(), &|v| format!("{v}")),
+                    range3(h.low(), h.likely(), h.high(), &grouped),
                     hourly(m, rate)
                 ));
             }
@@ -84,7 +85,8 @@ pub(super) fn items(
                         .iter()
                         .map(|id| item_name(estimate, id).to_string())
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        // Names may hold commas; a semicolon keeps them apart.
+                        .join("; ")
                 },
                 mean_cost: if bounds.is_some() {
                     grouped(res.mean_cost)
@@ -108,7 +110,7 @@ pub(super) fn items_total(
 ) -> (ItemRow, String) {
     let t = item_totals(estimate, r);
     let note = format!(
-        "The total row adds up each column. No outcome is expected at the sum of every item's lowest or highest cost; the sum of the most likely costs is the base, {}. The items' mean costs add up to {}{}.",
+        "The total row adds up each column. No outcome is expected at the sum of every item's lowest or highest cost; the sum of the most likely costs is the base, {}. The items' mean costs add up to {}{} (each figure rounded to the unit, so the last digit may differ).",
         m(t.likely),
         m(t.mean),
         if estimate.risks().is_empty() {
@@ -217,7 +219,7 @@ pub(super) fn correlations(estimate: &Estimate) -> Vec<CorrelationRow> {
                 .iter()
                 .map(|id| item_name(estimate, id).to_string())
                 .collect::<Vec<_>>()
-                .join(", "),
+                .join("; "),
             coefficient: format!("{:.2}", c.coefficient()).replace('-', "\u{2212}"),
         })
         .collect()

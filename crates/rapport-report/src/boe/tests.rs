@@ -345,7 +345,7 @@ fn the_item_table_has_a_total_row_that_adds_up() {
     let mean = boe.key_figures.iter().find(|f| f.label == "Mean").unwrap();
     assert!(
         boe.items_total_note
-            .ends_with(&format!("makes the estimate's mean, {}.", mean.cost)),
+            .contains(&format!("makes the estimate's mean, {} (each", mean.cost)),
         "{} vs {}",
         boe.items_total_note,
         mean.cost
@@ -369,14 +369,14 @@ fn the_rate_card_and_the_correlations_are_listed() {
     let boe = basis_of_estimate(&estimate, &results, &issue());
     assert_eq!(boe.rates.len(), 1);
     assert_eq!(boe.rates[0].role, "Controls engineer");
-    assert_eq!(boe.rates[0].rate, "USD\u{a0}100/\u{2060}h");
+    assert_eq!(boe.rates[0].rate, "USD\u{a0}100/h");
     assert_eq!(boe.rates[0].likely_hours, "150");
     assert_eq!(boe.correlations.len(), 1);
-    assert_eq!(boe.correlations[0].items, "Design & <review>, Install");
+    assert_eq!(boe.correlations[0].items, "Design & <review>; Install");
     assert_eq!(boe.correlations[0].coefficient, "0.50");
     assert!(boe.method[1].contains("Items that move together"));
     assert!(
-        boe.items[0].basis.contains("USD\u{a0}100/\u{2060}h"),
+        boe.items[0].basis.contains("USD\u{a0}100/h"),
         "{}",
         boe.items[0].basis
     );
@@ -408,7 +408,7 @@ fn the_charts_keep_their_labels_clear_and_say_what_they_leave_out() {
         assert!(h.below + h.above > 0);
         assert!(
             svg.contains(&format!(
-                "Not drawn, to keep the bars readable: {} outcome",
+                "Not drawn, to keep the bars readable: the lowest {} outcome",
                 h.below
             )),
             "{svg}"
@@ -417,4 +417,22 @@ fn the_charts_keep_their_labels_clear_and_say_what_they_leave_out() {
     let schedule = boe.charts.tornado_duration.as_deref().unwrap();
     assert!(schedule.contains("What drives the finish date"));
     assert!(schedule.contains("Design &amp; &lt;review&gt;"));
+}
+
+/// A name is shown as written in Markdown: `*bold*` and `<b>` are text,
+/// not emphasis and HTML.
+#[test]
+fn markdown_shows_names_as_written() {
+    let source = ESTIMATE.replace(
+        "currency = \"USD\"",
+        "currency = \"USD\"\nclient = \"*Acme* <b>Water</b> | North\"",
+    );
+    let estimate = Estimate::parse(&source).unwrap();
+    let results = simulate(&estimate, &Settings::of(&estimate), &|_| {}).unwrap();
+    let md = basis_of_estimate(&estimate, &results, &issue()).markdown();
+    assert!(
+        md.contains(r"- **Client:** \*Acme\* \<b\>Water\</b\> \| North"),
+        "{md}"
+    );
+    assert!(md.contains(r"| Design & \<review\> |"), "{md}");
 }

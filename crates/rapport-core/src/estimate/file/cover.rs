@@ -7,6 +7,8 @@ use crate::located::date_value;
 
 /// The longest cover text: a line on a title page.
 const MAX_COVER_TEXT: usize = 200;
+/// The longest version: "2.1 draft for review" fits.
+const MAX_VERSION: usize = 40;
 
 pub(super) fn cover(ctx: &Ctx<'_>, e: &RawEstimate) -> Result<Cover, FileError> {
     let text = |value: &Option<Spanned<String>>,
@@ -41,19 +43,29 @@ pub(super) fn cover(ctx: &Ctx<'_>, e: &RawEstimate) -> Result<Cover, FileError> 
     };
     let version = match &e.version {
         None => None,
-        Some(v) => match v.get_ref() {
-            toml::Value::String(s) if !s.trim().is_empty() && s.trim().chars().count() <= 40 => {
-                Some(s.trim().to_string())
+        Some(v) => {
+            let text = match v.get_ref() {
+                toml::Value::String(s) => Some(s.trim().to_string()),
+                toml::Value::Integer(n) if *n >= 0 => Some(n.to_string()),
+                toml::Value::Float(f) if *f >= 0.0 && f.is_finite() => Some(f.to_string()),
+                _ => None,
+            };
+            match text {
+                Some(t)
+                    if !t.is_empty()
+                        && t.chars().count() <= MAX_VERSION
+                        && !t.contains(['\n', '\r']) =>
+                {
+                    Some(t)
+                }
+                _ => {
+                    return Err(ctx.err(
+                        v.span(),
+                        format!("estimate.version: give it as a number or as one line of at most {MAX_VERSION} characters, e.g. 2 or \"B\""),
+                    ))
+                }
             }
-            toml::Value::Integer(n) => Some(n.to_string()),
-            toml::Value::Float(f) => Some(f.to_string()),
-            _ => {
-                return Err(ctx.err(
-                    v.span(),
-                    "estimate.version: give it as a number or a short text, e.g. 2 or \"B\"",
-                ))
-            }
-        },
+        }
     };
     let issued = date(&e.date, "date")?;
     let valid_until = date(&e.valid_until, "valid_until")?;

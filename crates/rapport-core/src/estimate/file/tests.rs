@@ -241,6 +241,15 @@ fn the_cover_fields_are_read_and_checked() {
     assert!(e.message.contains("estimate.client is empty"), "{e}");
     let e = refused("date = \"27/11/2026\"");
     assert!(e.message.starts_with("estimate.date: "), "{e}");
-    let e = refused("version = [1]");
-    assert!(e.message.contains("estimate.version"), "{e}");
+    for version in ["[1]", "-3", "\"two\\nlines\"", "\"\""] {
+        let e = refused(&format!("version = {version}"));
+        assert!(
+            e.message.contains(
+                "estimate.version: give it as a number or as one line of at most 40 characters"
+            ),
+            "{version}: {e}"
+        );
+    }
+    let e = refused("date = \"2026-02-30\"");
+    assert!(e.message.contains("is not a day of the calendar"), "{e}");
 }
