@@ -30,7 +30,7 @@ for rep in range(repeats):
     subprocess.run(
         [rapport, "estimate", estimate, "--iterations", iterations, "--seed", str(rep + 1),
          "--format", "json", "--output", results],
-        check=True, stdout=subprocess.DEVNULL,
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     times.append((time.perf_counter() - start) * 1000)
 duration = json.load(open(results))["duration"]

@@ -293,6 +293,7 @@ async fn relationship_history(
                             ACTOR,
                             q.id,
                             answered + chrono::Duration::days(1),
+                            "the project manager (demo data)",
                         )
                         .await?;
                 }
@@ -350,8 +351,16 @@ async fn relationship_history(
                 } else {
                     due_on
                 };
+                let reason = (state == CommitmentState::Late)
+                    .then_some("The site survey ran four days over");
+                let resolution = crate::Resolution {
+                    state,
+                    on: settled.min(today),
+                    new_due: None,
+                    reason,
+                };
                 store
-                    .settle_commitment(now, ACTOR, c.id, state, settled.min(today), None)
+                    .settle_commitment(now, ACTOR, c.id, &resolution)
                     .await?;
             }
         }

@@ -47,7 +47,7 @@ pub use jobs::{
 };
 pub use people::Person;
 pub use projects::{Project, Stakeholder};
-pub use relationships::{Commitment, FollowUpQuestion, Interaction};
+pub use relationships::{Captured, Commitment, FollowUpQuestion, Interaction, Resolution};
 pub use scope::Scope;
 pub use sessions::{ApiToken, NewToken, SessionRecord};
 pub use status::StatusRecord;

@@ -58,6 +58,9 @@ enum Kind {
     Read,
     /// Changing P, account A or a person of A: admins and P's PM.
     Change,
+    /// Adding to P's relationship records (interactions, questions,
+    /// commitments): admins, P's PM and P's team members.
+    Contribute,
 }
 
 /// Every route with what it needs. Keep in step with the router: the test
@@ -175,6 +178,17 @@ const ROUTES: &[(&str, &str, Kind)] = &[
         "/api/v1/projects/{id}/estimates/{version}/simulations/{job}",
         Kind::Change,
     ),
+    ("GET", "/api/v1/projects/{id}/interactions", Kind::Read),
+    (
+        "POST",
+        "/api/v1/projects/{id}/interactions",
+        Kind::Contribute,
+    ),
+    ("GET", "/api/v1/projects/{id}/questions", Kind::Read),
+    ("GET", "/api/v1/projects/{id}/commitments", Kind::Read),
+    ("POST", "/api/v1/questions/{id}/answer", Kind::Contribute),
+    ("POST", "/api/v1/questions/{id}/confirm", Kind::Contribute),
+    ("POST", "/api/v1/commitments/{id}/resolve", Kind::Contribute),
     // Last for each caller: it ends their session.
     ("POST", "/logout", Kind::SignedIn),
 ];
@@ -209,6 +223,9 @@ fn expect(kind: Kind, caller: Caller) -> Expect {
         (Kind::Change, Admin | PmOfP) => Expect::Allowed,
         (Kind::Change, Viewer | MemberOfP) => Expect::Forbidden,
         (Kind::Change, PmOfQ | MemberOfQ) => Expect::Hidden,
+        (Kind::Contribute, Admin | PmOfP | MemberOfP) => Expect::Allowed,
+        (Kind::Contribute, Viewer) => Expect::Forbidden,
+        (Kind::Contribute, PmOfQ | MemberOfQ) => Expect::Hidden,
     }
 }
 
@@ -229,6 +246,9 @@ struct Fixture {
     status_q: i64,
     /// A simulation job of P's estimate version 1.
     job_p: i64,
+    /// A follow-up question and a commitment of P, captured in a call.
+    question_p: i64,
+    commitment_p: i64,
     spare_user: i64,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -392,6 +412,8 @@ async fn fixture() -> Fixture {
         status_p: 0,
         status_q: 0,
         job_p: 0,
+        question_p: 0,
+        commitment_p: 0,
         spare_user: spare.id.get(),
         _dir: dir,
         _stop: stop,
@@ -496,6 +518,22 @@ async fn fixture() -> Fixture {
         .await["id"]
         .as_i64()
         .unwrap();
+    let captured = f
+        .admin(
+            "POST",
+            &format!("/api/v1/projects/{}/interactions", f.project_p),
+            json!({
+                "occurred_on": "2026-01-20", "kind": "call", "summary": "Weekly call",
+                "participant_ids": [f.person_a, people[&Caller::PmOfP].get()],
+                "questions": [{"question": "Which panel is cut over first?", "asked_of_id": f.person_a}],
+                "commitments": [{"promised_by_id": people[&Caller::PmOfP].get(),
+                                 "promised_to_id": f.person_a,
+                                 "description": "Send the cut-over plan", "due_on": "2026-02-06"}]
+            }),
+        )
+        .await;
+    f.question_p = captured["questions"][0]["id"].as_i64().unwrap();
+    f.commitment_p = captured["commitments"][0]["id"].as_i64().unwrap();
     // The disabled user had access to P until disabled.
     store
         .set_user_disabled(now(), "test", "gone@example.com", true)
@@ -511,6 +549,10 @@ fn concrete(f: &Fixture, caller: Caller, method: &str, pattern: &str) -> String 
         f.account_a
     } else if pattern.starts_with("/api/v1/people/") {
         f.person_a
+    } else if pattern.starts_with("/api/v1/questions/") {
+        f.question_p
+    } else if pattern.starts_with("/api/v1/commitments/") {
+        f.commitment_p
     } else {
         f.project_p
     };

@@ -25,6 +25,13 @@ pub fn next_question_state(
     }
 }
 
+/// How many days a question has waited since it was asked: whole calendar
+/// days from `asked_on` to `today` (0 on the day; never negative, for a
+/// question dated ahead of today).
+pub fn open_for_days(asked_on: NaiveDate, today: NaiveDate) -> i64 {
+    (today - asked_on).num_days().max(0)
+}
+
 /// A logged meeting, call, e-mail, visit or message, validated: what was
 /// said in a line, optional notes, and who took part (each once).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +61,15 @@ impl InteractionDraft {
         let notes = optional_text(&mut errors, "notes", notes, 20_000);
         if participant_ids.is_empty() {
             errors.add("participant_ids", "name at least one person who took part");
+        }
+        if participant_ids.len() > MAX_PARTICIPANTS {
+            errors.add(
+                "participant_ids",
+                format!(
+                    "{} named; at most {MAX_PARTICIPANTS} take part in one interaction",
+                    participant_ids.len()
+                ),
+            );
         }
         let mut participant_ids = participant_ids.to_vec();
         participant_ids.sort_unstable();
@@ -176,38 +192,128 @@ impl CommitmentDraft {
     }
 }
 
+/// The most people one interaction names.
+pub const MAX_PARTICIPANTS: usize = 100;
+
+/// The most questions, and the most commitments, one capture records.
+pub const MAX_CAPTURED: usize = 50;
+
+/// One conversation as captured: the interaction and the follow-up
+/// questions raised and commitments made in it, validated together so a
+/// form or a request is refused field by field (`questions[1].question`)
+/// and written whole or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureDraft {
+    interaction: InteractionDraft,
+    questions: Vec<QuestionDraft>,
+    commitments: Vec<CommitmentDraft>,
+}
+
+impl CaptureDraft {
+    /// Gathers the drafts, or every error of every part with its place.
+    pub fn new(
+        interaction: Result<InteractionDraft, ValidationErrors>,
+        questions: Vec<Result<QuestionDraft, ValidationErrors>>,
+        commitments: Vec<Result<CommitmentDraft, ValidationErrors>>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let interaction = interaction.map_err(|e| errors.0.extend(e.0)).ok();
+        let mut gather = |list: &str, count: usize| {
+            if count > MAX_CAPTURED {
+                errors.add(
+                    list,
+                    format!("{count} given; one capture records at most {MAX_CAPTURED}"),
+                );
+            }
+        };
+        gather("questions", questions.len());
+        gather("commitments", commitments.len());
+        let mut take = |list: &str, index: usize, e: ValidationErrors| {
+            for field in e.0 {
+                errors.add(format!("{list}[{index}].{}", field.field), field.message);
+            }
+        };
+        let mut kept_questions = Vec::with_capacity(questions.len());
+        for (i, q) in questions.into_iter().enumerate() {
+            match q {
+                Ok(q) => kept_questions.push(q),
+                Err(e) => take("questions", i, e),
+            }
+        }
+        let mut kept_commitments = Vec::with_capacity(commitments.len());
+        for (i, c) in commitments.into_iter().enumerate() {
+            match c {
+                Ok(c) => kept_commitments.push(c),
+                Err(e) => take("commitments", i, e),
+            }
+        }
+        match interaction {
+            Some(interaction) if errors.is_empty() => Ok(Self {
+                interaction,
+                questions: kept_questions,
+                commitments: kept_commitments,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    pub fn interaction(&self) -> &InteractionDraft {
+        &self.interaction
+    }
+
+    pub fn questions(&self) -> &[QuestionDraft] {
+        &self.questions
+    }
+
+    pub fn commitments(&self) -> &[CommitmentDraft] {
+        &self.commitments
+    }
+}
+
 /// What settling a commitment records: its new state, the day it was
 /// resolved (none while it is open or renegotiated), and its due date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settlement {
     pub state: CommitmentState,
     pub resolved_on: Option<NaiveDate>,
     pub due_on: NaiveDate,
+    /// Why: required for a renegotiation, welcome for a late or broken
+    /// promise, so the ledger tells the story and not just the state.
+    pub reason: Option<String>,
 }
 
 /// The rule for settling a commitment due on `due_on`: kept, late or
 /// broken resolves it on `on`; renegotiated keeps it open with the new due
 /// date agreed with the person (which must be given, and not before the day
-/// it was agreed); open reopens it. A new due date is refused for any state
-/// but renegotiated, so a slipped promise cannot be quietly re-dated.
+/// it was agreed, and with the reason it moved); open reopens it. A new
+/// due date is refused for any state but renegotiated, so a slipped
+/// promise cannot be quietly re-dated.
 pub fn settle_commitment(
     due_on: NaiveDate,
     to: CommitmentState,
     on: NaiveDate,
     new_due: Option<NaiveDate>,
+    reason: Option<&str>,
 ) -> Result<Settlement, ValidationErrors> {
     let mut errors = ValidationErrors::default();
+    let reason = optional_text(&mut errors, "reason", reason, 2_000);
+    if to == CommitmentState::Renegotiated && reason.is_none() {
+        errors.add(
+            "reason",
+            "say why the date moved: the ledger keeps it beside the new date",
+        );
+    }
     let due_on = match (to, new_due) {
         (CommitmentState::Renegotiated, None) => {
             errors.add(
-                "due_on",
+                "new_due_on",
                 "a renegotiated commitment needs the new due date agreed",
             );
             due_on
         }
         (CommitmentState::Renegotiated, Some(new_due)) if new_due < on => {
             errors.add(
-                "due_on",
+                "new_due_on",
                 format!("the new due date {new_due} is before the day it was agreed ({on})"),
             );
             due_on
@@ -215,7 +321,7 @@ pub fn settle_commitment(
         (CommitmentState::Renegotiated, Some(new_due)) => new_due,
         (_, Some(_)) => {
             errors.add(
-                "due_on",
+                "new_due_on",
                 format!("only a renegotiated commitment takes a new due date; this one is being marked {to}"),
             );
             due_on
@@ -230,6 +336,7 @@ pub fn settle_commitment(
         state: to,
         resolved_on,
         due_on,
+        reason,
     })
 }
 
@@ -277,6 +384,53 @@ mod tests {
     }
 
     #[test]
+    fn a_question_waits_whole_days_and_never_less_than_none() {
+        assert_eq!(open_for_days(date("2026-11-20"), date("2026-11-27")), 7);
+        assert_eq!(open_for_days(date("2026-11-27"), date("2026-11-27")), 0);
+        assert_eq!(open_for_days(date("2026-11-30"), date("2026-11-27")), 0);
+    }
+
+    #[test]
+    fn a_capture_is_refused_part_by_part_with_each_place_named() {
+        let call = || {
+            InteractionDraft::new(
+                date("2026-03-02"),
+                "call",
+                "Weekly call",
+                None,
+                &[PersonId::new(1)],
+            )
+        };
+        let question = |text: &str| QuestionDraft::new(text, PersonId::new(2), date("2026-03-02"));
+        let promise = |to: i64| {
+            CommitmentDraft::new(
+                PersonId::new(1),
+                PersonId::new(to),
+                "Send it",
+                date("2026-03-09"),
+            )
+        };
+        let capture =
+            CaptureDraft::new(call(), vec![question("Which panel?")], vec![promise(2)]).unwrap();
+        assert_eq!(capture.questions().len(), 1);
+        assert_eq!(capture.commitments().len(), 1);
+        let errors = CaptureDraft::new(
+            call(),
+            vec![question("Fine"), question(" ")],
+            vec![promise(2), promise(1)],
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["questions[1].question", "commitments[1].promised_to_id"]
+        );
+        let too_many = (0..=MAX_CAPTURED).map(|_| question("Why?")).collect();
+        let errors = CaptureDraft::new(call(), too_many, vec![]).unwrap_err();
+        assert_eq!(errors.0[0].field, "questions");
+    }
+
+    #[test]
     fn a_commitment_is_made_to_someone_else() {
         assert!(CommitmentDraft::new(
             PersonId::new(1),
@@ -297,24 +451,37 @@ mod tests {
         use CommitmentState::*;
         let due = date("2026-03-09");
         let on = date("2026-03-05");
-        let moved = settle_commitment(due, Renegotiated, on, Some(date("2026-03-20"))).unwrap();
+        let moved = settle_commitment(
+            due,
+            Renegotiated,
+            on,
+            Some(date("2026-03-20")),
+            Some("Vendor slipped a week"),
+        )
+        .unwrap();
         assert_eq!(
             (moved.due_on, moved.resolved_on),
             (date("2026-03-20"), None)
         );
         let refused = |new_due: Option<&str>, to: CommitmentState| {
-            settle_commitment(due, to, on, new_due.map(date))
+            settle_commitment(due, to, on, new_due.map(date), Some("why"))
                 .unwrap_err()
                 .to_string()
         };
-        assert!(refused(None, Renegotiated).contains("due_on"));
+        assert!(refused(None, Renegotiated).contains("new_due_on"));
         assert!(refused(Some("2026-03-01"), Renegotiated)
             .contains("the new due date 2026-03-01 is before the day it was agreed (2026-03-05)"));
         assert!(refused(Some("2026-03-20"), Kept)
             .contains("only a renegotiated commitment takes a new due date"));
-        let kept = settle_commitment(due, Kept, on, None).unwrap();
+        assert!(
+            settle_commitment(due, Renegotiated, on, Some(date("2026-03-20")), Some("  "))
+                .unwrap_err()
+                .to_string()
+                .contains("reason: say why the date moved")
+        );
+        let kept = settle_commitment(due, Kept, on, None, None).unwrap();
         assert_eq!((kept.due_on, kept.resolved_on), (due, Some(on)));
-        let reopened = settle_commitment(due, Open, on, None).unwrap();
+        let reopened = settle_commitment(due, Open, on, None, None).unwrap();
         assert_eq!(reopened.resolved_on, None);
     }
 }

@@ -231,20 +231,7 @@ pub struct TableCache {
     tables: std::collections::HashMap<u64, Arc<[f32]>>,
 }
 
-/// Cells of a table: Q is tabulated at u = j/KNOTS, j = 0..=KNOTS, and
-/// interpolated linearly.
-const KNOTS: usize = 1024;
-const KNOT_BITS: u32 = KNOTS.trailing_zeros();
-const _: () = assert!(
-    KNOTS.is_power_of_two(),
-    "table positions are read from the draw's bits"
-);
-const TABLE_LEN: usize = KNOTS + 1;
-/// Cells of the density grid each shape's CDF is integrated on.
-const CELLS: usize = 4096;
-/// Shapes tabulated exactly: α from 1 to 5 in steps of 1/STEPS_PER_UNIT.
-const STEPS_PER_UNIT: usize = 64;
-const SHAPES: usize = 4 * STEPS_PER_UNIT + 1;
+use super::grid::{KNOT_BITS, SHAPES, STEPS_PER_UNIT, TABLE_LEN};
 
 impl TableCache {
     /// Builds the tables of these values' PERT shapes, in parallel (a
@@ -274,42 +261,28 @@ impl TableCache {
 }
 
 /// Quantile tables of Beta(α, 6 − α) for α on a grid over [1, 5] — every
-/// PERT shape — computed once per process on first use (about 260 × 4,096
-/// density evaluations, a few milliseconds) and never changed: a constant
-/// table, not state. An item's table is blended linearly between the two
-/// neighbouring shapes (Δα = 1/64). The tests bound the whole chain's error
-/// against the exact quantile.
-struct ShapeGrid {
-    /// SHAPES tables of TABLE_LEN values, shape-major.
-    values: Vec<f64>,
-}
+/// PERT shape — built by [`super::grid::shape_grid`] when the crate is
+/// compiled (`build.rs`) and embedded: a constant table, not state, that
+/// costs a run nothing to start. (Built at run time it took 5 ms, most of a
+/// short `rapport estimate`.) An item's table is blended linearly between
+/// the two neighbouring shapes (Δα = 1/64). The tests check the embedded
+/// table against the builder and bound the whole chain's error against the
+/// exact quantile.
+struct ShapeGrid;
+
+/// The grid as built: SHAPES tables of TABLE_LEN values, shape-major,
+/// little-endian f64.
+static GRID: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/shape_grid.bin"));
 
 impl ShapeGrid {
     fn get() -> &'static ShapeGrid {
-        static GRID: std::sync::OnceLock<ShapeGrid> = std::sync::OnceLock::new();
-        GRID.get_or_init(|| {
-            let h = 1.0 / CELLS as f64;
-            let (ln_x, ln_1mx): (Vec<f64>, Vec<f64>) = (0..CELLS)
-                .map(|k| {
-                    let x = (k as f64 + 0.5) * h;
-                    (x.ln(), (1.0 - x).ln())
-                })
-                .unzip();
-            let tables: Vec<Vec<f64>> = (0..SHAPES)
-                .into_par_iter()
-                .map(|s| {
-                    let alpha = 1.0 + s as f64 / STEPS_PER_UNIT as f64;
-                    pert_quantile_table(alpha, 6.0 - alpha, &ln_x, &ln_1mx)
-                })
-                .collect();
-            ShapeGrid {
-                values: tables.concat(),
-            }
-        })
+        &ShapeGrid
     }
 
-    fn table(&self, shape: usize) -> &[f64] {
-        &self.values[shape * TABLE_LEN..(shape + 1) * TABLE_LEN]
+    fn table(&self, shape: usize) -> impl Iterator<Item = f64> {
+        GRID[shape * TABLE_LEN * 8..(shape + 1) * TABLE_LEN * 8]
+            .chunks_exact(8)
+            .map(|bytes| f64::from_le_bytes(bytes.try_into().unwrap_or([0; 8])))
     }
 
     /// An item's table, in single precision (7 significant digits of the
@@ -318,53 +291,11 @@ impl ShapeGrid {
         let position = ((alpha - 1.0) * STEPS_PER_UNIT as f64).clamp(0.0, (SHAPES - 1) as f64);
         let below = (position.floor() as usize).min(SHAPES - 2);
         let w = position - below as f64;
-        let (a, b) = (self.table(below), self.table(below + 1));
-        a.iter()
-            .zip(b)
+        self.table(below)
+            .zip(self.table(below + 1))
             .map(|(x, y)| (x + w * (y - x)) as f32)
             .collect()
     }
-}
-
-/// The u of each table slot.
-fn knot_u(slot: usize) -> f64 {
-    slot as f64 / KNOTS as f64
-}
-
-/// Q at every slot of [`knot_u`] for a Beta(α, β) on [0, 1]. The CDF is
-/// integrated cell by cell with the midpoint rule on the exact density
-/// (error O(h²) where the density is smooth) and inverted linearly inside
-/// each cell. `ln_x` and `ln_1mx` hold ln x and ln(1 − x) at the cell
-/// midpoints.
-fn pert_quantile_table(alpha: f64, beta: f64, ln_x: &[f64], ln_1mx: &[f64]) -> Vec<f64> {
-    let h = 1.0 / CELLS as f64;
-    let mut cumulative = Vec::with_capacity(CELLS + 1);
-    cumulative.push(0.0);
-    let mut total = 0.0;
-    for (lx, l1) in ln_x.iter().zip(ln_1mx) {
-        total += ((alpha - 1.0) * lx + (beta - 1.0) * l1).exp();
-        cumulative.push(total);
-    }
-    // Every knot's u, lower half then upper half (see `knot_u`), inverted in
-    // one walk up the cumulative masses.
-    let mut knots: Vec<(f64, usize)> = (0..TABLE_LEN).map(|slot| (knot_u(slot), slot)).collect();
-    knots.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut table = vec![0.0; TABLE_LEN];
-    let mut cell = 0;
-    for (u, slot) in knots {
-        let target = u * total;
-        while cell < CELLS - 1 && cumulative[cell + 1] < target {
-            cell += 1;
-        }
-        let mass = cumulative[cell + 1] - cumulative[cell];
-        let within = if mass > 0.0 {
-            ((target - cumulative[cell]) / mass).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        table[slot] = ((cell as f64 + within) * h).clamp(0.0, 1.0);
-    }
-    table
 }
 
 /// A compiled quantile function for fast sampling: x = sample(u).
@@ -469,7 +400,7 @@ impl Sampler {
     }
 }
 
-/// Q(u) on [0, 1] from a table of [`pert_quantile_table`], for the draw
+/// Q(u) on [0, 1] from a table of [`super::grid::quantile_table`], for the draw
 /// u = (draw + ½)/2³²: the cell from the draw's top bits, the position in
 /// it from the rest.
 #[inline(always)]
@@ -567,6 +498,22 @@ fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What build.rs embedded is what the builder builds, to the bit.
+    #[test]
+    fn the_embedded_grid_is_the_one_the_builder_makes() {
+        let built = super::super::grid::shape_grid();
+        assert_eq!(built.len(), SHAPES * TABLE_LEN);
+        assert_eq!(GRID.len(), built.len() * 8);
+        for shape in [0, 1, 64, 128, SHAPES - 1] {
+            let embedded: Vec<f64> = ShapeGrid.table(shape).collect();
+            assert_eq!(embedded, built[shape * TABLE_LEN..(shape + 1) * TABLE_LEN]);
+        }
+        assert!(GRID
+            .chunks_exact(8)
+            .zip(&built)
+            .all(|(bytes, v)| bytes == v.to_le_bytes()));
+    }
 
     fn tp(a: f64, m: f64, b: f64) -> ThreePoint {
         ThreePoint::new(a, m, b).unwrap()

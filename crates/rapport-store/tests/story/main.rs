@@ -12,6 +12,7 @@
 use std::io::Write;
 
 mod audit;
+mod capture;
 mod jobs;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,7 +22,7 @@ use rapport_core::domain::{
     StatusDraft,
 };
 use rapport_core::ids::{AccountId, PersonId, ProjectId};
-use rapport_store::{Scope, Store, StoreError};
+use rapport_store::{Resolution, Scope, Store, StoreError};
 
 /// What the story's estimate versions say they hold.
 const COUNTS: rapport_store::VersionCounts = rapport_store::VersionCounts {
@@ -322,7 +323,7 @@ async fn story(store: Store) {
     // Confirming before any answer is a refusal on the state, not any
     // failure (a database error would pass an is_err()).
     match store
-        .confirm_understanding(now, ACTOR, question.id, date("2026-03-03"))
+        .confirm_understanding(now, ACTOR, question.id, date("2026-03-03"), "Priya PM")
         .await
     {
         Err(StoreError::Invalid(errors)) => {
@@ -335,7 +336,7 @@ async fn story(store: Store) {
         .await
         .unwrap();
     let confirmed = store
-        .confirm_understanding(now, ACTOR, question.id, date("2026-03-04"))
+        .confirm_understanding(now, ACTOR, question.id, date("2026-03-04"), "Priya PM")
         .await
         .unwrap();
     assert_eq!(confirmed.state, QuestionState::UnderstandingConfirmed);
@@ -361,21 +362,31 @@ async fn story(store: Store) {
             now,
             "pm",
             promise.id,
-            CommitmentState::Renegotiated,
-            date("2026-03-05"),
-            Some(date("2026-03-10")),
+            &Resolution {
+                state: CommitmentState::Renegotiated,
+                on: date("2026-03-05"),
+                new_due: Some(date("2026-03-10")),
+                reason: Some("The client asked for the schedule after their board meeting"),
+            },
         )
         .await
         .unwrap();
     assert_eq!(renegotiated.due_on, date("2026-03-10"));
+    assert_eq!(
+        renegotiated.reason.as_deref(),
+        Some("The client asked for the schedule after their board meeting")
+    );
     let kept = store
         .settle_commitment(
             now,
             "pm",
             promise.id,
-            CommitmentState::Kept,
-            date("2026-03-09"),
-            None,
+            &Resolution {
+                state: CommitmentState::Kept,
+                on: date("2026-03-09"),
+                new_due: None,
+                reason: None,
+            },
         )
         .await
         .unwrap();
@@ -553,6 +564,8 @@ async fn story(store: Store) {
             .await,
         Err(StoreError::NotFound { .. })
     ));
+    // Last: it adds an account of its own.
+    capture::story(&store, created.id, pm.id, rep.id).await;
 }
 
 #[tokio::test]

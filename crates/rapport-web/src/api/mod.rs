@@ -23,9 +23,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
 pub mod accounts;
+pub mod commitments;
 pub mod estimates;
+pub mod interactions;
 pub mod people;
 pub mod projects;
+pub mod questions;
 pub mod simulations;
 pub mod status;
 pub mod wire;
@@ -65,6 +68,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(status::router())
         .merge(estimates::router())
         .merge(simulations::router())
+        .merge(interactions::router())
+        .merge(questions::router())
+        .merge(commitments::router())
         .routes(routes!(me))
         .routes(routes!(openapi))
 }

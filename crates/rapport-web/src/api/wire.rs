@@ -10,6 +10,19 @@ pub fn iso_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate,
     parse_iso_date(&text).map_err(serde::de::Error::custom)
 }
 
+/// An optional date, as [`iso_date`] reads a present one (use with
+/// `#[serde(default)]`).
+pub fn optional_iso_date<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<NaiveDate>, D::Error> {
+    match Option::<String>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(text) => parse_iso_date(&text)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
+}
+
 pub fn parse_iso_date(text: &str) -> Result<NaiveDate, String> {
     let shaped = text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| match i {

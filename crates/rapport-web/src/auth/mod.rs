@@ -151,6 +151,37 @@ pub async fn authorise(State(state): State<AppState>, request: Request, next: Ne
     }
 }
 
+/// The caller's access to a project, when it is at least `need`: a
+/// project they cannot see is not found, one they may not change this way
+/// is forbidden.
+async fn require_project(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    need: Need,
+) -> Result<ProjectAccess, ApiError> {
+    let relation = state
+        .store
+        .project_relation(ProjectId::new(id), user.person_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no project with id {id}")))?;
+    let access = project_access(user.role, relation);
+    let needed = match need {
+        Need::Read => ProjectAccess::Read,
+        Need::Contribute => ProjectAccess::Contribute,
+        Need::Manage => ProjectAccess::Manage,
+    };
+    if access == ProjectAccess::Hidden {
+        return Err(ApiError::NotFound(format!("no project with id {id}")));
+    }
+    if access < needed {
+        return Err(ApiError::Forbidden(format!(
+            "you may {access} project {id}, not change this; ask its project manager"
+        )));
+    }
+    Ok(access)
+}
+
 /// Where to return after signing in: the page asked for; for a form posted
 /// after the session ended, the page the form was on (its `Referer`, when
 /// it is ours), since the form's own address only takes a POST.
@@ -233,25 +264,29 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
         }
         Rule::Project(need) => {
             let id = parse_id(id.as_deref(), "project")?;
-            let relation = state
-                .store
-                .project_relation(ProjectId::new(id), user.person_id)
-                .await?
-                .ok_or_else(|| ApiError::NotFound(format!("no project with id {id}")))?;
-            let access = project_access(user.role, relation);
-            let needed = match need {
-                Need::Read => ProjectAccess::Read,
-                Need::Contribute => ProjectAccess::Contribute,
-                Need::Manage => ProjectAccess::Manage,
+            let access = require_project(state, user, id, need).await?;
+            request.extensions_mut().insert(ProjectAccessOf(access));
+        }
+        Rule::Record(record, need) => {
+            let (what, id) = match record {
+                policy::Record::Question => {
+                    ("follow-up question", parse_id(id.as_deref(), "question")?)
+                }
+                policy::Record::Commitment => {
+                    ("commitment", parse_id(id.as_deref(), "commitment")?)
+                }
             };
-            if access == ProjectAccess::Hidden {
-                return Err(ApiError::NotFound(format!("no project with id {id}")));
-            }
-            if access < needed {
-                return Err(ApiError::Forbidden(format!(
-                    "you may {access} project {id}, not change this; ask its project manager"
-                )));
-            }
+            let project = match record {
+                policy::Record::Question => state.store.question_project(id).await?,
+                policy::Record::Commitment => state.store.commitment_project(id).await?,
+            };
+            // A record of a project the caller cannot see is not there.
+            let not_found = || ApiError::NotFound(format!("no {what} with id {id}"));
+            let project = project.ok_or_else(not_found)?;
+            let access = match require_project(state, user, project.get(), need).await {
+                Err(ApiError::NotFound(_)) => return Err(not_found()),
+                other => other?,
+            };
             request.extensions_mut().insert(ProjectAccessOf(access));
         }
         Rule::Account { change } => {

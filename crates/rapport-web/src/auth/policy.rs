@@ -27,6 +27,16 @@ pub enum Rule {
     Account { change: bool },
     /// The person named by the path's `{id}`: seeing them, or changing them.
     Person { change: bool },
+    /// A project's record named by the path's `{id}` alone (a question, a
+    /// commitment): the rule of its project, found from the record.
+    Record(Record, Need),
+}
+
+/// The records reached by their own id, outside their project's path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    Question,
+    Commitment,
 }
 
 /// What a project route needs, from least to most.
@@ -73,6 +83,14 @@ pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
         }),
         ("accounts", Some("{id}")) => Some(Rule::Account { change: !read }),
         ("people", Some("{id}")) => Some(Rule::Person { change: !read }),
+        ("questions", Some("{id}")) => Some(Rule::Record(
+            Record::Question,
+            if read { Need::Read } else { Need::Contribute },
+        )),
+        ("commitments", Some("{id}")) => Some(Rule::Record(
+            Record::Commitment,
+            if read { Need::Read } else { Need::Contribute },
+        )),
         ("projects", Some("{id}")) => Some(Rule::Project(if read {
             Need::Read
         } else if rest.first().is_some_and(|r| CONTRIBUTIONS.contains(r)) {
@@ -111,6 +129,19 @@ mod tests {
             ),
             Some(Rule::Project(Need::Manage))
         );
+    }
+
+    #[test]
+    fn a_question_or_commitment_by_id_follows_its_project() {
+        assert_eq!(
+            rule(&Method::POST, "/api/v1/questions/{id}/answer"),
+            Some(Rule::Record(Record::Question, Need::Contribute))
+        );
+        assert_eq!(
+            rule(&Method::POST, "/api/v1/commitments/{id}/resolve"),
+            Some(Rule::Record(Record::Commitment, Need::Contribute))
+        );
+        assert_eq!(rule(&Method::GET, "/api/v1/questions"), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod documents;
 mod estimates;
 mod hardening;
 mod records;
+mod relationships;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -1,0 +1,227 @@
+//! Capturing what was said: an interaction with its questions and
+//! commitments in one request, then the question answered and confirmed
+//! and the commitment settled; refusals name each field's place.
+
+use super::*;
+
+/// A project, and a firm-side PM and a client rep on it.
+async fn project_with_people(app: &TestApp) -> (i64, i64, i64) {
+    let (account_id, pm, rep) = app.seed_people().await;
+    let (status, project) = app
+        .post("/api/v1/projects", &project_body(account_id, pm, rep))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{project}");
+    (project["id"].as_i64().unwrap(), pm, rep)
+}
+
+#[tokio::test]
+async fn a_call_is_captured_with_its_question_and_promise_then_followed_up() {
+    let app = spawn_app().await;
+    let (id, pm, rep) = project_with_people(&app).await;
+
+    let (status, captured) = app
+        .post(
+            &format!("/api/v1/projects/{id}/interactions"),
+            &json!({
+                "occurred_on": "2026-11-26", "kind": "call",
+                "summary": "Weekly call: cut-over window",
+                "notes": "Dana worries about the night shift.",
+                "participant_ids": [pm, rep, rep],
+                "questions": [{"question": "Which pump goes first?", "asked_of_id": rep}],
+                "commitments": [{"promised_by_id": pm, "promised_to_id": rep,
+                                  "description": "Send the cut-over plan", "due_on": "2026-12-04"}]
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{captured}");
+    let interaction = &captured["interaction"];
+    let mut participants = vec![pm, rep];
+    participants.sort_unstable();
+    assert_eq!(interaction["participant_ids"], json!(participants));
+    let question = &captured["questions"][0];
+    assert_eq!(question["interaction_id"], interaction["id"]);
+    assert_eq!(question["asked_on"], "2026-11-26");
+    assert_eq!(question["state"], "open");
+    let commitment = &captured["commitments"][0];
+    assert_eq!(commitment["interaction_id"], interaction["id"]);
+    assert_eq!(commitment["state"], "open");
+
+    // The lists: the interaction on its page, the question with its wait
+    // (the app's clock stands at 2026-11-27: one day).
+    let (_, page) = app
+        .get(&format!("/api/v1/projects/{id}/interactions"))
+        .await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["summary"], "Weekly call: cut-over window");
+    let (_, questions) = app
+        .get(&format!("/api/v1/projects/{id}/questions?state=open"))
+        .await;
+    assert_eq!(questions[0]["waiting_days"], 1);
+
+    // Answer, then confirm: who confirmed is the signed-in user.
+    let qid = question["id"].as_i64().unwrap();
+    let (status, body) = app
+        .post(&format!("/api/v1/questions/{qid}/confirm"), &json!({}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "answered before confirmed: {body}"
+    );
+    let (status, answered) = app
+        .post(
+            &format!("/api/v1/questions/{qid}/answer"),
+            &json!({"answer": "Pump 2, on a Sunday night"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answered}");
+    assert_eq!(answered["answered_on"], "2026-11-27");
+    let (_, confirmed) = app
+        .post(&format!("/api/v1/questions/{qid}/confirm"), &json!({}))
+        .await;
+    assert_eq!(confirmed["state"], "understanding_confirmed");
+    assert_eq!(confirmed["confirmed_by"], "Avery Admin");
+    let (_, questions) = app.get(&format!("/api/v1/projects/{id}/questions")).await;
+    assert_eq!(questions[0]["waiting_days"], Value::Null);
+
+    // Renegotiate: a new date needs its reason.
+    let cid = commitment["id"].as_i64().unwrap();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/commitments/{cid}/resolve"),
+            &json!({"state": "renegotiated", "new_due_on": "2026-12-11"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&body), ["reason"]);
+    let (status, moved) = app
+        .post(
+            &format!("/api/v1/commitments/{cid}/resolve"),
+            &json!({"state": "renegotiated", "new_due_on": "2026-12-11",
+                    "reason": "Dana asked to wait for the board's decision"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["due_on"], "2026-12-11");
+    let (_, kept) = app
+        .post(
+            &format!("/api/v1/commitments/{cid}/resolve"),
+            &json!({"state": "kept"}),
+        )
+        .await;
+    assert_eq!(
+        (kept["state"].as_str(), kept["resolved_on"].as_str()),
+        (Some("kept"), Some("2026-11-27"))
+    );
+    let (_, listed) = app.get(&format!("/api/v1/projects/{id}/commitments")).await;
+    assert_eq!(
+        listed[0]["reason"],
+        "Dana asked to wait for the board's decision"
+    );
+}
+
+#[tokio::test]
+async fn a_capture_is_refused_whole_with_every_place_named() {
+    let app = spawn_app().await;
+    let (id, pm, rep) = project_with_people(&app).await;
+    // Someone of another client.
+    let (_, other) = app
+        .post("/api/v1/accounts", &json!({"name": "Other Co"}))
+        .await;
+    let (_, stranger) = app
+        .post(
+            "/api/v1/people",
+            &json!({"side": "client", "account_id": other["id"], "name": "Sam Stranger"}),
+        )
+        .await;
+    let stranger = stranger["id"].as_i64().unwrap();
+
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/projects/{id}/interactions"),
+            &json!({
+                "occurred_on": "2026-11-26", "kind": "fax", "summary": " ",
+                "participant_ids": [],
+                "questions": [{"question": "Fine?", "asked_of_id": rep}, {"question": "", "asked_of_id": rep}],
+                "commitments": [{"promised_by_id": pm, "promised_to_id": pm,
+                                 "description": "Call back", "due_on": "2026-12-01"}]
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        field_names(&body),
+        [
+            "kind",
+            "summary",
+            "participant_ids",
+            "questions[1].question",
+            "commitments[0].promised_to_id"
+        ]
+    );
+
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/projects/{id}/interactions"),
+            &json!({
+                "occurred_on": "2026-11-26", "kind": "meeting", "summary": "Site walk",
+                "participant_ids": [pm, stranger],
+                "commitments": [{"promised_by_id": pm, "promised_to_id": 999999,
+                                 "description": "Call back", "due_on": "2026-12-01"}]
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        field_names(&body),
+        ["participant_ids[1]", "commitments[0].promised_to_id"]
+    );
+    // Nothing of either refusal was written.
+    let (_, page) = app
+        .get(&format!("/api/v1/projects/{id}/interactions"))
+        .await;
+    assert_eq!(page["total"], 0);
+    let (_, questions) = app.get(&format!("/api/v1/projects/{id}/questions")).await;
+    assert_eq!(questions, json!([]));
+
+    // Paging is bounded and says so.
+    let (status, body) = app
+        .get(&format!("/api/v1/projects/{id}/interactions?limit=0"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&body), ["limit"]);
+    let (status, _) = app
+        .post("/api/v1/questions/424242/answer", &json!({"answer": "x"}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn interactions_come_newest_first_a_page_at_a_time() {
+    let app = spawn_app().await;
+    let (id, pm, rep) = project_with_people(&app).await;
+    for day in 1..=5 {
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/projects/{id}/interactions"),
+                &json!({"occurred_on": format!("2026-11-0{day}"), "kind": "email",
+                        "summary": format!("Note {day}"), "participant_ids": [pm, rep]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (_, page) = app
+        .get(&format!(
+            "/api/v1/projects/{id}/interactions?limit=2&offset=1"
+        ))
+        .await;
+    assert_eq!(page["total"], 5);
+    let summaries: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(summaries, ["Note 4", "Note 3"]);
+    assert_eq!(page["items"][0]["participant_ids"], json!([pm, rep]));
+}
