@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 
 use rapport_core::estimate::simulate::Summary;
 
+mod earned_value;
+pub use earned_value::{earned_value, EarnedValueSeries};
+
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 300.0;
 const LEFT: f64 = 70.0;

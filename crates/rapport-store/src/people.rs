@@ -143,6 +143,32 @@ impl Store {
         rows.into_iter().map(Person::try_from).collect()
     }
 
+    /// The people with these ids, in one query (those that exist; order
+    /// by name). For pages that name the people of their records.
+    pub async fn people_named(&self, ids: &[PersonId]) -> Result<Vec<Person>> {
+        let mut ids: Vec<i64> = ids.iter().map(|p| p.get()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|k| format!("${k}")).collect();
+        let sql = format!(
+            "{SELECT_PERSON} WHERE id IN ({}) ORDER BY name, id",
+            placeholders.join(", ")
+        );
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<PersonRow> = on_tx!(tx, conn => {
+            let mut query = sqlx::query_as(&sql);
+            for id in &ids {
+                query = query.bind(*id);
+            }
+            query.fetch_all(conn).await?
+        });
+        tx.commit().await?;
+        rows.into_iter().map(Person::try_from).collect()
+    }
+
     pub async fn update_person(
         &self,
         now: DateTime<Utc>,

@@ -189,6 +189,24 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/api/v1/questions/{id}/answer", Kind::Contribute),
     ("POST", "/api/v1/questions/{id}/confirm", Kind::Contribute),
     ("POST", "/api/v1/commitments/{id}/resolve", Kind::Contribute),
+    ("GET", "/projects/{id}", Kind::Read),
+    ("GET", "/projects/{id}/interactions/new", Kind::Read),
+    ("POST", "/projects/{id}/interactions", Kind::Contribute),
+    (
+        "POST",
+        "/projects/{id}/questions/{question_id}/answer",
+        Kind::Contribute,
+    ),
+    (
+        "POST",
+        "/projects/{id}/questions/{question_id}/confirm",
+        Kind::Contribute,
+    ),
+    (
+        "POST",
+        "/projects/{id}/commitments/{commitment_id}/resolve",
+        Kind::Contribute,
+    ),
     // Last for each caller: it ends their session.
     ("POST", "/logout", Kind::SignedIn),
 ];
@@ -561,6 +579,8 @@ fn concrete(f: &Fixture, caller: Caller, method: &str, pattern: &str) -> String 
         .replace("{status_id}", &f.status_p.to_string())
         .replace("{version}", "1")
         .replace("{job}", &f.job_p.to_string())
+        .replace("{question_id}", &f.question_p.to_string())
+        .replace("{commitment_id}", &f.commitment_p.to_string())
         .replace("{person_id}", &f.person_a.to_string())
         .replace("{token_id}", &f.token_id(caller).to_string())
         .replace("{user_id}", &f.spare_user.to_string());

@@ -43,19 +43,19 @@ pub struct HomePage {
 }
 
 /// The band's CSS class, of the index as shown ("none" without one).
-fn band(index: Option<f64>) -> &'static str {
+pub(super) fn band(index: Option<f64>) -> &'static str {
     index.map_or("none", |v| rapport_core::evm::band::band(v).class())
 }
 
-fn index(value: Option<f64>) -> String {
+pub(super) fn index(value: Option<f64>) -> String {
     value.map_or_else(|| "—".into(), rapport_core::evm::band::shown)
 }
 
-fn money(value: f64, currency: &str) -> String {
+pub(super) fn money(value: f64, currency: &str) -> String {
     rapport_report::format::money(value, Some(currency))
 }
 
-fn status_label(status: ProjectStatus) -> &'static str {
+pub(super) fn status_label(status: ProjectStatus) -> &'static str {
     match status {
         ProjectStatus::Proposed => "Proposed",
         ProjectStatus::Active => "Active",

@@ -14,12 +14,21 @@ use crate::auth::CurrentUser;
 use crate::AppState;
 
 mod admin;
+pub mod capture;
+mod cockpit;
+mod follow_up;
 mod home;
 mod settings;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(home::show))
+        .routes(routes!(cockpit::show))
+        .routes(routes!(capture::form))
+        .routes(routes!(capture::submit))
+        .routes(routes!(follow_up::answer))
+        .routes(routes!(follow_up::confirm))
+        .routes(routes!(follow_up::resolve))
         .routes(routes!(stylesheet))
         .routes(routes!(settings::show))
         .routes(routes!(settings::create_token))

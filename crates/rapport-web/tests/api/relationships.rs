@@ -225,3 +225,121 @@ async fn interactions_come_newest_first_a_page_at_a_time() {
     assert_eq!(summaries, ["Note 4", "Note 3"]);
     assert_eq!(page["items"][0]["participant_ids"], json!([pm, rep]));
 }
+
+impl TestApp {
+    /// Posts a page's form as a signed-in browser does (session cookie and
+    /// its CSRF token); returns the status, the Location and the page.
+    async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, String)],
+    ) -> (StatusCode, String, String) {
+        let mut form: Vec<(&str, String)> = vec![("csrf_token", "csrf".to_string())];
+        form.extend(fields.iter().cloned());
+        let response = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(format!("{}{path}", self.address))
+            .header("cookie", &self.session_cookie)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (status, location, response.text().await.unwrap())
+    }
+}
+
+/// The capture form refuses a conversation with nothing said, keeps what
+/// was typed and says what is wrong beside the field; filled in, it
+/// records the call, its question and its promise, and returns to the
+/// cockpit, which shows them. A question of another project is not found
+/// beneath this one.
+#[tokio::test]
+async fn the_capture_form_records_a_call_or_says_what_to_correct() {
+    let app = spawn_app().await;
+    let (id, pm, rep) = project_with_people(&app).await;
+    let (other, _, other_rep) = project_with_people(&app).await;
+    let form = |summary: &str| {
+        vec![
+            ("summary", summary.to_string()),
+            ("occurred_on", "2026-11-26".to_string()),
+            ("kind", "call".to_string()),
+            ("participant_ids", pm.to_string()),
+            ("participant_ids", rep.to_string()),
+            ("notes", String::new()),
+            ("question", "Which pump first?".to_string()),
+            ("asked_of_id", rep.to_string()),
+            ("question", String::new()),
+            ("asked_of_id", rep.to_string()),
+            ("promised_by_id", pm.to_string()),
+            ("promised_to_id", rep.to_string()),
+            ("description", "Send the plan".to_string()),
+            ("due_on", "2026-12-04".to_string()),
+        ]
+    };
+    let (status, _, page) = app
+        .post_form(&format!("/projects/{id}/interactions"), &form(" "))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Nothing was recorded"), "{page}");
+    assert!(
+        page.contains(r#"<p class="field-error" id="summary-error">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"value="Which pump first?""#),
+        "what was typed is kept"
+    );
+    let (_, listed) = app
+        .get(&format!("/api/v1/projects/{id}/interactions"))
+        .await;
+    assert_eq!(listed["total"], 0);
+
+    let (status, location, _) = app
+        .post_form(
+            &format!("/projects/{id}/interactions"),
+            &form("Weekly call"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("/projects/{id}?done=captured#timeline"));
+    let cockpit = app.get_text(&format!("/projects/{id}")).await;
+    for text in [
+        "Weekly call",
+        "Which pump first?",
+        "Send the plan",
+        "due in 7 days",
+    ] {
+        assert!(cockpit.contains(text), "{text} is not on the cockpit");
+    }
+
+    // The other project's question, through this project's path.
+    let (status, captured) = app
+        .post(
+            &format!("/api/v1/projects/{other}/interactions"),
+            &json!({"occurred_on": "2026-11-26", "kind": "call", "summary": "Call",
+                    "participant_ids": [other_rep],
+                    "questions": [{"question": "Why?", "asked_of_id": other_rep}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{captured}");
+    let theirs = captured["questions"][0]["id"].as_i64().unwrap();
+    let (status, _, _) = app
+        .post_form(
+            &format!("/projects/{id}/questions/{theirs}/answer"),
+            &[("answer", "Because".to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, questions) = app
+        .get(&format!("/api/v1/projects/{other}/questions"))
+        .await;
+    assert_eq!(questions[0]["state"], "open", "nothing was changed");
+}
