@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod agenda;
 pub mod domain;
 pub mod estimate;
 pub mod evm;

@@ -386,6 +386,10 @@ fn person(
         phone: None,
         behaviour_style: None,
         communication_preferences: None,
+        // The client's people are called every two weeks, at most a month
+        // apart: the demo's Today then shows the contact clock at work.
+        contact_ideal_days: (side == "client").then_some(14),
+        contact_max_days: (side == "client").then_some(30),
     })
     .map_err(StoreError::Invalid)
 }

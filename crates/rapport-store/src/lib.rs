@@ -25,6 +25,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 mod accounts;
+mod agenda;
 mod audit_log;
 mod clock;
 pub mod demo;

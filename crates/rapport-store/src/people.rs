@@ -23,6 +23,8 @@ struct PersonRow {
     phone: Option<String>,
     behaviour_style: Option<String>,
     communication_preferences: Option<String>,
+    contact_ideal_days: Option<i64>,
+    contact_max_days: Option<i64>,
     archived: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -41,6 +43,10 @@ pub struct Person {
     pub phone: Option<String>,
     pub behaviour_style: Option<String>,
     pub communication_preferences: Option<String>,
+    /// Days without contact after which the person is due a call.
+    pub contact_ideal_days: Option<i64>,
+    /// Days without contact that must not pass.
+    pub contact_max_days: Option<i64>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -60,6 +66,8 @@ impl TryFrom<PersonRow> for Person {
             phone: row.phone,
             behaviour_style: row.behaviour_style,
             communication_preferences: row.communication_preferences,
+            contact_ideal_days: row.contact_ideal_days,
+            contact_max_days: row.contact_max_days,
             archived: row.archived,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -69,7 +77,8 @@ impl TryFrom<PersonRow> for Person {
 
 const SELECT_PERSON: &str =
     "SELECT id, side, account_id, name, title, organisation, email, phone, \
-     behaviour_style, communication_preferences, archived, created_at, updated_at FROM people";
+     behaviour_style, communication_preferences, archived, created_at, updated_at, \
+     contact_ideal_days, contact_max_days FROM people";
 
 /// What the audit log keeps of a person: who they are and how to reach
 /// them (client-facing facts).
@@ -315,8 +324,8 @@ async fn insert_person(tx: &mut Tx, now: DateTime<Utc>, draft: &PersonDraft) -> 
     let (id,): (i64,) = on_tx!(tx, conn => {
         sqlx::query_as(
             "INSERT INTO people (side, account_id, name, title, organisation, email, phone, behaviour_style, \
-             communication_preferences, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             communication_preferences, created_at, updated_at, contact_ideal_days, contact_max_days) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(draft.side().as_str())
         .bind(draft.account_id().map(AccountId::get))
@@ -329,6 +338,8 @@ async fn insert_person(tx: &mut Tx, now: DateTime<Utc>, draft: &PersonDraft) -> 
         .bind(draft.communication_preferences())
         .bind(now)
         .bind(now)
+        .bind(draft.contact_ideal_days())
+        .bind(draft.contact_max_days())
         .fetch_one(conn)
         .await?
     });
@@ -345,7 +356,8 @@ async fn update_person_fields(
     let updated = on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE people SET side = $1, account_id = $2, name = $3, title = $4, organisation = $5, email = $6, \
-             phone = $7, behaviour_style = $8, communication_preferences = $9, updated_at = $10 WHERE id = $11",
+             phone = $7, behaviour_style = $8, communication_preferences = $9, updated_at = $10, \
+             contact_ideal_days = $12, contact_max_days = $13 WHERE id = $11",
         )
         .bind(draft.side().as_str())
         .bind(draft.account_id().map(AccountId::get))
@@ -358,6 +370,8 @@ async fn update_person_fields(
         .bind(draft.communication_preferences())
         .bind(now)
         .bind(id)
+        .bind(draft.contact_ideal_days())
+        .bind(draft.contact_max_days())
         .execute(conn)
         .await?
         .rows_affected()

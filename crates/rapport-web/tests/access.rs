@@ -74,6 +74,8 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("GET", "/static/rapport.css", Kind::Public(200)),
     ("GET", "/", Kind::SignedIn),
     ("GET", "/api/v1/me", Kind::SignedIn),
+    ("GET", "/today", Kind::SignedIn),
+    ("GET", "/api/v1/today", Kind::SignedIn),
     ("GET", "/settings", Kind::SignedIn),
     ("POST", "/settings/tokens", Kind::SignedIn),
     ("POST", "/settings/tokens/{token_id}/revoke", Kind::SignedIn),

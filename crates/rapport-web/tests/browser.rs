@@ -244,7 +244,9 @@ async fn portfolio_page_shows_each_projects_delivery_numbers_in_a_browser() {
     let http = api(&token);
 
     sign_in(&client, &address, "admin@example.com", PASSWORD).await;
-    assert_eq!(client.current_url().await.unwrap().path(), "/");
+    // The day starts on Today; the portfolio is one click away.
+    assert_eq!(client.current_url().await.unwrap().path(), "/today");
+    client.goto(&format!("{address}/")).await.unwrap();
     assert_eq!(client.title().await.unwrap(), "Portfolio — Rapport");
     let rows = client
         .find_all(Locator::Css("#projects tbody tr"))
@@ -449,7 +451,8 @@ async fn a_pm_signs_in_sees_only_their_projects_signs_out_and_is_locked_out() {
     assert_eq!(client.current_url().await.unwrap().path(), "/login");
 
     sign_in(&client, &address, "pm@example.com", PASSWORD).await;
-    assert_eq!(client.current_url().await.unwrap().path(), "/");
+    assert_eq!(client.current_url().await.unwrap().path(), "/today");
+    client.goto(&format!("{address}/")).await.unwrap();
     let who = client
         .find(Locator::Css("header .who span"))
         .await
@@ -665,6 +668,26 @@ async fn a_pm_records_a_call_and_follows_it_up_from_the_cockpit() {
         timeline.contains("Weekly call: cut-over window"),
         "{timeline}"
     );
+
+    // Today lists the new promise and question, each with its reason.
+    client.goto(&format!("{address}/today")).await.unwrap();
+    let week = client
+        .find(Locator::Id("this-week"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        week.contains("You promised Dana Whitfield “Send the revised cut-over plan”: due in 7 days (2026-12-04)."),
+        "{week}"
+    );
+    assert!(week.contains("Which pump is cut over first?"), "{week}");
+    for width in [1280, 390] {
+        screenshot(&client, "today", width).await;
+    }
+    client.set_window_size(1280, 1000).await.unwrap();
+    client.goto(&format!("{address}{cockpit}")).await.unwrap();
 
     // Answer, then confirm the question.
     let question = client

@@ -138,7 +138,7 @@ async fn the_session_cookie_is_http_only_lax_site_wide_and_secure_behind_https()
     let (secure, _stop2) = serve(&store, start(), https).await;
 
     let response = sign_in(&plain, "pm@example.com", PASSWORD).await;
-    assert_eq!(response.headers()["location"], "/");
+    assert_eq!(response.headers()["location"], "/today");
     let (_, header) = set_cookie(&response, "rapport_session").unwrap();
     for flag in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=604800"] {
         assert!(header.contains(flag), "{flag} missing from {header}");
@@ -369,7 +369,12 @@ async fn a_sign_in_link_cannot_send_you_to_another_site() {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next:?}");
-        let expected = if next == "/ok?x=1" { "/ok?x=1" } else { "/" };
+        // Anything unsafe lands on Today, the page after sign-in.
+        let expected = if next == "/ok?x=1" {
+            "/ok?x=1"
+        } else {
+            "/today"
+        };
         assert_eq!(response.headers()["location"], expected, "{next:?}");
     }
 }

@@ -224,6 +224,8 @@ fn estimate_is_saved_as_a_project_version() {
             phone: None,
             behaviour_style: None,
             communication_preferences: None,
+            contact_ideal_days: None,
+            contact_max_days: None,
         };
         let rep = store
             .create_person(

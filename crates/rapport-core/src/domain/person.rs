@@ -17,7 +17,12 @@ pub struct PersonDraft {
     phone: Option<String>,
     behaviour_style: Option<String>,
     communication_preferences: Option<String>,
+    contact_ideal_days: Option<i64>,
+    contact_max_days: Option<i64>,
 }
+
+/// The longest contact interval, in days: about a year.
+pub const MAX_CONTACT_DAYS: i64 = 366;
 
 impl PersonDraft {
     pub fn side(&self) -> Side {
@@ -55,8 +60,20 @@ impl PersonDraft {
     pub fn communication_preferences(&self) -> Option<&str> {
         self.communication_preferences.as_deref()
     }
+
+    /// Days without contact after which the person is due a call (amber
+    /// on Today).
+    pub fn contact_ideal_days(&self) -> Option<i64> {
+        self.contact_ideal_days
+    }
+
+    /// Days without contact that must not pass (red on Today).
+    pub fn contact_max_days(&self) -> Option<i64> {
+        self.contact_max_days
+    }
 }
 
+#[derive(Debug, Clone)]
 pub struct PersonInput<'a> {
     pub side: &'a str,
     pub account_id: Option<AccountId>,
@@ -67,6 +84,8 @@ pub struct PersonInput<'a> {
     pub phone: Option<&'a str>,
     pub behaviour_style: Option<&'a str>,
     pub communication_preferences: Option<&'a str>,
+    pub contact_ideal_days: Option<i64>,
+    pub contact_max_days: Option<i64>,
 }
 
 impl PersonDraft {
@@ -100,7 +119,33 @@ impl PersonDraft {
                 errors.add("email", format!("\"{email}\" is not an e-mail address"));
             }
         }
+        let mut interval = |field: &str, days: Option<i64>| {
+            days.filter(|d| {
+                let fits = (1..=MAX_CONTACT_DAYS).contains(d);
+                if !fits {
+                    errors.add(
+                        field,
+                        format!("{d} is not a number of days from 1 to {MAX_CONTACT_DAYS}"),
+                    );
+                }
+                fits
+            })
+        };
+        let contact_ideal_days = interval("contact_ideal_days", input.contact_ideal_days);
+        let contact_max_days = interval("contact_max_days", input.contact_max_days);
+        if let (Some(ideal), Some(max)) = (contact_ideal_days, contact_max_days) {
+            if ideal > max {
+                errors.add(
+                    "contact_ideal_days",
+                    format!(
+                        "the ideal interval ({ideal} days) is longer than the maximum ({max} days)"
+                    ),
+                );
+            }
+        }
         let draft = Self {
+            contact_ideal_days,
+            contact_max_days,
             side,
             account_id: input.account_id,
             name,
@@ -140,10 +185,45 @@ mod tests {
             phone: None,
             behaviour_style: None,
             communication_preferences: None,
+            contact_ideal_days: None,
+            contact_max_days: None,
         })
         .unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["account_id", "name", "email"]);
+    }
+
+    #[test]
+    fn contact_intervals_are_days_and_the_ideal_comes_first() {
+        let draft = |ideal, max| {
+            PersonDraft::new(PersonInput {
+                side: "firm",
+                account_id: None,
+                name: "Pat",
+                title: None,
+                organisation: None,
+                email: None,
+                phone: None,
+                behaviour_style: None,
+                communication_preferences: None,
+                contact_ideal_days: ideal,
+                contact_max_days: max,
+            })
+        };
+        let ok = draft(Some(14), Some(30)).unwrap();
+        assert_eq!(
+            (ok.contact_ideal_days(), ok.contact_max_days()),
+            (Some(14), Some(30))
+        );
+        let fields = |e: ValidationErrors| e.0.into_iter().map(|f| f.field).collect::<Vec<_>>();
+        assert_eq!(
+            fields(draft(Some(30), Some(14)).unwrap_err()),
+            ["contact_ideal_days"]
+        );
+        assert_eq!(
+            fields(draft(Some(0), Some(400)).unwrap_err()),
+            ["contact_ideal_days", "contact_max_days"]
+        );
     }
 
     /// The API document states `^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$`; the
@@ -161,6 +241,8 @@ mod tests {
                 phone: None,
                 behaviour_style: None,
                 communication_preferences: None,
+                contact_ideal_days: None,
+                contact_max_days: None,
             })
             .is_ok()
         };

@@ -10,8 +10,8 @@ ALTER TABLE follow_up_questions ADD COLUMN interaction_id BIGINT REFERENCES inte
 ALTER TABLE follow_up_questions ADD COLUMN confirmed_by TEXT;
 ALTER TABLE commitments ADD COLUMN interaction_id BIGINT REFERENCES interactions(id);
 ALTER TABLE commitments ADD COLUMN reason TEXT;
-ALTER TABLE people ADD COLUMN contact_ideal_days INTEGER CHECK (contact_ideal_days > 0);
-ALTER TABLE people ADD COLUMN contact_max_days INTEGER CHECK (contact_max_days > 0);
+ALTER TABLE people ADD COLUMN contact_ideal_days BIGINT CHECK (contact_ideal_days > 0);
+ALTER TABLE people ADD COLUMN contact_max_days BIGINT CHECK (contact_max_days > 0);
 CREATE INDEX interaction_participants_person ON interaction_participants(person_id);
 CREATE INDEX follow_up_questions_interaction ON follow_up_questions(interaction_id);
 CREATE INDEX commitments_interaction ON commitments(interaction_id);

@@ -80,6 +80,81 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
     assert_eq!(rest.len() as i64, total - 1);
     assert!(rest.iter().all(|i| i.id != id));
 
+    // Today's facts (of live projects: the story archived this one): the
+    // promise made by the PM is theirs to keep.
+    let archived = store
+        .agenda_facts(Scope::Everything, pm, date("2026-04-08"))
+        .await
+        .unwrap();
+    assert!(
+        archived.commitments.is_empty(),
+        "an archived project asks nothing"
+    );
+    store
+        .set_project_archived(now, ACTOR, project_id, false)
+        .await
+        .unwrap();
+    let facts = store
+        .agenda_facts(Scope::Everything, pm, date("2026-04-08"))
+        .await
+        .unwrap();
+    let mine = facts
+        .commitments
+        .iter()
+        .find(|c| c.id == captured.commitments[0].id)
+        .unwrap();
+    assert_eq!((mine.promised_by, mine.due_on), (pm, date("2026-04-09")));
+    assert!(facts
+        .questions
+        .iter()
+        .any(|q| q.id == captured.questions[0].id));
+    assert!(facts.projects.iter().any(|p| p.id == project_id));
+
+    // A client person with a contact interval, read back on this backend,
+    // is on the contact clock with the capture as their last contact.
+    let mut input = PersonInput {
+        side: "client",
+        account_id: Some(facts_account(store, project_id).await),
+        name: "Kim Keeper",
+        title: None,
+        organisation: None,
+        email: None,
+        phone: None,
+        behaviour_style: None,
+        communication_preferences: None,
+        contact_ideal_days: Some(14),
+        contact_max_days: Some(30),
+    };
+    let kim = store
+        .create_person(now, ACTOR, &PersonDraft::new(input.clone()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (kim.contact_ideal_days, kim.contact_max_days),
+        (Some(14), Some(30))
+    );
+    input.contact_max_days = Some(45);
+    let kim = store
+        .update_person(now, ACTOR, kim.id, &PersonDraft::new(input).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(kim.contact_max_days, Some(45));
+    let facts = store
+        .agenda_facts(Scope::Everything, pm, date("2026-04-08"))
+        .await
+        .unwrap();
+    let clock = facts
+        .contacts
+        .iter()
+        .find(|c| c.person_id == kim.id)
+        .unwrap_or_else(|| panic!("{:?} {:?}", kim, facts.contacts));
+    assert_eq!(
+        (clock.ideal_days, clock.max_days, clock.last_contact),
+        (Some(14), Some(45), None)
+    );
+    let rep_clock = facts.contacts.iter().find(|c| c.person_id == rep);
+    assert!(rep_clock.is_none(), "the rep has no interval");
+
     // Access checks find a record's project.
     let commitment = captured.commitments[0].id;
     assert_eq!(
@@ -87,4 +162,8 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
         Some(project_id)
     );
     assert_eq!(store.question_project(i64::MAX).await.unwrap(), None);
+}
+
+async fn facts_account(store: &Store, project_id: ProjectId) -> AccountId {
+    store.project(project_id).await.unwrap().account_id
 }

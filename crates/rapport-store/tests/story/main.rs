@@ -54,6 +54,8 @@ fn person(side: &str, account_id: Option<AccountId>, name: &str) -> PersonDraft 
         phone: None,
         behaviour_style: None,
         communication_preferences: None,
+        contact_ideal_days: None,
+        contact_max_days: None,
     })
     .expect("valid person")
 }

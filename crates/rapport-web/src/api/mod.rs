@@ -31,6 +31,7 @@ pub mod projects;
 pub mod questions;
 pub mod simulations;
 pub mod status;
+pub mod today;
 pub mod wire;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -71,6 +72,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(interactions::router())
         .merge(questions::router())
         .merge(commitments::router())
+        .merge(today::router())
         .routes(routes!(me))
         .routes(routes!(openapi))
 }

@@ -48,6 +48,13 @@ pub struct PersonBody {
     pub behaviour_style: Option<String>,
     #[schema(max_length = 2000)]
     pub communication_preferences: Option<String>,
+    /// Days without contact after which the person is due a call (amber on
+    /// Today); not longer than `contact_max_days`.
+    #[schema(minimum = 1, maximum = 366)]
+    pub contact_ideal_days: Option<i64>,
+    /// Days without contact that must not pass (red on Today).
+    #[schema(minimum = 1, maximum = 366)]
+    pub contact_max_days: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -63,6 +70,8 @@ pub struct PersonView {
     pub phone: Option<String>,
     pub behaviour_style: Option<String>,
     pub communication_preferences: Option<String>,
+    pub contact_ideal_days: Option<i64>,
+    pub contact_max_days: Option<i64>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -81,6 +90,8 @@ impl From<Person> for PersonView {
             phone: p.phone,
             behaviour_style: p.behaviour_style,
             communication_preferences: p.communication_preferences,
+            contact_ideal_days: p.contact_ideal_days,
+            contact_max_days: p.contact_max_days,
             archived: p.archived,
             created_at: p.created_at,
             updated_at: p.updated_at,
@@ -99,6 +110,8 @@ fn draft(body: &PersonBody) -> ApiResult<PersonDraft> {
         phone: body.phone.as_deref(),
         behaviour_style: body.behaviour_style.as_deref(),
         communication_preferences: body.communication_preferences.as_deref(),
+        contact_ideal_days: body.contact_ideal_days,
+        contact_max_days: body.contact_max_days,
     })
     .map_err(ApiError::invalid)
 }

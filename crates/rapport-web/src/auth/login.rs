@@ -133,7 +133,8 @@ pub async fn show(
         &state,
         StatusCode::OK,
         String::new(),
-        query.next.as_deref().unwrap_or("/"),
+        // Without a page asked for, the day starts on Today.
+        query.next.as_deref().unwrap_or("/today"),
         None,
     )
 }

@@ -451,7 +451,7 @@ async fn authenticate(
 /// a path on this site, in printable ASCII only. Browsers drop tabs and line
 /// breaks from URLs (`/\t/evil.example` becomes `//evil.example`), so any
 /// control character, space, backslash or a second leading slash sends the
-/// user to `/` instead.
+/// user to Today (`/today`) instead.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(path)
@@ -461,6 +461,6 @@ pub fn safe_next(next: Option<&str>) -> &str {
         {
             path
         }
-        _ => "/",
+        _ => "/today",
     }
 }

@@ -19,10 +19,12 @@ mod cockpit;
 mod follow_up;
 mod home;
 mod settings;
+mod today;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(home::show))
+        .routes(routes!(today::show))
         .routes(routes!(cockpit::show))
         .routes(routes!(capture::form))
         .routes(routes!(capture::submit))

@@ -343,3 +343,53 @@ async fn the_capture_form_records_a_call_or_says_what_to_correct() {
         .await;
     assert_eq!(questions[0]["state"], "open", "nothing was changed");
 }
+
+/// Today, as JSON: a promise made to the signed-in user's person is on it
+/// with its reason; once settled it is gone.
+#[tokio::test]
+async fn today_lists_what_needs_the_user_with_its_reason() {
+    let app = spawn_app().await;
+    let (id, _, rep) = project_with_people(&app).await;
+    let (_, me) = app.get("/api/v1/me").await;
+    let me = me["person_id"].as_i64().unwrap();
+    // The admin of these tests is a firm-side person of their own, not on
+    // the project: a promise to them is still theirs to chase.
+    let (status, captured) = app
+        .post(
+            &format!("/api/v1/projects/{id}/interactions"),
+            &json!({"occurred_on": "2026-11-20", "kind": "call", "summary": "Call",
+                    "participant_ids": [rep],
+                    "commitments": [{"promised_by_id": rep, "promised_to_id": me,
+                                     "description": "Confirm the outage window", "due_on": "2026-11-25"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{captured}");
+    let (status, today) = app.get("/api/v1/today").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(today["today"], "2026-11-27");
+    let entry = today["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "commitment_overdue")
+        .unwrap_or_else(|| panic!("{today}"));
+    assert_eq!(entry["urgency"], "red");
+    assert_eq!(
+        entry["reason"],
+        "Dana Rep promised you “Confirm the outage window”: 2 days overdue (due 2026-11-25)."
+    );
+    assert_eq!(entry["project_id"], id);
+    let cid = captured["commitments"][0]["id"].as_i64().unwrap();
+    assert_eq!(entry["commitment_id"], cid);
+    app.post(
+        &format!("/api/v1/commitments/{cid}/resolve"),
+        &json!({"state": "late", "reason": "Dana was on leave"}),
+    )
+    .await;
+    let (_, today) = app.get("/api/v1/today").await;
+    assert!(today["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["commitment_id"] != cid));
+}

@@ -1,0 +1,181 @@
+//! The facts the Today agenda is made from, for one user: their projects
+//! (with each one's latest status date), the open promises made by or to
+//! them, the questions not yet confirmed, and the client people with a
+//! contact interval with when each was last contacted. Read in one
+//! snapshot; `rapport_core::agenda` decides what goes on the agenda.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rapport_core::agenda::{
+    reporting_period_days, AgendaFacts, CommitmentFacts, ContactFacts, ProjectFacts, QuestionFacts,
+};
+use rapport_core::domain::ProjectStatus;
+use rapport_core::ids::{PersonId, ProjectId};
+
+use crate::{on_tx, Result, Scope, Store};
+
+type CommitmentRow = (i64, i64, String, i64, i64, NaiveDate);
+type QuestionRow = (i64, i64, String, i64, NaiveDate, String);
+type ContactRow = (i64, String, i64, Option<i64>, Option<i64>);
+
+impl Store {
+    /// What the agenda of the user (their scope, and the firm-side person
+    /// they are) is made from, on `today`.
+    pub async fn agenda_facts(
+        &self,
+        scope: Scope,
+        me: PersonId,
+        today: NaiveDate,
+    ) -> Result<AgendaFacts> {
+        let projects = self.projects(scope, None, false).await?;
+        let ids: HashSet<i64> = projects.iter().map(|p| p.id.get()).collect();
+        let accounts: HashMap<i64, (i64, NaiveDate)> = projects
+            .iter()
+            .map(|p| (p.account_id.get(), (p.id.get(), p.baseline.start())))
+            .collect();
+        let mut tx = self.begin_read().await?;
+        let latest: Vec<(i64, NaiveDate)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT project_id, MAX(status_date) FROM status_records WHERE NOT archived GROUP BY project_id",
+            )
+            .fetch_all(conn)
+            .await?
+        });
+        let commitments: Vec<CommitmentRow> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT id, project_id, description, promised_by_id, promised_to_id, due_on FROM commitments \
+                 WHERE NOT archived AND state IN ('open', 'renegotiated') \
+                 AND (promised_by_id = $1 OR promised_to_id = $1) ORDER BY due_on, id",
+            )
+            .bind(me.get())
+            .fetch_all(conn)
+            .await?
+        });
+        let questions: Vec<QuestionRow> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT id, project_id, question, asked_of_id, asked_on, state FROM follow_up_questions \
+                 WHERE NOT archived AND state IN ('open', 'answered') ORDER BY asked_on, id",
+            )
+            .fetch_all(conn)
+            .await?
+        });
+        let contacts: Vec<ContactRow> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT id, name, account_id, contact_ideal_days, contact_max_days FROM people \
+                 WHERE side = 'client' AND NOT archived AND account_id IS NOT NULL \
+                 AND (contact_ideal_days IS NOT NULL OR contact_max_days IS NOT NULL) ORDER BY name, id",
+            )
+            .fetch_all(conn)
+            .await?
+        });
+        let last_contact: Vec<(i64, NaiveDate)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
+                 JOIN interactions i ON i.id = p.interaction_id WHERE NOT i.archived GROUP BY p.person_id",
+            )
+            .fetch_all(conn)
+            .await?
+        });
+        tx.commit().await?;
+
+        let latest: HashMap<i64, NaiveDate> = latest.into_iter().collect();
+        let last_contact: HashMap<i64, NaiveDate> = last_contact.into_iter().collect();
+        let commitments: Vec<CommitmentRow> = commitments
+            .into_iter()
+            .filter(|c| ids.contains(&c.1))
+            .collect();
+        let questions: Vec<QuestionRow> = questions
+            .into_iter()
+            .filter(|q| ids.contains(&q.1))
+            .collect();
+        let named: Vec<PersonId> = commitments
+            .iter()
+            .flat_map(|c| [c.3, c.4])
+            .chain(questions.iter().map(|q| q.3))
+            .map(PersonId::new)
+            .collect();
+        let names: HashMap<i64, String> = self
+            .people_named(&named)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.get(), p.name))
+            .collect();
+        let name = |id: i64| {
+            names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("person {id}"))
+        };
+
+        Ok(AgendaFacts {
+            today,
+            me,
+            projects: projects
+                .iter()
+                .map(|p| {
+                    let ends: Vec<NaiveDate> = p
+                        .baseline
+                        .planned()
+                        .iter()
+                        .map(|pp| pp.period_end)
+                        .collect();
+                    ProjectFacts {
+                        id: p.id,
+                        name: p.name.clone(),
+                        live: matches!(p.status, ProjectStatus::Active | ProjectStatus::Proposed),
+                        start: p.baseline.start(),
+                        period_days: reporting_period_days(p.baseline.start(), &ends),
+                        latest_status: latest.get(&p.id.get()).copied(),
+                    }
+                })
+                .collect(),
+            commitments: commitments
+                .into_iter()
+                .map(
+                    |(id, project, description, by, to, due_on)| CommitmentFacts {
+                        id,
+                        project_id: ProjectId::new(project),
+                        description,
+                        promised_by: PersonId::new(by),
+                        promised_to: PersonId::new(to),
+                        by_name: name(by),
+                        to_name: name(to),
+                        due_on,
+                    },
+                )
+                .collect(),
+            questions: questions
+                .into_iter()
+                .map(
+                    |(id, project, question, asked_of, asked_on, state)| QuestionFacts {
+                        id,
+                        project_id: ProjectId::new(project),
+                        question,
+                        asked_of: name(asked_of),
+                        asked_on,
+                        answered: state == "answered",
+                    },
+                )
+                .collect(),
+            contacts: contacts
+                .into_iter()
+                .filter_map(|(id, person_name, account, ideal, max)| {
+                    // A client person of one of the user's accounts; the
+                    // clock counts from that project's start until a
+                    // first contact is logged.
+                    let (project, start) = *accounts.get(&account)?;
+                    Some(ContactFacts {
+                        person_id: PersonId::new(id),
+                        name: person_name,
+                        project_id: ProjectId::new(project),
+                        ideal_days: ideal,
+                        max_days: max,
+                        last_contact: last_contact.get(&id).copied(),
+                        since: start,
+                    })
+                })
+                .collect(),
+        })
+    }
+}
