@@ -16,6 +16,10 @@ use crate::ids::{PersonId, ProjectId};
 /// How far ahead a promise counts as due soon.
 pub const DUE_SOON_DAYS: i64 = 7;
 
+/// A question waiting longer than this (for an answer, or for the
+/// understanding to be confirmed) needs acting on now.
+pub const QUESTION_STALE_DAYS: i64 = 14;
+
 /// A project of the user's, as the agenda needs it.
 #[derive(Debug, Clone)]
 pub struct ProjectFacts {
@@ -203,7 +207,18 @@ pub fn agenda(facts: &AgendaFacts) -> Vec<Entry> {
                 },
             )
         };
-        let mut e = entry(kind, Urgency::Amber, reason, None, q.project_id);
+        let urgency = if waited > QUESTION_STALE_DAYS {
+            Urgency::Red
+        } else {
+            Urgency::Amber
+        };
+        let mut e = entry(
+            kind,
+            urgency,
+            reason,
+            Some(q.asked_on + chrono::Duration::days(QUESTION_STALE_DAYS)),
+            q.project_id,
+        );
         e.question_id = Some(q.id);
         entries.push(e);
     }
@@ -271,12 +286,60 @@ pub fn agenda(facts: &AgendaFacts) -> Vec<Entry> {
         ));
     }
 
+    // Promises first (a person is waiting on them), then questions, then
+    // contact clocks, then status; within each, the earliest date first.
+    let rank = |kind: EntryKind| match kind {
+        EntryKind::CommitmentOverdue | EntryKind::CommitmentDue => 0,
+        EntryKind::QuestionToConfirm | EntryKind::QuestionUnanswered => 1,
+        EntryKind::ContactOverdue | EntryKind::ContactDue => 2,
+        EntryKind::StatusDue => 3,
+    };
     entries.sort_by(|a, b| {
         a.urgency
             .cmp(&b.urgency)
+            .then(rank(a.kind).cmp(&rank(b.kind)))
             .then(a.due_on.unwrap_or(today).cmp(&b.due_on.unwrap_or(today)))
     });
     entries
+}
+
+/// The contact interval assumed where a person has none of their own:
+/// ideally every two weeks, at most a month.
+pub const USUAL_IDEAL_DAYS: i64 = 14;
+pub const USUAL_MAX_DAYS: i64 = 30;
+
+/// Where a contact clock stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactBand {
+    Within,
+    /// Past the ideal interval.
+    Due,
+    /// Past the maximum, or never contacted.
+    Overdue,
+}
+
+impl ContactBand {
+    /// The page's colour class.
+    pub fn class(self) -> &'static str {
+        match self {
+            ContactBand::Within => "good",
+            ContactBand::Due => "watch",
+            ContactBand::Overdue => "bad",
+        }
+    }
+}
+
+/// The band of `days_since` the last contact (None: never), against the
+/// person's own intervals or the usual ones.
+pub fn contact_band(days_since: Option<i64>, ideal: Option<i64>, max: Option<i64>) -> ContactBand {
+    let ideal = ideal.unwrap_or(USUAL_IDEAL_DAYS);
+    let max = max.unwrap_or(USUAL_MAX_DAYS);
+    match days_since {
+        None => ContactBand::Overdue,
+        Some(d) if d > max => ContactBand::Overdue,
+        Some(d) if d > ideal => ContactBand::Due,
+        Some(_) => ContactBand::Within,
+    }
 }
 
 /// A baseline's reporting period: the median length of its periods, in
@@ -374,9 +437,11 @@ mod tests {
     /// Hand-worked against 2026-11-27: the plan was due on the 24th (3
     /// days overdue, red); Dana's confirmation is due on 1 December (in 4
     /// days); the far promise (33 days out) is not listed; the question has
-    /// waited 7 days; Dana was last contacted 21 days ago (past the ideal
-    /// 14, within the maximum 30: amber, due since the 20th); the latest
-    /// status (20 October) is 38 days old, past the 30-day period.
+    /// waited 7 days (amber until 14 have passed, on 4 December); Dana was
+    /// last contacted 21 days ago (past the ideal 14, within the maximum 30:
+    /// amber, due since the 20th); the latest status (20 October) is 38 days
+    /// old, past the 30-day period (due since 19 November). Red first; then
+    /// promises, questions, contact clocks, status.
     #[test]
     fn each_entry_is_there_for_its_reason_red_first() {
         let entries = agenda(&facts());
@@ -385,10 +450,10 @@ mod tests {
             kinds,
             [
                 EntryKind::CommitmentOverdue,
-                EntryKind::StatusDue,
-                EntryKind::ContactDue,
-                EntryKind::QuestionUnanswered,
                 EntryKind::CommitmentDue,
+                EntryKind::QuestionUnanswered,
+                EntryKind::ContactDue,
+                EntryKind::StatusDue,
             ]
         );
         assert_eq!(
@@ -396,19 +461,29 @@ mod tests {
             "You promised Dana “Send the plan”: 3 days overdue (due 2026-11-24)."
         );
         assert_eq!(entries[0].commitment_id, Some(5));
-        assert_eq!(entries[1].due_on, Some(date("2026-11-19")));
-        assert!(entries[2]
-            .reason
-            .contains("last contact 2026-11-06, 21 days ago"));
-        assert_eq!(entries[2].due_on, Some(date("2026-11-20")));
         assert_eq!(
-            entries[3].reason,
-            "Waiting 7 days for Dana's answer to “Which pump first?”."
-        );
-        assert_eq!(
-            entries[4].reason,
+            entries[1].reason,
             "Dana promised you “Confirm the window”: due in 4 days (2026-12-01)."
         );
+        assert_eq!(
+            entries[2].reason,
+            "Waiting 7 days for Dana's answer to “Which pump first?”."
+        );
+        assert_eq!(entries[2].due_on, Some(date("2026-12-04")));
+        assert!(entries[3]
+            .reason
+            .contains("last contact 2026-11-06, 21 days ago"));
+        assert_eq!(entries[3].due_on, Some(date("2026-11-20")));
+        assert_eq!(entries[4].due_on, Some(date("2026-11-19")));
+    }
+
+    #[test]
+    fn a_question_waiting_more_than_two_weeks_is_red() {
+        let mut f = facts();
+        f.questions[0].asked_on = date("2026-11-12");
+        let e = agenda(&f);
+        let q = e.iter().find(|e| e.question_id == Some(3)).unwrap();
+        assert_eq!(q.urgency, Urgency::Red);
     }
 
     #[test]
@@ -423,6 +498,15 @@ mod tests {
         );
         f.contacts[0].last_contact = Some(date("2026-11-27"));
         assert!(agenda(&f).iter().all(|e| e.person_id.is_none()));
+    }
+
+    #[test]
+    fn the_contact_band_follows_the_intervals_or_the_usual_ones() {
+        assert_eq!(contact_band(Some(14), None, None), ContactBand::Within);
+        assert_eq!(contact_band(Some(15), None, None), ContactBand::Due);
+        assert_eq!(contact_band(Some(31), None, None), ContactBand::Overdue);
+        assert_eq!(contact_band(None, None, None), ContactBand::Overdue);
+        assert_eq!(contact_band(Some(8), Some(7), Some(10)), ContactBand::Due);
     }
 
     /// January 2026 has 31 days, February 28, March 31: the median is 31.

@@ -19,7 +19,67 @@ type CommitmentRow = (i64, i64, String, i64, i64, NaiveDate);
 type QuestionRow = (i64, i64, String, i64, NaiveDate, String);
 type ContactRow = (i64, String, i64, Option<i64>, Option<i64>);
 
+/// A project's relationship at a glance, for the portfolio.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RelationshipSummary {
+    /// The last logged conversation with the project's client rep.
+    pub rep_last_contact: Option<NaiveDate>,
+    /// Questions not yet confirmed as understood.
+    pub open_questions: i64,
+    /// Open or renegotiated promises past their due date.
+    pub overdue_commitments: i64,
+}
+
 impl Store {
+    /// Per project: the client rep's last contact, open questions and
+    /// overdue promises, in three grouped queries for every project at once.
+    pub async fn relationship_summaries(
+        &self,
+        today: NaiveDate,
+    ) -> Result<HashMap<ProjectId, RelationshipSummary>> {
+        let mut tx = self.begin_read().await?;
+        let contacts: Vec<(i64, NaiveDate)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT pr.id, MAX(i.occurred_on) FROM projects pr \
+                 JOIN interaction_participants p ON p.person_id = pr.client_rep_id \
+                 JOIN interactions i ON i.id = p.interaction_id AND NOT i.archived GROUP BY pr.id",
+            )
+            .fetch_all(conn)
+            .await?
+        });
+        let questions: Vec<(i64, i64)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT project_id, COUNT(*) FROM follow_up_questions \
+                 WHERE NOT archived AND state IN ('open', 'answered') GROUP BY project_id",
+            )
+            .fetch_all(conn)
+            .await?
+        });
+        let overdue: Vec<(i64, i64)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT project_id, COUNT(*) FROM commitments WHERE NOT archived \
+                 AND state IN ('open', 'renegotiated') AND due_on < $1 GROUP BY project_id",
+            )
+            .bind(today)
+            .fetch_all(conn)
+            .await?
+        });
+        tx.commit().await?;
+        let mut out: HashMap<ProjectId, RelationshipSummary> = HashMap::new();
+        for (p, d) in contacts {
+            out.entry(ProjectId::new(p)).or_default().rep_last_contact = Some(d);
+        }
+        for (p, n) in questions {
+            out.entry(ProjectId::new(p)).or_default().open_questions = n;
+        }
+        for (p, n) in overdue {
+            out.entry(ProjectId::new(p))
+                .or_default()
+                .overdue_commitments = n;
+        }
+        Ok(out)
+    }
+
     /// What the agenda of the user (their scope, and the firm-side person
     /// they are) is made from, on `today`.
     pub async fn agenda_facts(
@@ -30,7 +90,15 @@ impl Store {
     ) -> Result<AgendaFacts> {
         let projects = self.projects(scope, None, false).await?;
         let ids: HashSet<i64> = projects.iter().map(|p| p.id.get()).collect();
-        let accounts: HashMap<i64, (i64, NaiveDate)> = projects
+        // The relationship work of a project (its questions, its client's
+        // contact clocks, its status) is its manager's; promises are the
+        // agenda of whoever made them or is owed them.
+        let managed: Vec<&crate::Project> = projects
+            .iter()
+            .filter(|p| p.project_manager_id == me)
+            .collect();
+        let managed_ids: HashSet<i64> = managed.iter().map(|p| p.id.get()).collect();
+        let accounts: HashMap<i64, (i64, NaiveDate)> = managed
             .iter()
             .map(|p| (p.account_id.get(), (p.id.get(), p.baseline.start())))
             .collect();
@@ -87,7 +155,7 @@ impl Store {
             .collect();
         let questions: Vec<QuestionRow> = questions
             .into_iter()
-            .filter(|q| ids.contains(&q.1))
+            .filter(|q| managed_ids.contains(&q.1))
             .collect();
         let named: Vec<PersonId> = commitments
             .iter()
@@ -111,7 +179,7 @@ impl Store {
         Ok(AgendaFacts {
             today,
             me,
-            projects: projects
+            projects: managed
                 .iter()
                 .map(|p| {
                     let ends: Vec<NaiveDate> = p

@@ -26,6 +26,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 mod accounts;
 mod agenda;
+pub use agenda::RelationshipSummary;
 mod audit_log;
 mod clock;
 pub mod demo;

@@ -95,6 +95,18 @@ impl Store {
     ) -> Result<Captured> {
         let project_id = project_id.get();
         let draft = capture.interaction();
+        // A conversation that has happened: one dated ahead would count as
+        // the latest contact and silence Today's reminders.
+        if draft.occurred_on() > now.date_naive() {
+            return Err(StoreError::invalid(
+                "occurred_on",
+                format!(
+                    "{} is after today ({}); record a conversation once it has happened",
+                    draft.occurred_on(),
+                    now.date_naive()
+                ),
+            ));
+        }
         let mut tx = self.begin().await?;
         let account = project_account(&mut tx, project_id).await?;
         let mut named: Vec<(String, i64)> = draft
@@ -305,10 +317,9 @@ impl Store {
         let question = load_question(&mut tx, id).await?;
         next_question_state(question.state, QuestionState::Answered)
             .map_err(|e| StoreError::invalid("state", e))?;
-        if answer.trim().is_empty() {
-            return Err(StoreError::invalid("answer", "must not be empty"));
-        }
-        update_question_answer(&mut tx, id, answer.trim(), on).await?;
+        let answer = rapport_core::domain::answer_text(answer, question.asked_on, on)
+            .map_err(StoreError::Invalid)?;
+        update_question_answer(&mut tx, id, &answer, on).await?;
         audit(
             &mut tx,
             now,
@@ -316,7 +327,7 @@ impl Store {
             "question",
             id,
             "answer",
-            &(answer.trim(), on),
+            &(&answer, on),
         )
         .await?;
         let question = load_question(&mut tx, id).await?;
@@ -338,6 +349,8 @@ impl Store {
         let question = load_question(&mut tx, id).await?;
         next_question_state(question.state, QuestionState::UnderstandingConfirmed)
             .map_err(|e| StoreError::invalid("state", e))?;
+        rapport_core::domain::check_confirmation(question.answered_on, on)
+            .map_err(StoreError::Invalid)?;
         update_question_confirmed(&mut tx, id, on, by).await?;
         audit(
             &mut tx,

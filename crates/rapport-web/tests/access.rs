@@ -192,7 +192,7 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/api/v1/questions/{id}/confirm", Kind::Contribute),
     ("POST", "/api/v1/commitments/{id}/resolve", Kind::Contribute),
     ("GET", "/projects/{id}", Kind::Read),
-    ("GET", "/projects/{id}/interactions/new", Kind::Read),
+    ("GET", "/projects/{id}/interactions/new", Kind::Contribute),
     ("POST", "/projects/{id}/interactions", Kind::Contribute),
     (
         "POST",

@@ -742,6 +742,14 @@ async fn a_pm_records_a_call_and_follows_it_up_from_the_cockpit() {
         ))
         .await
         .unwrap();
+    // The outcome must be chosen: no outcome is preselected.
+    promise
+        .find(Locator::Css("select[name=state]"))
+        .await
+        .unwrap()
+        .select_by_value("kept")
+        .await
+        .unwrap();
     submit(promise.find(Locator::Css("form button")).await.unwrap()).await;
     let commitments = client
         .find(Locator::Id("commitments"))

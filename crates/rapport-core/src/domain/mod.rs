@@ -27,8 +27,8 @@ pub use project::{
     ProjectInput, StatusDraft,
 };
 pub use relationships::{
-    next_question_state, open_for_days, settle_commitment, CaptureDraft, CommitmentDraft,
-    InteractionDraft, QuestionDraft, Settlement, MAX_CAPTURED,
+    answer_text, check_confirmation, next_question_state, open_for_days, settle_commitment,
+    CaptureDraft, CommitmentDraft, InteractionDraft, QuestionDraft, Settlement, MAX_CAPTURED,
 };
 
 /// One problem with one field of a submitted record.

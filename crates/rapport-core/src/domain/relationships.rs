@@ -25,6 +25,57 @@ pub fn next_question_state(
     }
 }
 
+/// Refuses control characters other than line breaks and tabs in a text
+/// people will read (a pasted NUL or ESC would reach pages and reports).
+fn refuse_control(errors: &mut ValidationErrors, field: &str, text: &str) {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errors.add(
+            field,
+            "holds a control character (such as NUL or ESC); remove it",
+        );
+    }
+}
+
+/// The answer to a question, checked: said, at most 5,000 characters, no
+/// control characters, and dated within Rapport's dates, not before the
+/// question was asked.
+pub fn answer_text(
+    answer: &str,
+    asked_on: NaiveDate,
+    on: NaiveDate,
+) -> Result<String, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let answer = required_text(&mut errors, "answer", answer, 5_000);
+    refuse_control(&mut errors, "answer", &answer);
+    check_date(&mut errors, "answered_on", on);
+    if on < asked_on {
+        errors.add(
+            "answered_on",
+            format!("{on} is before the question was asked ({asked_on})"),
+        );
+    }
+    errors.into_result(answer)
+}
+
+/// A confirmation date: within Rapport's dates and not before the answer.
+pub fn check_confirmation(
+    answered_on: Option<NaiveDate>,
+    on: NaiveDate,
+) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    check_date(&mut errors, "confirmed_on", on);
+    if let Some(answered) = answered_on.filter(|a| on < *a) {
+        errors.add(
+            "confirmed_on",
+            format!("{on} is before the answer came ({answered})"),
+        );
+    }
+    errors.into_result(())
+}
+
 /// How many days a question has waited since it was asked: whole calendar
 /// days from `asked_on` to `today` (0 on the day; never negative, for a
 /// question dated ahead of today).
@@ -58,7 +109,11 @@ impl InteractionDraft {
         });
         check_date(&mut errors, "occurred_on", occurred_on);
         let summary = required_text(&mut errors, "summary", summary, 500);
+        refuse_control(&mut errors, "summary", &summary);
         let notes = optional_text(&mut errors, "notes", notes, 20_000);
+        if let Some(notes) = &notes {
+            refuse_control(&mut errors, "notes", notes);
+        }
         if participant_ids.is_empty() {
             errors.add("participant_ids", "name at least one person who took part");
         }
@@ -122,6 +177,7 @@ impl QuestionDraft {
         let mut errors = ValidationErrors::default();
         check_date(&mut errors, "asked_on", asked_on);
         let question = required_text(&mut errors, "question", question, 2_000);
+        refuse_control(&mut errors, "question", &question);
         errors.into_result(Self {
             question,
             asked_of_id,
@@ -161,6 +217,7 @@ impl CommitmentDraft {
         let mut errors = ValidationErrors::default();
         check_date(&mut errors, "due_on", due_on);
         let description = required_text(&mut errors, "description", description, 2_000);
+        refuse_control(&mut errors, "description", &description);
         if promised_by_id == promised_to_id {
             errors.add(
                 "promised_to_id",
@@ -297,6 +354,13 @@ pub fn settle_commitment(
 ) -> Result<Settlement, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let reason = optional_text(&mut errors, "reason", reason, 2_000);
+    if let Some(reason) = &reason {
+        refuse_control(&mut errors, "reason", reason);
+    }
+    check_date(&mut errors, "on", on);
+    if let Some(new_due) = new_due {
+        check_date(&mut errors, "new_due_on", new_due);
+    }
     if to == CommitmentState::Renegotiated && reason.is_none() {
         errors.add(
             "reason",
@@ -381,6 +445,27 @@ mod tests {
         let errors = InteractionDraft::new(date("2026-03-02"), "fax", "", None, &[]).unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["kind", "summary", "participant_ids"]);
+    }
+
+    #[test]
+    fn an_answer_is_said_in_time_and_confirmed_after_it() {
+        let asked = date("2026-11-05");
+        assert_eq!(
+            answer_text(" Pump 2 ", asked, date("2026-11-06")).unwrap(),
+            "Pump 2"
+        );
+        let fields = |e: ValidationErrors| e.0.into_iter().map(|f| f.field).collect::<Vec<_>>();
+        assert_eq!(
+            fields(answer_text("a\u{0}b", asked, date("2026-11-01")).unwrap_err()),
+            ["answer", "answered_on"]
+        );
+        assert_eq!(
+            fields(answer_text(&"y".repeat(5_001), asked, date("2201-01-01")).unwrap_err()),
+            ["answer", "answered_on"]
+        );
+        assert!(check_confirmation(Some(date("2026-11-06")), date("2026-11-06")).is_ok());
+        assert!(check_confirmation(Some(date("2026-11-06")), date("2026-11-01")).is_err());
+        assert!(check_confirmation(None, date("1899-12-31")).is_err());
     }
 
     #[test]

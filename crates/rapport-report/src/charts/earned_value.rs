@@ -23,8 +23,9 @@ pub struct EarnedValueSeries<'a> {
 const RIGHT_MARGIN: f64 = 24.0;
 const BOTTOM_MARGIN: f64 = 52.0;
 const PV: &str = "#5b6475";
-const EV: &str = "#2e7d32";
-const AC: &str = "#c62839";
+// Blue and orange: told apart by readers with red-green colour blindness.
+const EV: &str = "#1d4e89";
+const AC: &str = "#c2410c";
 
 pub fn earned_value(
     title: &str,
@@ -102,8 +103,8 @@ pub fn earned_value(
     // The budget.
     let _ = write!(
         out,
-        "<line x1=\"{LEFT}\" y1=\"{by:.1}\" x2=\"{r:.1}\" y2=\"{by:.1}\" stroke=\"#1d4e89\" stroke-dasharray=\"2 3\"/>\
-         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10.5\" fill=\"#1d4e89\" {FONT}>BAC {}</text>",
+        "<line x1=\"{LEFT}\" y1=\"{by:.1}\" x2=\"{r:.1}\" y2=\"{by:.1}\" stroke=\"#1d2330\" stroke-dasharray=\"2 3\"/>\
+         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10.5\" fill=\"#1d2330\" {FONT}>BAC {}</text>",
         LEFT + 4.0,
         y(series.bac) - 4.0,
         escape(&money(series.bac)),
@@ -122,7 +123,7 @@ pub fn earned_value(
     let actual = path(&mut series.status.iter().map(|(d, _, ac)| (x(*d), y(*ac))));
     let _ = write!(
         out,
-        "<path d=\"{planned}\" fill=\"none\" stroke=\"{PV}\" stroke-width=\"2\"/>\
+        "<path d=\"{planned}\" fill=\"none\" stroke=\"{PV}\" stroke-width=\"2\" stroke-dasharray=\"6 3\"/>\
          <path d=\"{earned}\" fill=\"none\" stroke=\"{EV}\" stroke-width=\"2.4\"/>\
          <path d=\"{actual}\" fill=\"none\" stroke=\"{AC}\" stroke-width=\"2.4\"/>"
     );

@@ -444,10 +444,11 @@ pub(super) async fn update_commitment_state(
 ) -> Result<()> {
     on_tx!(tx, conn => {
         sqlx::query(
-            // A settlement without a reason keeps the last one given (kept
-            // after a renegotiation still says why the date moved).
+            // A settlement without a reason keeps a renegotiation's (kept
+            // after it, the reason still says why the date moved); any
+            // other earlier reason goes with the state it explained.
             "UPDATE commitments SET state = $1, resolved_on = $2, due_on = $3, updated_at = $4, \
-             reason = COALESCE($5, reason) WHERE id = $6",
+             reason = COALESCE($5, CASE WHEN state = 'renegotiated' THEN reason END) WHERE id = $6",
         )
         .bind(settled.state.as_str())
         .bind(settled.resolved_on)

@@ -91,6 +91,10 @@ pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
             Record::Commitment,
             if read { Need::Read } else { Need::Contribute },
         )),
+        // A form to add a record is for those who may add it.
+        ("projects", Some("{id}")) if rest.last() == Some(&"new") => {
+            Some(Rule::Project(Need::Contribute))
+        }
         ("projects", Some("{id}")) => Some(Rule::Project(if read {
             Need::Read
         } else if rest.first().is_some_and(|r| CONTRIBUTIONS.contains(r)) {

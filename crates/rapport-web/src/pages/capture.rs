@@ -7,7 +7,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -92,42 +92,73 @@ async fn project_people(
     let project = state.store.project(ProjectId::new(id)).await?;
     let mut ids = vec![project.project_manager_id, project.client_rep_id];
     ids.extend(project.stakeholders.iter().map(|s| s.person_id));
+    // Everyone of the client may be on a call, not only the stakeholders
+    // (Today asks to call them); of the firm, the project's own people.
+    let clients = state
+        .store
+        .people(
+            rapport_store::Scope::Everything,
+            Some(project.account_id),
+            false,
+        )
+        .await?;
+    ids.extend(clients.iter().map(|p| p.id));
     let people = state.store.people_named(&ids).await?;
-    let role_of = |p: PersonId| {
-        if p == project.project_manager_id {
+    let role_of = |p: &rapport_store::Person| {
+        let side = if p.side == rapport_core::domain::Side::Client {
+            "client"
+        } else {
+            "firm"
+        };
+        let role = if p.id == project.project_manager_id {
             "project manager".to_string()
-        } else if p == project.client_rep_id {
+        } else if p.id == project.client_rep_id {
             "client rep".to_string()
         } else {
             project
                 .stakeholders
                 .iter()
-                .find(|s| s.person_id == p)
-                .map_or_else(String::new, |s| s.role.clone())
+                .find(|s| s.person_id == p.id)
+                .map_or_else(|| p.title.clone().unwrap_or_default(), |s| s.role.clone())
+        };
+        if role.is_empty() {
+            side.to_string()
+        } else {
+            format!("{side}, {role}")
         }
     };
     let options = people
         .into_iter()
         .map(|p| PersonOption {
             id: p.id.get(),
-            label: format!("{} ({})", p.name, role_of(p.id)),
+            label: format!("{} ({})", p.name, role_of(&p)),
             checked: checked.contains(&p.id.get()),
         })
         .collect();
     Ok((project.name, options, project.client_rep_id.get()))
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct FormQuery {
+    /// A person to tick as taking part (Today's link to call someone).
+    pub with: Option<i64>,
+}
+
 /// The form, empty but for today's date and the signed-in user ticked.
 #[utoipa::path(get, path = "/projects/{id}/interactions/new", tag = "pages",
-    params(("id" = i64, Path, description = "project id")),
+    params(("id" = i64, Path, description = "project id"), ("with" = Option<i64>, Query, description = "a person to tick as taking part")),
     responses((status = 200, description = "the capture form", content_type = "text/html")))]
 pub async fn form(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
+    Query(query): Query<FormQuery>,
 ) -> Result<CapturePage, ApiError> {
     let me = current.user.person_id.get();
-    let (project, people, rep) = project_people(&state, id, &[me]).await?;
+    // Today's "record a conversation" names the person to call.
+    let mut ticked = vec![me];
+    ticked.extend(query.with);
+    let (project, people, rep) = project_people(&state, id, &ticked).await?;
     Ok(CapturePage {
         nav: Nav::of(&current),
         id,
@@ -196,14 +227,14 @@ fn posted(pairs: &[(String, String)]) -> Posted {
         summary: one("summary"),
         notes: one("notes"),
         participants: all("participant_ids"),
-        questions: (0..q.len().max(qa.len()).min(50))
+        questions: (0..q.len().max(qa.len()))
             .map(|k| QuestionInput {
                 question: nth(&q, k),
                 asked_of_id: nth(&qa, k),
                 error: String::new(),
             })
             .collect(),
-        commitments: (0..what.len().max(due.len()).min(50))
+        commitments: (0..what.len().max(due.len()))
             .map(|k| CommitmentInput {
                 promised_by_id: nth(&by, k),
                 promised_to_id: nth(&to, k),
@@ -235,6 +266,12 @@ fn drafts(p: &Posted) -> Result<(CaptureDraft, Kept), Vec<(String, String)>> {
     };
     let on = occurred_on.unwrap_or(NaiveDate::MIN);
     let participants: Vec<PersonId> = p.participants.iter().filter_map(|t| person(t)).collect();
+    if participants.len() != p.participants.len() {
+        errors.push((
+            "participant_ids".to_string(),
+            "tick people from the list".into(),
+        ));
+    }
     let interaction = InteractionDraft::new(
         on,
         &p.kind,
@@ -363,11 +400,7 @@ pub async fn submit(
         Err(errors) => Err(Ok(errors)),
     };
     let errors = match result {
-        Ok(_) => {
-            return Ok(
-                Redirect::to(&format!("/projects/{id}?done=captured#timeline")).into_response(),
-            )
-        }
+        Ok(_) => return Ok(Redirect::to(&format!("/projects/{id}?done=captured")).into_response()),
         Err(Err(e)) => return Err(e),
         Err(Ok(errors)) => errors,
     };

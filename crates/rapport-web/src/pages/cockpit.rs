@@ -112,6 +112,7 @@ pub struct CockpitPage {
     pub versions: Vec<VersionRow>,
     pub may_contribute: bool,
     pub notice: Option<&'static str>,
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -175,6 +176,26 @@ pub async fn show(
     ApiPath(id): ApiPath<i64>,
     Query(query): Query<CockpitQuery>,
     Extension(ProjectAccessOf(access)): Extension<ProjectAccessOf>,
+) -> Result<CockpitPage, ApiError> {
+    let notice = match query.done.as_deref() {
+        Some("captured") => Some("The conversation was recorded."),
+        Some("answered") => Some("The answer was recorded; confirm it once the person agrees."),
+        Some("confirmed") => Some("Understanding confirmed."),
+        Some("resolved") => Some("The commitment was updated."),
+        _ => None,
+    };
+    page(&state, &current, id, access, notice, None).await
+}
+
+/// The cockpit, with a notice of what was just done or an error of a form
+/// that was refused (shown at the top, the page otherwise as it was).
+pub async fn page(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+    access: rapport_core::access::ProjectAccess,
+    notice: Option<&'static str>,
+    error: Option<String>,
 ) -> Result<CockpitPage, ApiError> {
     let store = &state.store;
     let project_id = ProjectId::new(id);
@@ -249,7 +270,7 @@ pub async fn show(
             note: "schedule performance in time".into(),
         },
         Figure {
-            label: "Estimate at completion",
+            label: "Estimate at completion (EAC)",
             value: eac.map_or("—".into(), &m),
             class: "none",
             note: match metrics.map(|m| m.eac.manager.is_some()) {
@@ -257,6 +278,14 @@ pub async fn show(
                 Some(false) => "BAC / CPI".into(),
                 None => String::new(),
             },
+        },
+        Figure {
+            label: "EAC at current CPI",
+            value: metrics.and_then(|m| m.eac.cpi).map_or("—".into(), &m),
+            class: "none",
+            note: metrics.and_then(|m| m.tcpi.bac).map_or(String::new(), |t| {
+                format!("finishing on budget needs a CPI of {t:.2} from here (TCPI)")
+            }),
         },
         Figure {
             label: "Forecast finish",
@@ -315,9 +344,10 @@ pub async fn show(
             asked_of: name(q.asked_of_id),
             asked_on: q.asked_on.to_string(),
             state: question_state(q.state),
-            waiting: {
-                let days = open_for_days(q.asked_on, today);
-                format!("{days} day{}", if days == 1 { "" } else { "s" })
+            waiting: match open_for_days(q.asked_on, today) {
+                0 => "asked today".to_string(),
+                1 => "asked 1 day ago".to_string(),
+                days => format!("asked {days} days ago"),
             },
             answer: q.answer.clone().unwrap_or_default(),
             answered: q.state == QuestionState::Answered,
@@ -395,7 +425,7 @@ pub async fn show(
     }
 
     Ok(CockpitPage {
-        nav: Nav::of(&current),
+        nav: Nav::of(current),
         id,
         name: project.name.clone(),
         code: project.code.clone().unwrap_or_default(),
@@ -424,12 +454,7 @@ pub async fn show(
         interactions: interaction_rows,
         versions: version_rows,
         may_contribute: access >= rapport_core::access::ProjectAccess::Contribute,
-        notice: match query.done.as_deref() {
-            Some("captured") => Some("The conversation was recorded."),
-            Some("answered") => Some("The answer was recorded; confirm it once the person agrees."),
-            Some("confirmed") => Some("Understanding confirmed."),
-            Some("resolved") => Some("The commitment was updated."),
-            _ => None,
-        },
+        notice,
+        error,
     })
 }

@@ -4,14 +4,16 @@
 //! returns to the cockpit.
 
 use axum::extract::State;
-use axum::response::Redirect;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use rapport_core::domain::CommitmentState;
 use rapport_core::ids::ProjectId;
 use rapport_store::Resolution;
 use serde::Deserialize;
 
 use crate::api::wire::parse_iso_date;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, ProjectAccessOf};
 use crate::error::{ApiError, ApiPath, PageForm};
 use crate::AppState;
 
@@ -32,6 +34,52 @@ pub struct ResolveForm {
     pub new_due_on: String,
     #[serde(default)]
     pub reason: String,
+}
+
+/// Where a form of the cockpit ends: back to it with a notice, or, when
+/// the form was refused, the cockpit again with the reason at the top
+/// (a refusal of access stays an error page).
+async fn back(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+    access: ProjectAccessOf,
+    done: Result<&'static str, ApiError>,
+) -> Result<Response, ApiError> {
+    match done {
+        Ok(what) => Ok(Redirect::to(&format!("/projects/{id}?done={what}")).into_response()),
+        Err(ApiError::Unprocessable { message, fields }) => {
+            let reason = if fields.is_empty() {
+                message
+            } else {
+                fields
+                    .iter()
+                    .map(|f| {
+                        let what = match f.field.as_str() {
+                            "new_due_on" => "New due date",
+                            "reason" => "Reason",
+                            "answer" => "Answer",
+                            "state" => "Outcome",
+                            other => other,
+                        };
+                        format!("{what}: {}", f.message)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let page = super::cockpit::page(
+                state,
+                current,
+                id,
+                access.0,
+                None,
+                Some(format!("Nothing was changed. {reason}")),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// A question of this project, or not found.
@@ -104,8 +152,9 @@ pub async fn resolve(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath((id, commitment)): ApiPath<(i64, i64)>,
+    Extension(access): Extension<ProjectAccessOf>,
     PageForm(form): PageForm<ResolveForm>,
-) -> Result<Redirect, ApiError> {
+) -> Result<Response, ApiError> {
     match state.store.commitment_project(commitment).await? {
         Some(p) if p == ProjectId::new(id) => {}
         _ => {
@@ -114,15 +163,27 @@ pub async fn resolve(
             )))
         }
     }
-    let to: CommitmentState = form
-        .state
-        .parse()
-        .map_err(|e: String| ApiError::invalid_field("state", e))?;
+    let to = match form.state.parse::<CommitmentState>() {
+        Ok(to) => to,
+        Err(_) => {
+            let refused = Err(ApiError::invalid_field(
+                "state",
+                "choose what became of the promise: kept, kept late, broken or renegotiated",
+            ));
+            return back(&state, &current, id, access, refused).await;
+        }
+    };
     let new_due = match form.new_due_on.trim() {
         "" => None,
-        text => Some(parse_iso_date(text).map_err(|e| ApiError::invalid_field("new_due_on", e))?),
+        text => match parse_iso_date(text) {
+            Ok(date) => Some(date),
+            Err(e) => {
+                let refused = Err(ApiError::invalid_field("new_due_on", e));
+                return back(&state, &current, id, access, refused).await;
+            }
+        },
     };
-    state
+    let done = state
         .store
         .settle_commitment(
             state.clock.now(),
@@ -135,8 +196,8 @@ pub async fn resolve(
                 reason: Some(form.reason.as_str()).filter(|r| !r.trim().is_empty()),
             },
         )
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/projects/{id}?done=resolved#commitments"
-    )))
+        .await
+        .map(|_| "resolved")
+        .map_err(ApiError::from);
+    back(&state, &current, id, access, done).await
 }

@@ -30,6 +30,11 @@ pub struct ProjectRow {
     pub planned_finish: String,
     pub forecast_finish: String,
     pub finish_class: &'static str,
+    /// Days since the last logged conversation with the client rep.
+    pub rep_contact: String,
+    pub rep_contact_class: &'static str,
+    pub open_questions: i64,
+    pub overdue_commitments: i64,
     /// The worse of CPI and SPI(t), for ordering by risk.
     worst_index: Option<f64>,
 }
@@ -80,8 +85,14 @@ pub async fn show(
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
+    let today = state.clock.today();
+    let relationships = store.relationship_summaries(today).await?;
     let mut projects = Vec::new();
     for project in store.projects(scope, None, false).await? {
+        let relationship = relationships.get(&project.id).cloned().unwrap_or_default();
+        let since_contact = relationship
+            .rep_last_contact
+            .map(|d| (today - d).num_days().max(0));
         let records = store.status_records(project.id, false).await?;
         let drafts = records
             .iter()
@@ -135,6 +146,16 @@ pub async fn show(
                 None => "none",
                 Some(d) => rapport_core::evm::band::finish_band(d, b.finish()).class(),
             },
+            rep_contact: since_contact.map_or_else(
+                || "never".into(),
+                |d| format!("{d} day{} ago", if d == 1 { "" } else { "s" }),
+            ),
+            // The usual contact interval colours it; each person's own
+            // drives Today.
+            rep_contact_class: rapport_core::agenda::contact_band(since_contact, None, None)
+                .class(),
+            open_questions: relationship.open_questions,
+            overdue_commitments: relationship.overdue_commitments,
             worst_index: match (m.and_then(|m| m.cpi), m.and_then(|m| m.spi_t)) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),

@@ -44,10 +44,13 @@ pub async fn show(
         .store
         .agenda_facts(current.scope(), current.user.person_id, today)
         .await?;
-    let names: HashMap<i64, String> = facts
-        .projects
-        .iter()
-        .map(|p| (p.id.get(), p.name.clone()))
+    // Promises may be on projects the user does not manage: name them all.
+    let names: HashMap<i64, String> = state
+        .store
+        .projects(current.scope(), None, false)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.get(), p.name))
         .collect();
     let (mut now, mut soon) = (Vec::new(), Vec::new());
     for e in agenda(&facts) {

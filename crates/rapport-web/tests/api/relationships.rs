@@ -309,7 +309,7 @@ async fn the_capture_form_records_a_call_or_says_what_to_correct() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location, format!("/projects/{id}?done=captured#timeline"));
+    assert_eq!(location, format!("/projects/{id}?done=captured"));
     let cockpit = app.get_text(&format!("/projects/{id}")).await;
     for text in [
         "Weekly call",
@@ -319,6 +319,41 @@ async fn the_capture_form_records_a_call_or_says_what_to_correct() {
     ] {
         assert!(cockpit.contains(text), "{text} is not on the cockpit");
     }
+
+    // A refused follow-up shows the cockpit again with the reason, not a
+    // dead end; nothing changes.
+    let (_, listed) = app.get(&format!("/api/v1/projects/{id}/commitments")).await;
+    let cid = listed[0]["id"].as_i64().unwrap();
+    let (status, _, page) = app
+        .post_form(
+            &format!("/projects/{id}/commitments/{cid}/resolve"),
+            &[
+                ("state", "renegotiated".to_string()),
+                ("new_due_on", "2026-12-11".to_string()),
+                ("reason", " ".to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Nothing was changed. Reason: say why the date moved"),
+        "{page}"
+    );
+    assert!(page.contains("Send the plan"), "the cockpit is shown again");
+    let (_, listed) = app.get(&format!("/api/v1/projects/{id}/commitments")).await;
+    assert_eq!(listed[0]["state"], "open");
+
+    // A conversation dated after today is refused.
+    let mut future = form("Next week's call");
+    future[1] = ("occurred_on", "2026-12-01".to_string());
+    let (status, _, page) = app
+        .post_form(&format!("/projects/{id}/interactions"), &future)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("record a conversation once it has happened"),
+        "{page}"
+    );
 
     // The other project's question, through this project's path.
     let (status, captured) = app
