@@ -36,6 +36,8 @@ mod people;
 mod projects;
 mod relationships;
 mod scope;
+mod search;
+pub use search::{fts5_query, SearchHit, MAX_HITS};
 mod sessions;
 mod status;
 mod users;

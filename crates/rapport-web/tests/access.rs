@@ -76,6 +76,8 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("GET", "/api/v1/me", Kind::SignedIn),
     ("GET", "/today", Kind::SignedIn),
     ("GET", "/api/v1/today", Kind::SignedIn),
+    ("GET", "/search", Kind::SignedIn),
+    ("GET", "/api/v1/search", Kind::SignedIn),
     ("GET", "/settings", Kind::SignedIn),
     ("POST", "/settings/tokens", Kind::SignedIn),
     ("POST", "/settings/tokens/{token_id}/revoke", Kind::SignedIn),
@@ -586,6 +588,9 @@ fn concrete(f: &Fixture, caller: Caller, method: &str, pattern: &str) -> String 
         .replace("{person_id}", &f.person_a.to_string())
         .replace("{token_id}", &f.token_id(caller).to_string())
         .replace("{user_id}", &f.spare_user.to_string());
+    if pattern.ends_with("/search") {
+        path.push_str("?q=weekly");
+    }
     if (pattern.ends_with("/simulate") || pattern.ends_with("/simulations")) && method == "POST" {
         path.push_str("?iterations=200");
     }

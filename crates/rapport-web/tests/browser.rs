@@ -669,6 +669,36 @@ async fn a_pm_records_a_call_and_follows_it_up_from_the_cockpit() {
         "{timeline}"
     );
 
+    // Search finds the call by a hyphenated word, typed into the form.
+    client.goto(&format!("{address}/search")).await.unwrap();
+    client
+        .find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("cut-over")
+        .await
+        .unwrap();
+    submit(
+        client
+            .find(Locator::Css("form[role=search] button"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    let hits = client
+        .find(Locator::Id("hits"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(hits.contains("Weekly call: cut-over window"), "{hits}");
+    assert!(hits.contains("Send the revised cut-over plan"), "{hits}");
+    for width in [1280, 390] {
+        screenshot(&client, "search", width).await;
+    }
+    client.set_window_size(1280, 1000).await.unwrap();
+
     // Today lists the new promise and question, each with its reason.
     client.goto(&format!("{address}/today")).await.unwrap();
     let week = client

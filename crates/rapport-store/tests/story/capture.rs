@@ -155,6 +155,56 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
     let rep_clock = facts.contacts.iter().find(|c| c.person_id == rep);
     assert!(rep_clock.is_none(), "the rep has no interval");
 
+    // Search, with the backend's own index: a hyphenated word finds the
+    // conversation; quotes and operators are words, not syntax; another
+    // person's scope does not see this project.
+    let hits = store
+        .search(Scope::Everything, "cut-over", 20)
+        .await
+        .unwrap();
+    assert!(
+        hits.iter()
+            .any(|h| h.kind == "interaction" && h.record_id == id),
+        "{hits:?}"
+    );
+    assert!(hits.iter().any(|h| h.kind == "commitment"), "{hits:?}");
+    for odd in [
+        r#"pump" OR "x"#,
+        "NEAR(",
+        "*",
+        "-cut",
+        "'; DROP TABLE people; --",
+        "a\u{0}b",
+        " ",
+    ] {
+        store.search(Scope::Everything, odd, 20).await.unwrap();
+    }
+    let stranger_scope = Scope::User {
+        user_id: rapport_core::ids::UserId::new(999_999),
+        person_id: PersonId::new(999_999),
+    };
+    assert!(store
+        .search(stranger_scope, "cut-over", 20)
+        .await
+        .unwrap()
+        .is_empty());
+    let answered = store
+        .answer_question(
+            now,
+            ACTOR,
+            captured.questions[0].id,
+            "Pump two, on a Sunday",
+            date("2026-04-03"),
+        )
+        .await
+        .unwrap();
+    let hits = store.search(Scope::Everything, "Sunday", 20).await.unwrap();
+    assert!(
+        hits.iter()
+            .any(|h| h.kind == "question" && h.record_id == answered.id),
+        "the answer is found once given: {hits:?}"
+    );
+
     // Access checks find a record's project.
     let commitment = captured.commitments[0].id;
     assert_eq!(

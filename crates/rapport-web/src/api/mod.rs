@@ -29,6 +29,7 @@ pub mod interactions;
 pub mod people;
 pub mod projects;
 pub mod questions;
+pub mod search;
 pub mod simulations;
 pub mod status;
 pub mod today;
@@ -73,6 +74,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(questions::router())
         .merge(commitments::router())
         .merge(today::router())
+        .merge(search::router())
         .routes(routes!(me))
         .routes(routes!(openapi))
 }

@@ -58,7 +58,8 @@ pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
     let read = method == Method::GET || method == Method::HEAD;
     match pattern {
         "/healthz" | "/login" | "/api/openapi.json" => return Some(Rule::Public),
-        "/" | "/logout" | "/api/v1/me" | "/today" | "/api/v1/today" => return Some(Rule::SignedIn),
+        "/" | "/logout" | "/api/v1/me" | "/today" | "/api/v1/today" | "/search"
+        | "/api/v1/search" => return Some(Rule::SignedIn),
         _ => {}
     }
     if pattern.starts_with("/static/") {

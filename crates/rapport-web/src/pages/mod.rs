@@ -18,6 +18,7 @@ pub mod capture;
 mod cockpit;
 mod follow_up;
 mod home;
+mod search;
 mod settings;
 mod today;
 
@@ -25,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(home::show))
         .routes(routes!(today::show))
+        .routes(routes!(search::show))
         .routes(routes!(cockpit::show))
         .routes(routes!(capture::form))
         .routes(routes!(capture::submit))

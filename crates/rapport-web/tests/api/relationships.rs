@@ -428,3 +428,32 @@ async fn today_lists_what_needs_the_user_with_its_reason() {
         .iter()
         .all(|e| e["commitment_id"] != cid));
 }
+
+/// Search through the API: a hyphenated word finds the conversation, odd
+/// input is words not syntax, and the limits are said.
+#[tokio::test]
+async fn search_finds_what_was_said_by_its_words() {
+    let app = spawn_app().await;
+    let (id, pm, rep) = project_with_people(&app).await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/projects/{id}/interactions"),
+            &json!({"occurred_on": "2026-11-26", "kind": "visit", "summary": "Walked the cut-over route",
+                    "notes": "Valve V-101 needs a new actuator.", "participant_ids": [pm, rep]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, hits) = app.get("/api/v1/search?q=cut-over").await;
+    assert_eq!(status, StatusCode::OK, "{hits}");
+    assert_eq!(hits[0]["kind"], "interaction");
+    assert_eq!(hits[0]["project_id"], id);
+    let (_, hits) = app.get("/api/v1/search?q=V-101").await;
+    assert_eq!(hits.as_array().unwrap().len(), 1, "{hits}");
+    for odd in ["%22pump%22%20OR", "NEAR(", "*", "-", "%27%3B", "%00", "%20"] {
+        let (status, body) = app.get(&format!("/api/v1/search?q={odd}")).await;
+        assert_eq!(status, StatusCode::OK, "{odd}: {body}");
+    }
+    let (status, body) = app.get("/api/v1/search?q=x&limit=0").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&body), ["limit"]);
+}

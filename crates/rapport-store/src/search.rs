@@ -1,0 +1,158 @@
+//! Full-text search over what was said — interactions, follow-up questions
+//! and commitments — with each backend's own index (SQLite FTS5, PostgreSQL
+//! `tsvector` with `websearch_to_tsquery`), only in projects the caller may
+//! see. The two dialects are kept side by side here and nowhere else.
+
+use chrono::NaiveDate;
+use rapport_core::ids::ProjectId;
+use serde::Serialize;
+
+use crate::scope::project_visible;
+use crate::{on_tx, Result, Scope, Store, TxInner};
+
+/// The most hits one search returns.
+pub const MAX_HITS: i64 = 100;
+
+/// One record that matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    /// `interaction`, `question` or `commitment`.
+    pub kind: String,
+    pub record_id: i64,
+    pub project_id: ProjectId,
+    pub project_name: String,
+    /// What was said (summary and notes, question and answer, promise and
+    /// reason).
+    pub text: String,
+    /// When it was said, asked, or is due.
+    pub on: NaiveDate,
+}
+
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    kind: String,
+    record_id: i64,
+    project_id: i64,
+    project_name: String,
+    body: String,
+    on_date: NaiveDate,
+}
+
+/// The user's words as an FTS5 query: each word a quoted phrase (quotes
+/// doubled inside), all required. Quoting keeps hyphens, quotes, dots and
+/// FTS5's own operators (`NEAR`, `*`, `^`, `-`) from being read as query
+/// syntax; a word with no letter or digit in it is left out. `None` when no
+/// word is left.
+pub fn fts5_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+impl Store {
+    /// The records matching `text` in projects `scope` may see, best first
+    /// (at most `limit`, itself at most [`MAX_HITS`]).
+    pub async fn search(&self, scope: Scope, text: &str, limit: i64) -> Result<Vec<SearchHit>> {
+        let limit = limit.clamp(1, MAX_HITS);
+        // Control characters are never words (and PostgreSQL refuses NUL).
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let text = text.as_str();
+        let (everything, person, _) = scope.binds();
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<HitRow> = match &tx.0 {
+            TxInner::Sqlite(_) => {
+                let Some(query) = fts5_query(text) else {
+                    return Ok(Vec::new());
+                };
+                let sql = format!(
+                    "SELECT search_index.kind AS kind, search_index.record_id AS record_id, \
+                     pr.id AS project_id, pr.name AS project_name, search_index.body AS body, \
+                     COALESCE(i.occurred_on, q.asked_on, c.due_on) AS on_date \
+                     FROM search_index JOIN projects pr ON pr.id = search_index.project_id \
+                     LEFT JOIN interactions i ON search_index.kind = 'interaction' AND i.id = search_index.record_id \
+                     LEFT JOIN follow_up_questions q ON search_index.kind = 'question' AND q.id = search_index.record_id \
+                     LEFT JOIN commitments c ON search_index.kind = 'commitment' AND c.id = search_index.record_id \
+                     WHERE search_index MATCH $1 AND NOT pr.archived AND {} \
+                     ORDER BY search_index.rank, on_date DESC LIMIT $4",
+                    project_visible("pr", 2)
+                );
+                on_tx!(tx, conn => {
+                    sqlx::query_as(&sql)
+                        .bind(query)
+                        .bind(everything)
+                        .bind(person)
+                        .bind(limit)
+                        .fetch_all(conn)
+                        .await?
+                })
+            }
+            TxInner::Postgres(_) => {
+                if text.trim().is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT h.kind, h.record_id, pr.id AS project_id, pr.name AS project_name, h.body, h.on_date \
+                     FROM ( \
+                       SELECT 'interaction' AS kind, i.id AS record_id, i.project_id, \
+                              i.summary || ' ' || COALESCE(i.notes, '') AS body, i.occurred_on AS on_date, \
+                              ts_rank(i.search, w.q) AS rank \
+                       FROM interactions i, websearch_to_tsquery('simple', $1) w(q) WHERE i.search @@ w.q AND NOT i.archived \
+                       UNION ALL \
+                       SELECT 'question', f.id, f.project_id, f.question || ' ' || COALESCE(f.answer, ''), f.asked_on, \
+                              ts_rank(f.search, w.q) \
+                       FROM follow_up_questions f, websearch_to_tsquery('simple', $1) w(q) WHERE f.search @@ w.q AND NOT f.archived \
+                       UNION ALL \
+                       SELECT 'commitment', c.id, c.project_id, c.description || ' ' || COALESCE(c.reason, ''), c.due_on, \
+                              ts_rank(c.search, w.q) \
+                       FROM commitments c, websearch_to_tsquery('simple', $1) w(q) WHERE c.search @@ w.q AND NOT c.archived \
+                     ) h JOIN projects pr ON pr.id = h.project_id \
+                     WHERE NOT pr.archived AND {} ORDER BY h.rank DESC, h.on_date DESC LIMIT $4",
+                    project_visible("pr", 2)
+                );
+                on_tx!(tx, conn => {
+                    sqlx::query_as(&sql)
+                        .bind(text)
+                        .bind(everything)
+                        .bind(person)
+                        .bind(limit)
+                        .fetch_all(conn)
+                        .await?
+                })
+            }
+        };
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| SearchHit {
+                kind: r.kind,
+                record_id: r.record_id,
+                project_id: ProjectId::new(r.project_id),
+                project_name: r.project_name,
+                text: r.body.trim().to_string(),
+                on: r.on_date,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts5_query;
+
+    #[test]
+    fn the_users_words_are_quoted_so_nothing_is_read_as_syntax() {
+        assert_eq!(fts5_query("cut-over"), Some("\"cut-over\"".into()));
+        assert_eq!(
+            fts5_query(r#"pump "2" NEAR v1.2*"#),
+            Some(r#""pump" """2""" "NEAR" "v1.2*""#.into())
+        );
+        assert_eq!(fts5_query(" - -- "), None);
+        assert_eq!(fts5_query(""), None);
+    }
+}
