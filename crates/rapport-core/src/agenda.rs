@@ -59,6 +59,16 @@ pub struct QuestionFacts {
     pub answered: bool,
 }
 
+/// A team concern not yet answered.
+#[derive(Debug, Clone)]
+pub struct ConcernFacts {
+    pub id: i64,
+    pub project_id: ProjectId,
+    pub concern: String,
+    pub raised_by: String,
+    pub raised_on: NaiveDate,
+}
+
 /// A client person with a contact interval, and when they were last
 /// contacted (any logged interaction with them resets the clock).
 #[derive(Debug, Clone)]
@@ -92,6 +102,7 @@ pub enum EntryKind {
     ContactOverdue,
     ContactDue,
     StatusDue,
+    ConcernUnanswered,
 }
 
 /// One line of the agenda.
@@ -110,6 +121,8 @@ pub struct Entry {
     pub commitment_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub person_id: Option<PersonId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concern_id: Option<i64>,
 }
 
 /// Everything the agenda is made from.
@@ -121,6 +134,7 @@ pub struct AgendaFacts {
     pub commitments: Vec<CommitmentFacts>,
     pub questions: Vec<QuestionFacts>,
     pub contacts: Vec<ContactFacts>,
+    pub concerns: Vec<ConcernFacts>,
 }
 
 fn days(n: i64) -> String {
@@ -141,6 +155,7 @@ pub fn agenda(facts: &AgendaFacts) -> Vec<Entry> {
         question_id: None,
         commitment_id: None,
         person_id: None,
+        concern_id: None,
     };
 
     for c in &facts.commitments {
@@ -258,6 +273,34 @@ pub fn agenda(facts: &AgendaFacts) -> Vec<Entry> {
         entries.push(e);
     }
 
+    // A team member's concern waits on its project manager: red after a
+    // week (the team is kept waiting), amber before.
+    for c in &facts.concerns {
+        let waited = (today - c.raised_on).num_days().max(0);
+        let urgency = if waited > DUE_SOON_DAYS {
+            Urgency::Red
+        } else {
+            Urgency::Amber
+        };
+        let mut e = entry(
+            EntryKind::ConcernUnanswered,
+            urgency,
+            format!(
+                "{} raised a concern {}: “{}”; answer it.",
+                c.raised_by,
+                match waited {
+                    0 => "today".to_string(),
+                    n => format!("{} ago", days(n)),
+                },
+                c.concern
+            ),
+            Some(c.raised_on + chrono::Duration::days(DUE_SOON_DAYS)),
+            c.project_id,
+        );
+        e.concern_id = Some(c.id);
+        entries.push(e);
+    }
+
     for p in facts.projects.iter().filter(|p| p.live) {
         let from = p.latest_status.unwrap_or(p.start);
         let since = (today - from).num_days();
@@ -291,6 +334,7 @@ pub fn agenda(facts: &AgendaFacts) -> Vec<Entry> {
     let rank = |kind: EntryKind| match kind {
         EntryKind::CommitmentOverdue | EntryKind::CommitmentDue => 0,
         EntryKind::QuestionToConfirm | EntryKind::QuestionUnanswered => 1,
+        EntryKind::ConcernUnanswered => 1,
         EntryKind::ContactOverdue | EntryKind::ContactDue => 2,
         EntryKind::StatusDue => 3,
     };
@@ -431,6 +475,7 @@ mod tests {
                 last_contact: Some(date("2026-11-06")),
                 since: date("2026-01-01"),
             }],
+            concerns: vec![],
         }
     }
 
@@ -475,6 +520,36 @@ mod tests {
             .contains("last contact 2026-11-06, 21 days ago"));
         assert_eq!(entries[3].due_on, Some(date("2026-11-20")));
         assert_eq!(entries[4].due_on, Some(date("2026-11-19")));
+    }
+
+    #[test]
+    fn a_concern_waits_on_its_manager_red_after_a_week() {
+        let mut f = facts();
+        f.concerns.push(ConcernFacts {
+            id: 9,
+            project_id: ProjectId::new(10),
+            concern: "Night shift?".into(),
+            raised_by: "Sam".into(),
+            raised_on: date("2026-11-25"),
+        });
+        let entry = agenda(&f)
+            .into_iter()
+            .find(|e| e.concern_id == Some(9))
+            .unwrap();
+        assert_eq!(
+            (entry.kind, entry.urgency),
+            (EntryKind::ConcernUnanswered, Urgency::Amber)
+        );
+        assert_eq!(
+            entry.reason,
+            "Sam raised a concern 2 days ago: “Night shift?”; answer it."
+        );
+        f.concerns[0].raised_on = date("2026-11-10");
+        let entry = agenda(&f)
+            .into_iter()
+            .find(|e| e.concern_id == Some(9))
+            .unwrap();
+        assert_eq!(entry.urgency, Urgency::Red);
     }
 
     #[test]

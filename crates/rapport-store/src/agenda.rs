@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rapport_core::agenda::{
-    reporting_period_days, AgendaFacts, CommitmentFacts, ContactFacts, ProjectFacts, QuestionFacts,
+    reporting_period_days, AgendaFacts, CommitmentFacts, ConcernFacts, ContactFacts, ProjectFacts,
+    QuestionFacts,
 };
 use rapport_core::domain::ProjectStatus;
 use rapport_core::ids::{PersonId, ProjectId};
@@ -145,7 +146,19 @@ impl Store {
             .fetch_all(conn)
             .await?
         });
+        let concerns: Vec<(i64, i64, String, i64, chrono::DateTime<chrono::Utc>)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT id, project_id, concern, raised_by_id, raised_at FROM concerns \
+                 WHERE NOT archived AND answered_at IS NULL ORDER BY raised_at, id",
+            )
+            .fetch_all(conn)
+            .await?
+        });
         tx.commit().await?;
+        let concerns: Vec<_> = concerns
+            .into_iter()
+            .filter(|c| managed_ids.contains(&c.1))
+            .collect();
 
         let latest: HashMap<i64, NaiveDate> = latest.into_iter().collect();
         let last_contact: HashMap<i64, NaiveDate> = last_contact.into_iter().collect();
@@ -161,6 +174,7 @@ impl Store {
             .iter()
             .flat_map(|c| [c.3, c.4])
             .chain(questions.iter().map(|q| q.3))
+            .chain(concerns.iter().map(|c| c.3))
             .map(PersonId::new)
             .collect();
         let names: HashMap<i64, String> = self
@@ -225,6 +239,16 @@ impl Store {
                         answered: state == "answered",
                     },
                 )
+                .collect(),
+            concerns: concerns
+                .into_iter()
+                .map(|(id, project, concern, by, at)| ConcernFacts {
+                    id,
+                    project_id: ProjectId::new(project),
+                    concern,
+                    raised_by: name(by),
+                    raised_on: at.date_naive(),
+                })
                 .collect(),
             contacts: contacts
                 .into_iter()

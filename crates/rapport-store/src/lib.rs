@@ -28,6 +28,8 @@ mod accounts;
 mod agenda;
 pub use agenda::RelationshipSummary;
 mod audit_log;
+mod briefs;
+pub use briefs::{Concern, MissionBrief};
 mod clock;
 pub mod demo;
 mod estimates;

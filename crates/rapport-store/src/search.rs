@@ -1,5 +1,6 @@
-//! Full-text search over what was said — interactions, follow-up questions
-//! and commitments — with each backend's own index (SQLite FTS5, PostgreSQL
+//! Full-text search over what was said — interactions, follow-up
+//! questions, commitments, the mission brief and team concerns — with each
+//! backend's own index (SQLite FTS5, PostgreSQL
 //! `tsvector` with `websearch_to_tsquery`), only in projects the caller may
 //! see. The two dialects are kept side by side here and nowhere else.
 
@@ -16,7 +17,7 @@ pub const MAX_HITS: i64 = 100;
 /// One record that matched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
-    /// `interaction`, `question` or `commitment`.
+    /// `interaction`, `question`, `commitment`, `brief` or `concern`.
     pub kind: String,
     pub record_id: i64,
     pub project_id: ProjectId,
@@ -73,11 +74,13 @@ impl Store {
                 let sql = format!(
                     "SELECT search_index.kind AS kind, search_index.record_id AS record_id, \
                      pr.id AS project_id, pr.name AS project_name, search_index.body AS body, \
-                     COALESCE(i.occurred_on, q.asked_on, c.due_on) AS on_date \
+                     COALESCE(i.occurred_on, q.asked_on, c.due_on, date(b.written_at), date(k.raised_at)) AS on_date \
                      FROM search_index JOIN projects pr ON pr.id = search_index.project_id \
                      LEFT JOIN interactions i ON search_index.kind = 'interaction' AND i.id = search_index.record_id \
                      LEFT JOIN follow_up_questions q ON search_index.kind = 'question' AND q.id = search_index.record_id \
                      LEFT JOIN commitments c ON search_index.kind = 'commitment' AND c.id = search_index.record_id \
+                     LEFT JOIN mission_briefs b ON search_index.kind = 'brief' AND b.id = search_index.record_id \
+                     LEFT JOIN concerns k ON search_index.kind = 'concern' AND k.id = search_index.record_id \
                      WHERE search_index MATCH $1 AND NOT pr.archived AND {} \
                      ORDER BY search_index.rank, on_date DESC LIMIT $4",
                     project_visible("pr", 2)
@@ -111,6 +114,16 @@ impl Store {
                        SELECT 'commitment', c.id, c.project_id, c.description || ' ' || COALESCE(c.reason, ''), c.due_on, \
                               ts_rank(c.search, w.q) \
                        FROM commitments c, websearch_to_tsquery('simple', $1) w(q) WHERE c.search @@ w.q AND NOT c.archived \
+                       UNION ALL \
+                       SELECT 'brief', b.id, b.project_id, b.goal || ' ' || COALESCE(b.success_criteria, '') || ' ' \
+                              || COALESCE(b.personal_stakes, '') || ' ' || COALESCE(b.unwritten_expectations, '') || ' ' \
+                              || COALESCE(b.expertise, ''), b.written_at::date, ts_rank(b.search, w.q) \
+                       FROM mission_briefs b, websearch_to_tsquery('simple', $1) w(q) WHERE b.search @@ w.q \
+                       AND b.version = (SELECT MAX(v.version) FROM mission_briefs v WHERE v.project_id = b.project_id) \
+                       UNION ALL \
+                       SELECT 'concern', k.id, k.project_id, k.concern || ' ' || COALESCE(k.answer, ''), k.raised_at::date, \
+                              ts_rank(k.search, w.q) \
+                       FROM concerns k, websearch_to_tsquery('simple', $1) w(q) WHERE k.search @@ w.q AND NOT k.archived \
                      ) h JOIN projects pr ON pr.id = h.project_id \
                      WHERE NOT pr.archived AND {} ORDER BY h.rank DESC, h.on_date DESC LIMIT $4",
                     project_visible("pr", 2)

@@ -193,7 +193,25 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/api/v1/questions/{id}/answer", Kind::Contribute),
     ("POST", "/api/v1/questions/{id}/confirm", Kind::Contribute),
     ("POST", "/api/v1/commitments/{id}/resolve", Kind::Contribute),
+    ("GET", "/api/v1/projects/{id}/brief", Kind::Read),
+    ("PUT", "/api/v1/projects/{id}/brief", Kind::Change),
+    ("GET", "/api/v1/projects/{id}/brief/history", Kind::Read),
+    ("GET", "/api/v1/projects/{id}/concerns", Kind::Read),
+    ("POST", "/api/v1/projects/{id}/concerns", Kind::Contribute),
+    (
+        "POST",
+        "/api/v1/projects/{id}/concerns/{concern_id}/answer",
+        Kind::Change,
+    ),
     ("GET", "/projects/{id}", Kind::Read),
+    ("GET", "/projects/{id}/brief", Kind::Read),
+    ("POST", "/projects/{id}/brief", Kind::Change),
+    ("POST", "/projects/{id}/concerns", Kind::Contribute),
+    (
+        "POST",
+        "/projects/{id}/concerns/{concern_id}/answer",
+        Kind::Change,
+    ),
     ("GET", "/projects/{id}/interactions/new", Kind::Contribute),
     ("POST", "/projects/{id}/interactions", Kind::Contribute),
     (
@@ -271,6 +289,8 @@ struct Fixture {
     /// A follow-up question and a commitment of P, captured in a call.
     question_p: i64,
     commitment_p: i64,
+    /// A brief and a concern on P.
+    concern_p: i64,
     spare_user: i64,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -436,6 +456,7 @@ async fn fixture() -> Fixture {
         job_p: 0,
         question_p: 0,
         commitment_p: 0,
+        concern_p: 0,
         spare_user: spare.id.get(),
         _dir: dir,
         _stop: stop,
@@ -556,6 +577,21 @@ async fn fixture() -> Fixture {
         .await;
     f.question_p = captured["questions"][0]["id"].as_i64().unwrap();
     f.commitment_p = captured["commitments"][0]["id"].as_i64().unwrap();
+    f.admin(
+        "PUT",
+        &format!("/api/v1/projects/{}/brief", f.project_p),
+        json!({"goal": "No loss of supply during cut-over"}),
+    )
+    .await;
+    f.concern_p = f
+        .admin(
+            "POST",
+            &format!("/api/v1/projects/{}/concerns", f.project_p),
+            json!({"concern": "Is the night shift covered?"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
     // The disabled user had access to P until disabled.
     store
         .set_user_disabled(now(), "test", "gone@example.com", true)
@@ -584,6 +620,7 @@ fn concrete(f: &Fixture, caller: Caller, method: &str, pattern: &str) -> String 
         .replace("{version}", "1")
         .replace("{job}", &f.job_p.to_string())
         .replace("{question_id}", &f.question_p.to_string())
+        .replace("{concern_id}", &f.concern_p.to_string())
         .replace("{commitment_id}", &f.commitment_p.to_string())
         .replace("{person_id}", &f.person_a.to_string())
         .replace("{token_id}", &f.token_id(caller).to_string())

@@ -14,12 +14,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 mod account;
+mod brief;
 mod currency;
 mod person;
 mod project;
 mod relationships;
 
 pub use account::{AccountDraft, Standard};
+pub use brief::{concern_text, BriefDraft, BriefInput, MAX_BRIEF_PART};
 pub use currency::Currency;
 pub use person::{PersonDraft, PersonInput};
 pub use project::{

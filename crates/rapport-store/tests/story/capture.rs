@@ -205,6 +205,81 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
         "the answer is found once given: {hits:?}"
     );
 
+    // The mission brief keeps its versions; a concern is raised and
+    // answered; both are found by search on this backend.
+    let brief = |goal: &str| {
+        rapport_core::domain::BriefDraft::new(rapport_core::domain::BriefInput {
+            goal,
+            personal_stakes: Some("First upgrade as operations lead"),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    store
+        .save_brief(now, ACTOR, project_id, &brief("Keep supply on"), "Priya")
+        .await
+        .unwrap();
+    let second = store
+        .save_brief(
+            now,
+            ACTOR,
+            project_id,
+            &brief("No loss of supply during cut-over"),
+            "Priya",
+        )
+        .await
+        .unwrap();
+    assert_eq!(second.version, 2);
+    let history = store.brief_history(project_id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|b| b.version).collect::<Vec<_>>(),
+        [2, 1]
+    );
+    let concern = store
+        .raise_concern(now, ACTOR, project_id, pm, "Is the night shift covered?")
+        .await
+        .unwrap();
+    let elsewhere = ProjectId::new(project_id.get() + 1000);
+    assert!(matches!(
+        store
+            .answer_concern(now, ACTOR, elsewhere, concern.id, "Yes", "Priya")
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let answered = store
+        .answer_concern(
+            now,
+            ACTOR,
+            project_id,
+            concern.id,
+            "Yes, Tomás covers nights",
+            "Priya",
+        )
+        .await
+        .unwrap();
+    assert_eq!(answered.answered_by.as_deref(), Some("Priya"));
+    assert_eq!(store.concerns(project_id).await.unwrap().len(), 1);
+    let hits = store
+        .search(Scope::Everything, "night shift", 20)
+        .await
+        .unwrap();
+    assert!(
+        hits.iter()
+            .any(|h| h.kind == "concern" && h.record_id == concern.id),
+        "{hits:?}"
+    );
+    let hits = store
+        .search(Scope::Everything, "cut-over supply", 20)
+        .await
+        .unwrap();
+    let briefs: Vec<_> = hits.iter().filter(|h| h.kind == "brief").collect();
+    assert_eq!(
+        briefs.len(),
+        1,
+        "only the latest version is found: {hits:?}"
+    );
+    assert_eq!(briefs[0].record_id, second.id);
+
     // Access checks find a record's project.
     let commitment = captured.commitments[0].id;
     assert_eq!(

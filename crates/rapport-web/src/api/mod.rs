@@ -23,6 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
 pub mod accounts;
+pub mod briefs;
 pub mod commitments;
 pub mod estimates;
 pub mod interactions;
@@ -75,6 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(commitments::router())
         .merge(today::router())
         .merge(search::router())
+        .merge(briefs::router())
         .routes(routes!(me))
         .routes(routes!(openapi))
 }

@@ -55,10 +55,12 @@ pub async fn search(
             format!("{limit} is not between 1 and 100"),
         ));
     }
-    if q.q.chars().count() > 200 {
+    // As the document states: one to 200 characters (spaces alone find
+    // nothing, and say so with an empty list).
+    if q.q.is_empty() || q.q.chars().count() > 200 {
         return Err(ApiError::invalid_field(
             "q",
-            "give at most 200 characters of words to find",
+            "give one to 200 characters of words to find",
         ));
     }
     let hits = state.store.search(current.scope(), &q.q, limit).await?;

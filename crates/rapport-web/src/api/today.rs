@@ -20,8 +20,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntryView {
     /// `commitment_overdue`, `commitment_due`, `question_unanswered`,
-    /// `question_to_confirm`, `contact_overdue`, `contact_due` or
-    /// `status_due`.
+    /// `question_to_confirm`, `contact_overdue`, `contact_due`,
+    /// `status_due` or `concern_unanswered`.
     pub kind: String,
     /// `red` (act now) or `amber` (act soon).
     pub urgency: String,
@@ -35,6 +35,8 @@ pub struct EntryView {
     pub commitment_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub person_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concern_id: Option<i64>,
 }
 
 impl From<Entry> for EntryView {
@@ -49,6 +51,7 @@ impl From<Entry> for EntryView {
             question_id: e.question_id,
             commitment_id: e.commitment_id,
             person_id: e.person_id.map(|p| p.get()),
+            concern_id: e.concern_id,
         }
     }
 }

@@ -92,6 +92,12 @@ pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
             Record::Commitment,
             if read { Need::Read } else { Need::Contribute },
         )),
+        // Answering a team concern is the project manager's.
+        ("projects", Some("{id}"))
+            if rest.first() == Some(&"concerns") && rest.last() == Some(&"answer") =>
+        {
+            Some(Rule::Project(Need::Manage))
+        }
         // A form to add a record is for those who may add it.
         ("projects", Some("{id}")) if rest.last() == Some(&"new") => {
             Some(Rule::Project(Need::Contribute))

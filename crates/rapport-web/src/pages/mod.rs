@@ -14,6 +14,7 @@ use crate::auth::CurrentUser;
 use crate::AppState;
 
 mod admin;
+mod brief;
 pub mod capture;
 mod cockpit;
 mod follow_up;
@@ -28,6 +29,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(today::show))
         .routes(routes!(search::show))
         .routes(routes!(cockpit::show))
+        .routes(routes!(brief::show, brief::write))
+        .routes(routes!(brief::raise))
+        .routes(routes!(brief::answer))
         .routes(routes!(capture::form))
         .routes(routes!(capture::submit))
         .routes(routes!(follow_up::answer))

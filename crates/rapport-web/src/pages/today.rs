@@ -78,13 +78,22 @@ pub async fn show(
             ),
             EntryKind::ContactOverdue | EntryKind::ContactDue => (
                 "Contact due",
-                format!("/projects/{project}/interactions/new"),
+                // The form opens with the person to call ticked.
+                format!(
+                    "/projects/{project}/interactions/new?with={}",
+                    e.person_id.map_or(0, |p| p.get())
+                ),
                 "Record a conversation",
             ),
             EntryKind::StatusDue => (
                 "Status due",
                 format!("/projects/{project}#status-records"),
                 "Open the project",
+            ),
+            EntryKind::ConcernUnanswered => (
+                "Team concern",
+                format!("/projects/{project}/brief#concerns"),
+                "Answer the concern",
             ),
         };
         let row = EntryRow {

@@ -453,6 +453,9 @@ async fn search_finds_what_was_said_by_its_words() {
         let (status, body) = app.get(&format!("/api/v1/search?q={odd}")).await;
         assert_eq!(status, StatusCode::OK, "{odd}: {body}");
     }
+    let (status, body) = app.get("/api/v1/search?q=").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&body), ["q"]);
     let (status, body) = app.get("/api/v1/search?q=x&limit=0").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_names(&body), ["limit"]);
