@@ -11,4 +11,5 @@ pub mod estimate;
 pub mod evm;
 pub mod evm_file;
 pub mod ids;
+pub mod ledger;
 pub mod located;

@@ -20,6 +20,21 @@ type CommitmentRow = (i64, i64, String, i64, i64, NaiveDate);
 type QuestionRow = (i64, i64, String, i64, NaiveDate, String);
 type ContactRow = (i64, String, i64, Option<i64>, Option<i64>);
 
+/// A promise as the ledger lists it, with its project's name.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LedgerEntry {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_name: String,
+    pub promised_by_id: i64,
+    pub promised_to_id: i64,
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub state: String,
+    pub resolved_on: Option<NaiveDate>,
+    pub reason: Option<String>,
+}
+
 /// A project's relationship at a glance, for the portfolio.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RelationshipSummary {
@@ -32,6 +47,28 @@ pub struct RelationshipSummary {
 }
 
 impl Store {
+    /// Every promise of the projects `scope` may see, by due date.
+    pub async fn ledger(&self, scope: Scope) -> Result<Vec<LedgerEntry>> {
+        let (everything, person, _) = scope.binds();
+        let sql = format!(
+            "SELECT c.id, c.project_id, pr.name AS project_name, c.promised_by_id, c.promised_to_id, \
+             c.description, c.due_on, c.state, c.resolved_on, c.reason FROM commitments c \
+             JOIN projects pr ON pr.id = c.project_id \
+             WHERE NOT c.archived AND NOT pr.archived AND {} ORDER BY c.due_on, c.id",
+            crate::scope::project_visible("pr", 1)
+        );
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<LedgerEntry> = on_tx!(tx, conn => {
+            sqlx::query_as(&sql)
+                .bind(everything)
+                .bind(person)
+                .fetch_all(conn)
+                .await?
+        });
+        tx.commit().await?;
+        Ok(rows)
+    }
+
     /// Per project: the client rep's last contact, open questions and
     /// overdue promises, in three grouped queries for every project at once.
     pub async fn relationship_summaries(

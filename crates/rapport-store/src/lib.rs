@@ -26,7 +26,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 mod accounts;
 mod agenda;
-pub use agenda::RelationshipSummary;
+pub use agenda::{LedgerEntry, RelationshipSummary};
 mod audit_log;
 mod briefs;
 pub use briefs::{Concern, MissionBrief};

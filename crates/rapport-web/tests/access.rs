@@ -77,6 +77,7 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("GET", "/today", Kind::SignedIn),
     ("GET", "/api/v1/today", Kind::SignedIn),
     ("GET", "/search", Kind::SignedIn),
+    ("GET", "/commitments", Kind::SignedIn),
     ("GET", "/api/v1/search", Kind::SignedIn),
     ("GET", "/settings", Kind::SignedIn),
     ("POST", "/settings/tokens", Kind::SignedIn),

@@ -833,6 +833,36 @@ async fn a_pm_records_a_call_and_follows_it_up_from_the_cockpit() {
     for width in [1280, 390] {
         screenshot(&client, "cockpit-after", width).await;
     }
+
+    // The ledger lists the promise as kept, and Priya's record counts it.
+    client.set_window_size(1280, 1000).await.unwrap();
+    client
+        .goto(&format!("{address}/commitments"))
+        .await
+        .unwrap();
+    let settled = client
+        .find(Locator::Id("settled"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        settled.contains("Send the revised cut-over plan")
+            && settled.contains("kept on 2026-11-27"),
+        "{settled}"
+    );
+    let records = client
+        .find(Locator::Id("records"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(records.contains("Priya Nair"), "{records}");
+    for width in [1280, 390] {
+        screenshot(&client, "commitments", width).await;
+    }
     client.close().await.unwrap();
 }
 

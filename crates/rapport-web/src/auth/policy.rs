@@ -59,7 +59,7 @@ pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
     match pattern {
         "/healthz" | "/login" | "/api/openapi.json" => return Some(Rule::Public),
         "/" | "/logout" | "/api/v1/me" | "/today" | "/api/v1/today" | "/search"
-        | "/api/v1/search" => return Some(Rule::SignedIn),
+        | "/commitments" | "/api/v1/search" => return Some(Rule::SignedIn),
         _ => {}
     }
     if pattern.starts_with("/static/") {

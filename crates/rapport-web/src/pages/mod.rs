@@ -19,6 +19,7 @@ pub mod capture;
 mod cockpit;
 mod follow_up;
 mod home;
+mod ledger;
 mod search;
 mod settings;
 mod today;
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(home::show))
         .routes(routes!(today::show))
+        .routes(routes!(ledger::show))
         .routes(routes!(search::show))
         .routes(routes!(cockpit::show))
         .routes(routes!(brief::show, brief::write))
