@@ -2,9 +2,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use rapport_core::domain::{project_evm, ProjectStatus};
-use rapport_core::ids::AccountId;
+use rapport_core::ids::{AccountId, PersonId};
 use std::collections::HashMap;
 
 use super::Nav;
@@ -44,7 +44,33 @@ pub struct ProjectRow {
 pub struct HomePage {
     pub nav: Nav,
     pub projects: Vec<ProjectRow>,
+    pub account_options: Vec<FilterOption>,
+    pub manager_options: Vec<FilterOption>,
+    /// Whether a filter narrows the list.
+    pub filtered: bool,
     pub location: Option<String>,
+}
+
+/// One choice of a portfolio filter.
+pub struct FilterOption {
+    pub id: i64,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// The portfolio's filters: one account, one project manager (empty:
+/// all, as the form's first choice sends it).
+#[derive(Debug, serde::Deserialize)]
+pub struct PortfolioQuery {
+    #[serde(default)]
+    pub account: String,
+    #[serde(default)]
+    pub pm: String,
+}
+
+struct PortfolioFilter {
+    account: Option<i64>,
+    pm: Option<i64>,
 }
 
 /// The band's CSS class, of the index as shown ("none" without one).
@@ -72,11 +98,26 @@ pub(super) fn status_label(status: ProjectStatus) -> &'static str {
 
 /// The portfolio: every project the user may see, most at risk first.
 #[utoipa::path(get, path = "/", tag = "pages",
+    params(("account" = Option<i64>, Query, description = "only this account's projects"), ("pm" = Option<i64>, Query, description = "only the projects this person manages")),
     responses((status = 200, description = "the portfolio page", content_type = "text/html")))]
 pub async fn show(
     State(state): State<AppState>,
     current: CurrentUser,
+    Query(query): Query<PortfolioQuery>,
 ) -> Result<HomePage, ApiError> {
+    let id = |text: &str, what: &str| -> Result<Option<i64>, ApiError> {
+        match text.trim() {
+            "" => Ok(None),
+            t => t
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::invalid_field(what, format!("\"{t}\" is not an id"))),
+        }
+    };
+    let filter = PortfolioFilter {
+        account: id(&query.account, "account")?,
+        pm: id(&query.pm, "pm")?,
+    };
     let store = &state.store;
     let scope = current.scope();
     let accounts: HashMap<AccountId, String> = store
@@ -88,7 +129,45 @@ pub async fn show(
     let today = state.clock.today();
     let relationships = store.relationship_summaries(today).await?;
     let mut projects = Vec::new();
-    for project in store.projects(scope, None, false).await? {
+    let all = store.projects(scope, None, false).await?;
+    // The filters offer what the user's projects hold: their accounts and
+    // their managers, by name.
+    let managers: Vec<PersonId> = all.iter().map(|p| p.project_manager_id).collect();
+    let manager_names: HashMap<PersonId, String> = store
+        .people_named(&managers)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let mut account_options: Vec<FilterOption> = Vec::new();
+    let mut manager_options: Vec<FilterOption> = Vec::new();
+    for p in &all {
+        let (a, m) = (p.account_id.get(), p.project_manager_id.get());
+        if !account_options.iter().any(|o| o.id == a) {
+            account_options.push(FilterOption {
+                id: a,
+                name: accounts.get(&p.account_id).cloned().unwrap_or_default(),
+                selected: filter.account == Some(a),
+            });
+        }
+        if !manager_options.iter().any(|o| o.id == m) {
+            manager_options.push(FilterOption {
+                id: m,
+                name: manager_names
+                    .get(&p.project_manager_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                selected: filter.pm == Some(m),
+            });
+        }
+    }
+    account_options.sort_by(|a, b| a.name.cmp(&b.name));
+    manager_options.sort_by(|a, b| a.name.cmp(&b.name));
+    let filtered = all.into_iter().filter(|p| {
+        filter.account.is_none_or(|a| p.account_id.get() == a)
+            && filter.pm.is_none_or(|m| p.project_manager_id.get() == m)
+    });
+    for project in filtered {
         let relationship = relationships.get(&project.id).cloned().unwrap_or_default();
         let since_contact = relationship
             .rep_last_contact
@@ -172,6 +251,9 @@ pub async fn show(
     Ok(HomePage {
         nav: Nav::of(&current),
         projects,
+        account_options,
+        manager_options,
+        filtered: filter.account.is_some() || filter.pm.is_some(),
         // Where the data lives is for administrators, not every reader.
         location: current
             .user

@@ -460,3 +460,37 @@ async fn search_finds_what_was_said_by_its_words() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_names(&body), ["limit"]);
 }
+
+/// The portfolio filters by account and by project manager; "all" (an
+/// empty choice) shows everything.
+#[tokio::test]
+async fn the_portfolio_filters_by_account_and_manager() {
+    let app = spawn_demo_app().await;
+    let all = app.get_text("/").await;
+    let rows = |page: &str| page.matches("data-project-id=").count();
+    assert!(rows(&all) >= 3, "{all}");
+    let (_, projects) = app.get("/api/v1/projects").await;
+    let first = &projects[0];
+    let account = first["account_id"].as_i64().unwrap();
+    let in_account = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["account_id"] == account)
+        .count();
+    let page = app.get_text(&format!("/?account={account}&pm=")).await;
+    assert_eq!(rows(&page), in_account, "{page}");
+    assert!(page.contains("Show all"));
+    let pm = first["project_manager_id"].as_i64().unwrap();
+    let managed = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["project_manager_id"] == pm)
+        .count();
+    assert_eq!(
+        rows(&app.get_text(&format!("/?account=&pm={pm}")).await),
+        managed
+    );
+    assert_eq!(rows(&app.get_text("/?account=&pm=").await), rows(&all));
+}
