@@ -175,6 +175,15 @@ macro_rules! on_tx {
 }
 pub(crate) use on_tx;
 
+/// `$1, $2, …, $n`: the placeholders of an `IN (…)` list bound one by one
+/// (`= ANY($1)` is PostgreSQL's alone).
+pub(crate) fn in_list(n: usize) -> String {
+    (1..=n)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Makes concurrent transactions that name the same keys take turns until
 /// they commit, so a check followed by a write cannot interleave (the
 /// sign-in limit counted and then raised by a burst of parallel attempts).

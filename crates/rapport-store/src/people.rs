@@ -161,10 +161,9 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=ids.len()).map(|k| format!("${k}")).collect();
         let sql = format!(
             "{SELECT_PERSON} WHERE id IN ({}) ORDER BY name, id",
-            placeholders.join(", ")
+            crate::in_list(ids.len())
         );
         let mut tx = self.begin_read().await?;
         let rows: Vec<PersonRow> = on_tx!(tx, conn => {

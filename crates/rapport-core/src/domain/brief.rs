@@ -1,23 +1,10 @@
 //! The mission brief — the client's mission handed from the PM to the
 //! team — and the concerns team members raise about a project.
 
-use super::{optional_text, required_text, ValidationErrors};
+use super::{optional_text, refuse_control, required_text, ValidationErrors};
 
 /// The longest part of a brief.
 pub const MAX_BRIEF_PART: usize = 5_000;
-
-/// Refuses control characters other than line breaks and tabs.
-fn plain(errors: &mut ValidationErrors, field: &str, text: &str) {
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        errors.add(
-            field,
-            "holds a control character (such as NUL or ESC); remove it",
-        );
-    }
-}
 
 /// A mission brief, validated: the goal is required, the rest optional.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +34,11 @@ impl BriefDraft {
     pub fn new(input: BriefInput<'_>) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let goal = required_text(&mut errors, "goal", input.goal, MAX_BRIEF_PART);
-        plain(&mut errors, "goal", &goal);
+        refuse_control(&mut errors, "goal", &goal);
         let mut part = |field: &str, value: Option<&str>| {
             let text = optional_text(&mut errors, field, value, MAX_BRIEF_PART);
             if let Some(text) = &text {
-                plain(&mut errors, field, text);
+                refuse_control(&mut errors, field, text);
             }
             text
         };
@@ -94,7 +81,7 @@ impl BriefDraft {
 pub fn concern_text(field: &str, text: &str) -> Result<String, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let text = required_text(&mut errors, field, text, MAX_BRIEF_PART);
-    plain(&mut errors, field, &text);
+    refuse_control(&mut errors, field, &text);
     errors.into_result(text)
 }
 

@@ -129,6 +129,20 @@ pub(crate) fn required_text(
     trimmed.to_string()
 }
 
+/// Refuses control characters other than line breaks and tabs in a text
+/// people will read (a pasted NUL or ESC would reach pages and reports).
+pub(crate) fn refuse_control(errors: &mut ValidationErrors, field: &str, text: &str) {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errors.add(
+            field,
+            "holds a control character (such as NUL or ESC); remove it",
+        );
+    }
+}
+
 pub(crate) fn optional_text(
     errors: &mut ValidationErrors,
     field: &str,

@@ -5,8 +5,8 @@ use crate::ids::PersonId;
 use chrono::NaiveDate;
 
 use super::{
-    check_date, optional_text, required_text, CommitmentState, InteractionKind, QuestionState,
-    ValidationErrors,
+    check_date, optional_text, refuse_control, required_text, CommitmentState, InteractionKind,
+    QuestionState, ValidationErrors,
 };
 
 /// Moves a follow-up question along open → answered → understanding
@@ -22,20 +22,6 @@ pub fn next_question_state(
         (from, to) => Err(format!(
             "a question that is {from} cannot become {to}; it goes open → answered → understanding_confirmed"
         )),
-    }
-}
-
-/// Refuses control characters other than line breaks and tabs in a text
-/// people will read (a pasted NUL or ESC would reach pages and reports).
-fn refuse_control(errors: &mut ValidationErrors, field: &str, text: &str) {
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        errors.add(
-            field,
-            "holds a control character (such as NUL or ESC); remove it",
-        );
     }
 }
 

@@ -248,11 +248,10 @@ pub(super) async fn select_participants_of(tx: &mut Tx, ids: &[i64]) -> Result<V
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|k| format!("${k}")).collect();
     let sql = format!(
         "SELECT interaction_id, person_id FROM interaction_participants \
          WHERE interaction_id IN ({}) ORDER BY person_id",
-        placeholders.join(", ")
+        crate::in_list(ids.len())
     );
     Ok(on_tx!(tx, conn => {
         let mut query = sqlx::query_as(&sql);

@@ -139,7 +139,7 @@ fn question_state(state: QuestionState) -> &'static str {
     }
 }
 
-fn commitment_state(state: CommitmentState) -> &'static str {
+pub(super) fn commitment_state(state: CommitmentState) -> &'static str {
     match state {
         CommitmentState::Open => "open",
         CommitmentState::Kept => "kept",
@@ -149,21 +149,23 @@ fn commitment_state(state: CommitmentState) -> &'static str {
     }
 }
 
-/// "due in 3 days", "due today", "4 days overdue", in whole days.
+/// "due in 3 days", "due today", "4 days overdue", in whole days, with the
+/// colour of the promise's standing (core's, as the ledger and Today use).
 fn due_words(due: NaiveDate, today: NaiveDate) -> (String, &'static str) {
+    use rapport_core::ledger::{standing, Standing};
     let days = (due - today).num_days();
-    match days {
-        d if d < 0 => (
-            format!("{} day{} overdue", -d, if d == -1 { "" } else { "s" }),
-            "bad",
-        ),
-        0 => ("due today".into(), "watch"),
-        d if d <= 7 => (
-            format!("due in {d} day{}", if d == 1 { "" } else { "s" }),
-            "watch",
-        ),
-        d => (format!("due in {d} days"), "none"),
-    }
+    let plural = |n: i64| if n == 1 { "" } else { "s" };
+    let words = match days {
+        d if d < 0 => format!("{} day{} overdue", -d, plural(-d)),
+        0 => "due today".into(),
+        d => format!("due in {d} day{}", plural(d)),
+    };
+    let class = match standing(due, today) {
+        Standing::Overdue => "bad",
+        Standing::DueSoon => "watch",
+        Standing::Later => "none",
+    };
+    (words, class)
 }
 
 /// The cockpit of one project.

@@ -49,16 +49,6 @@ pub struct LedgerPage {
     pub records: Vec<RecordRow>,
 }
 
-fn state_words(state: CommitmentState) -> &'static str {
-    match state {
-        CommitmentState::Open => "open",
-        CommitmentState::Kept => "kept",
-        CommitmentState::Late => "kept late",
-        CommitmentState::Broken => "broken",
-        CommitmentState::Renegotiated => "renegotiated",
-    }
-}
-
 /// The ledger of promises.
 #[utoipa::path(get, path = "/commitments", tag = "pages",
     responses((status = 200, description = "the commitments ledger", content_type = "text/html")))]
@@ -109,7 +99,7 @@ pub async fn show(
                 (true, None, _) => String::new(),
                 (false, reason, on) => format!(
                     "{}{}{}",
-                    state_words(st),
+                    super::cockpit::commitment_state(st),
                     on.map(|d| format!(" on {d}")).unwrap_or_default(),
                     reason
                         .as_ref()
