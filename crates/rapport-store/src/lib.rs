@@ -53,7 +53,10 @@ pub use jobs::{
 };
 pub use people::Person;
 pub use projects::{Project, Stakeholder};
-pub use relationships::{Captured, Commitment, FollowUpQuestion, Interaction, Resolution};
+pub use relationships::{
+    Captured, Commitment, FollowUpQuestion, Interaction, Resolution, Subject, Timeline,
+    TimelineEntry,
+};
 pub use scope::Scope;
 pub use sessions::{ApiToken, NewToken, SessionRecord};
 pub use status::StatusRecord;

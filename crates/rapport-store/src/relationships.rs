@@ -13,10 +13,12 @@ use serde::Serialize;
 use crate::people::person_exists;
 
 mod statements;
+mod timeline;
 use crate::projects::require_project;
 use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
 use rapport_core::ids::{PersonId, ProjectId};
 use statements::*;
+pub use timeline::{Subject, Timeline, TimelineEntry};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Interaction {

@@ -863,6 +863,93 @@ async fn a_pm_records_a_call_and_follows_it_up_from_the_cockpit() {
     for width in [1280, 390] {
         screenshot(&client, "commitments", width).await;
     }
+
+    // Priya's own page, from her name in the ledger: the promise she kept,
+    // the conversation in her timeline.
+    client.set_window_size(1280, 1000).await.unwrap();
+    client
+        .find(Locator::XPath(
+            "//section[@id='records']//a[text()='Priya Nair']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let made = client
+        .find(Locator::Id("promises-made"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(made.contains("4 kept"), "{made}");
+    let timeline = client
+        .find(Locator::Id("timeline"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        timeline.contains("Weekly call: cut-over window"),
+        "{timeline}"
+    );
+    for width in [1280, 390] {
+        screenshot(&client, "person", width).await;
+    }
+
+    // The client rep's page from the cockpit, then their account's.
+    client.set_window_size(1280, 1000).await.unwrap();
+    client.goto(&format!("{address}{cockpit}")).await.unwrap();
+    client
+        .find(Locator::Css(".subtitle a[href^='/people/']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let clock = client
+        .find(Locator::Id("contact-clock"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // The call above was with Priya alone; the demo's last conversation
+    // with the rep is months old, past any interval: red.
+    assert!(clock.contains("last contact 2026-08-04"), "{clock}");
+    let class = client
+        .find(Locator::Css("#contact-clock .value"))
+        .await
+        .unwrap()
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(class.contains("bad"), "{class}");
+    for width in [1280, 390] {
+        screenshot(&client, "person-client", width).await;
+    }
+    client.set_window_size(1280, 1000).await.unwrap();
+    client
+        .find(Locator::Css(".crumbs a[href^='/accounts/']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let people = client
+        .find(Locator::Id("people"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(people.contains("last contact 2026-08-04"), "{people}");
+    for width in [1280, 390] {
+        screenshot(&client, "account", width).await;
+    }
     client.close().await.unwrap();
 }
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use rapport_core::domain::CaptureDraft;
+use rapport_store::Subject;
 
 pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: PersonId) {
     let now = at("2026-04-02T10:00:00Z");
@@ -287,6 +288,55 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
         Some(project_id)
     );
     assert_eq!(store.question_project(i64::MAX).await.unwrap(), None);
+
+    // The rep's timeline: the capture newest first with its project's
+    // name, the promise made to them, the question waiting on them.
+    let timeline = store
+        .timeline(Scope::Everything, Subject::Person(rep), 1)
+        .await
+        .unwrap();
+    assert_eq!(timeline.entries.len(), 1);
+    assert!(timeline.total >= 1);
+    let newest = &timeline.entries[0];
+    assert!(newest.interaction.participant_ids.contains(&rep));
+    assert!(!newest.project_name.is_empty());
+    assert!(timeline.promises.iter().any(|c| c.id == commitment));
+    assert!(timeline
+        .questions
+        .iter()
+        .all(|q| q.asked_of_id == rep && q.state != QuestionState::UnderstandingConfirmed));
+    assert_eq!(
+        timeline.last_contact.get(&rep),
+        Some(&newest.interaction.occurred_on)
+    );
+    // The account's holds the same conversation; someone who sees none of
+    // its projects sees an empty record, though the contact clock (a fact
+    // about the person, not a record of the project) still counts it.
+    let account = facts_account(store, project_id).await;
+    let whole = store
+        .timeline(Scope::Everything, Subject::Account(account), 50)
+        .await
+        .unwrap();
+    assert!(whole.entries.iter().any(|e| e.interaction.id == id));
+    assert!(whole.total >= timeline.total);
+    let outsider = Scope::User {
+        user_id: rapport_core::ids::UserId::new(i64::MAX),
+        person_id: stranger.id,
+    };
+    let hidden = store
+        .timeline(outsider, Subject::Account(account), 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            hidden.entries.len(),
+            hidden.total,
+            hidden.promises.len(),
+            hidden.questions.len()
+        ),
+        (0, 0, 0, 0)
+    );
+    assert!(hidden.last_contact.contains_key(&rep));
 }
 
 async fn facts_account(store: &Store, project_id: ProjectId) -> AccountId {

@@ -47,6 +47,7 @@ pub struct StatusRow {
 }
 
 pub struct StakeholderRow {
+    pub id: i64,
     pub name: String,
     pub role: String,
 }
@@ -97,9 +98,12 @@ pub struct CockpitPage {
     pub name: String,
     pub code: String,
     pub account: String,
+    pub account_id: i64,
     pub status: &'static str,
     pub manager: String,
+    pub manager_id: i64,
     pub rep: String,
+    pub rep_id: i64,
     pub figures: Vec<Figure>,
     pub chart: String,
     pub status_rows: Vec<StatusRow>,
@@ -120,7 +124,7 @@ pub struct CockpitQuery {
     pub done: Option<String>,
 }
 
-fn kind_label(kind: rapport_core::domain::InteractionKind) -> &'static str {
+pub(super) fn kind_label(kind: rapport_core::domain::InteractionKind) -> &'static str {
     use rapport_core::domain::InteractionKind::*;
     match kind {
         Meeting => "Meeting",
@@ -131,7 +135,7 @@ fn kind_label(kind: rapport_core::domain::InteractionKind) -> &'static str {
     }
 }
 
-fn question_state(state: QuestionState) -> &'static str {
+pub(super) fn question_state(state: QuestionState) -> &'static str {
     match state {
         QuestionState::Open => "waiting for an answer",
         QuestionState::Answered => "answered, to confirm",
@@ -151,7 +155,7 @@ pub(super) fn commitment_state(state: CommitmentState) -> &'static str {
 
 /// "due in 3 days", "due today", "4 days overdue", in whole days, with the
 /// colour of the promise's standing (core's, as the ledger and Today use).
-fn due_words(due: NaiveDate, today: NaiveDate) -> (String, &'static str) {
+pub(super) fn due_words(due: NaiveDate, today: NaiveDate) -> (String, &'static str) {
     use rapport_core::ledger::{standing, Standing};
     let days = (due - today).num_days();
     let plural = |n: i64| if n == 1 { "" } else { "s" };
@@ -432,9 +436,12 @@ pub async fn page(
         name: project.name.clone(),
         code: project.code.clone().unwrap_or_default(),
         account: account.name,
+        account_id: account.id.get(),
         status: status_label(project.status),
         manager: name(project.project_manager_id),
+        manager_id: project.project_manager_id.get(),
         rep: name(project.client_rep_id),
+        rep_id: project.client_rep_id.get(),
         figures,
         chart,
         status_rows,
@@ -442,6 +449,7 @@ pub async fn page(
             .stakeholders
             .iter()
             .map(|s| StakeholderRow {
+                id: s.person_id.get(),
                 name: name(s.person_id),
                 role: s.role.clone(),
             })

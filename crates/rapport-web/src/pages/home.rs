@@ -18,6 +18,7 @@ pub struct ProjectRow {
     pub name: String,
     pub code: String,
     pub account: String,
+    pub account_id: i64,
     pub status: &'static str,
     pub budget: String,
     pub status_date: String,
@@ -194,6 +195,7 @@ pub async fn show(
                 .get(&project.account_id)
                 .cloned()
                 .unwrap_or_default(),
+            account_id: project.account_id.get(),
             status: status_label(project.status),
             budget: money(b.currency().to_units(b.bac_minor()), currency),
             status_date: latest

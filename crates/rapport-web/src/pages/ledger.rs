@@ -20,7 +20,9 @@ use crate::AppState;
 pub struct PromiseRow {
     pub description: String,
     pub by: String,
+    pub by_id: i64,
     pub to: String,
+    pub to_id: i64,
     pub project: String,
     pub link: String,
     pub due_on: String,
@@ -28,6 +30,7 @@ pub struct PromiseRow {
 }
 
 pub struct RecordRow {
+    pub id: i64,
     pub name: String,
     pub made: String,
     pub received: String,
@@ -90,7 +93,9 @@ pub async fn show(
         let row = PromiseRow {
             description: e.description.clone(),
             by: name(e.promised_by_id),
+            by_id: e.promised_by_id,
             to: name(e.promised_to_id),
+            to_id: e.promised_to_id,
             project: e.project_name.clone(),
             link: format!("/projects/{}#commitments", e.project_id),
             due_on: e.due_on.to_string(),
@@ -119,22 +124,11 @@ pub async fn show(
         }
     }
     settled.reverse();
-    let describe = |r: rapport_core::ledger::Record| {
-        if r == rapport_core::ledger::Record::default() {
-            return "none".to_string();
-        }
-        let share = r
-            .kept_share()
-            .map(|s| format!("{:.0}% kept on time", s * 100.0))
-            .unwrap_or_else(|| "none settled yet".into());
-        format!(
-            "{} kept, {} late, {} broken, {} open · {share}",
-            r.kept, r.late, r.broken, r.open
-        )
-    };
+    let describe = super::timeline::describe;
     let mut record_rows: Vec<RecordRow> = records(&outcomes)
         .into_iter()
         .map(|(person, (made, received))| RecordRow {
+            id: person.get(),
             name: names.get(&person).cloned().unwrap_or_default(),
             made: describe(made),
             received: describe(received),

@@ -13,6 +13,7 @@ use rapport_core::ids::UserId;
 use crate::auth::CurrentUser;
 use crate::AppState;
 
+mod accounts;
 mod admin;
 mod brief;
 pub mod capture;
@@ -20,8 +21,10 @@ mod cockpit;
 mod follow_up;
 mod home;
 mod ledger;
+mod people;
 mod search;
 mod settings;
+mod timeline;
 mod today;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -31,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::show))
         .routes(routes!(search::show))
         .routes(routes!(cockpit::show))
+        .routes(routes!(people::show))
+        .routes(routes!(accounts::show))
         .routes(routes!(brief::show, brief::write))
         .routes(routes!(brief::raise))
         .routes(routes!(brief::answer))

@@ -19,6 +19,10 @@ pub struct EntryRow {
     pub label: &'static str,
     pub reason: String,
     pub project: String,
+    pub project_id: i64,
+    /// The person the entry is about (a contact due), for a link to their
+    /// page and timeline.
+    pub person_id: Option<i64>,
     pub link: String,
     pub action: &'static str,
 }
@@ -100,6 +104,8 @@ pub async fn show(
             label,
             reason: e.reason,
             project: names.get(&project).cloned().unwrap_or_default(),
+            project_id: project,
+            person_id: e.person_id.map(|p| p.get()),
             link,
             action,
         };

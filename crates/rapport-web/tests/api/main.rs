@@ -139,6 +139,17 @@ impl TestApp {
         request.send().await.unwrap().text().await.unwrap()
     }
 
+    /// The status of a page fetched by the signed-in browser.
+    async fn page_status(&self, path: &str) -> StatusCode {
+        self.browser
+            .get(format!("{}{path}", self.address))
+            .header("cookie", &self.session_cookie)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
     /// Posts a body as it is, with the given content type.
     async fn post_raw(
         &self,

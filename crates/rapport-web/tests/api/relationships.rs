@@ -494,3 +494,85 @@ async fn the_portfolio_filters_by_account_and_manager() {
     );
     assert_eq!(rows(&app.get_text("/?account=&pm=").await), rows(&all));
 }
+
+/// A person's page and their account's: one timeline of the conversations
+/// with them, the promises both ways with their record, the questions
+/// waiting on them and the contact clock; people of another client are
+/// not found.
+#[tokio::test]
+async fn person_and_account_pages_show_one_timeline_and_promises_both_ways() {
+    let app = spawn_app().await;
+    let (id, pm, rep) = project_with_people(&app).await;
+    let (_, project) = app.get(&format!("/api/v1/projects/{id}")).await;
+    let account = project["account_id"].as_i64().unwrap();
+    for (on, kind, summary) in [
+        ("2026-11-10", "email", "Sent the <draft> plan"),
+        ("2026-11-20", "meeting", "Steering meeting"),
+    ] {
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/projects/{id}/interactions"),
+                &json!({"occurred_on": on, "kind": kind, "summary": summary,
+                        "participant_ids": [pm, rep],
+                        "questions": [{"question": format!("After {summary}?"), "asked_of_id": rep}],
+                        "commitments": [
+                            {"promised_by_id": rep, "promised_to_id": pm,
+                             "description": format!("Reply to {summary}"), "due_on": "2026-11-25"},
+                            {"promised_by_id": pm, "promised_to_id": rep,
+                             "description": format!("Minutes of {summary}"), "due_on": "2026-12-02"}]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (_, promises) = app.get(&format!("/api/v1/projects/{id}/commitments")).await;
+    let kept = promises
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["description"] == "Reply to Steering meeting")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &format!("/api/v1/commitments/{kept}/resolve"),
+        &json!({"state": "kept"}),
+    )
+    .await;
+
+    let page = app.get_text(&format!("/people/{rep}")).await;
+    // The timeline, newest first, escaped.
+    let steering = page
+        .find("<strong>Steering meeting")
+        .unwrap_or_else(|| panic!("{page}"));
+    let draft = page
+        .find("<strong>Sent the &#60;draft&#62; plan")
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(steering < draft, "newest first");
+    assert!(page.contains("E-mail") && page.contains("Meeting"));
+    // Seven days since the meeting: within the usual two weeks.
+    assert!(
+        page.contains("last contact 2026-11-20, 7 days ago"),
+        "{page}"
+    );
+    // Promises both ways: the rep made two (one kept, one overdue) and
+    // received two (open).
+    assert!(
+        page.contains("1 kept, 0 late, 0 broken, 1 open · 100% kept on time"),
+        "{page}"
+    );
+    assert!(page.contains("0 kept, 0 late, 0 broken, 2 open · none settled yet"));
+    assert!(page.contains("2 days overdue"));
+    assert!(page.contains("After Steering meeting?"));
+    assert!(page.contains(&format!("/projects/{id}/interactions/new?with={rep}")));
+
+    let page = app.get_text(&format!("/accounts/{account}")).await;
+    assert!(page.contains(&format!("href=\"/people/{rep}\"")));
+    assert!(page.contains("Steering meeting") && page.contains("Sent the &#60;draft&#62; plan"));
+    assert!(page.contains("last contact 2026-11-20, 7 days ago"));
+    assert!(page.contains(&format!("href=\"/projects/{id}\"")));
+
+    for missing in ["/people/999999", "/accounts/999999"] {
+        let status = app.page_status(missing).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    }
+}

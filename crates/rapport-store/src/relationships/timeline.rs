@@ -1,0 +1,317 @@
+//! One timeline per person and per account: the conversations (calls,
+//! meetings, e-mails, visits, messages in one list, newest first), the
+//! promises made by or to them, the questions waiting on them, and when
+//! each was last contacted — for the person and account pages.
+//!
+//! Everything listed comes from projects the scope sees; the contact clock
+//! alone counts every logged conversation, as Today's does (any logged
+//! interaction with a person resets it, whoever's project it was on).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::{Commitment, FollowUpQuestion, Interaction};
+use crate::scope::project_visible;
+use crate::{on_tx, parse_stored, Result, Scope, Store, Tx};
+use rapport_core::ids::{AccountId, PersonId, ProjectId};
+
+/// Whose timeline: one person's, or everyone's at one client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Person(PersonId),
+    Account(AccountId),
+}
+
+/// A conversation on a timeline, with the name of its project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    pub interaction: Interaction,
+    pub project_name: String,
+}
+
+/// A person's or an account's relationship record, read in one snapshot.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Timeline {
+    /// The latest conversations, newest first.
+    pub entries: Vec<TimelineEntry>,
+    /// How many conversations there are in all.
+    pub total: i64,
+    /// Every promise made by or to the person (for an account: every
+    /// promise on its projects), by due date.
+    pub promises: Vec<Commitment>,
+    /// Follow-up questions asked of the person (for an account: on its
+    /// projects) whose understanding is not yet confirmed, oldest first.
+    pub questions: Vec<FollowUpQuestion>,
+    /// The last logged conversation with the person (for an account: with
+    /// each of its people).
+    pub last_contact: HashMap<PersonId, NaiveDate>,
+    /// The names of the projects the promises and questions are on.
+    pub project_names: HashMap<ProjectId, String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    project_id: i64,
+    project_name: String,
+    occurred_on: NaiveDate,
+    kind: String,
+    summary: String,
+    notes: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PromiseRow {
+    id: i64,
+    project_id: i64,
+    project_name: String,
+    promised_by_id: i64,
+    promised_to_id: i64,
+    description: String,
+    due_on: NaiveDate,
+    state: String,
+    resolved_on: Option<NaiveDate>,
+    reason: Option<String>,
+    interaction_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct QuestionRow {
+    id: i64,
+    project_id: i64,
+    project_name: String,
+    question: String,
+    asked_of_id: i64,
+    asked_on: NaiveDate,
+    answer: Option<String>,
+    answered_on: Option<NaiveDate>,
+    confirmed_on: Option<NaiveDate>,
+    confirmed_by: Option<String>,
+    state: String,
+    interaction_id: Option<i64>,
+}
+
+/// The condition that ties a row to the subject, binding the subject's id
+/// as `$3` (after the scope's two). `by_person` is the clause for a person
+/// (their participation, their promises, their questions); an account's is
+/// always its projects.
+fn about(subject: Subject, by_person: &str) -> String {
+    match subject {
+        Subject::Person(_) => by_person.to_string(),
+        Subject::Account(_) => "pr.account_id = $3".to_string(),
+    }
+}
+
+fn subject_id(subject: Subject) -> i64 {
+    match subject {
+        Subject::Person(p) => p.get(),
+        Subject::Account(a) => a.get(),
+    }
+}
+
+impl Store {
+    /// The timeline of a person or an account as `scope` may see it: the
+    /// latest `limit` conversations and how many in all, the promises, the
+    /// open questions and the contact clocks. Six queries, whatever the
+    /// size of the record.
+    pub async fn timeline(&self, scope: Scope, subject: Subject, limit: i64) -> Result<Timeline> {
+        let mut tx = self.begin_read().await?;
+        let entries = select_entries(&mut tx, scope, subject, limit).await?;
+        let total = count_entries(&mut tx, scope, subject).await?;
+        let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+        let participants = super::statements::select_participants_of(&mut tx, &ids).await?;
+        let promises = select_promises(&mut tx, scope, subject).await?;
+        let questions = select_questions(&mut tx, scope, subject).await?;
+        let last_contact = select_last_contact(&mut tx, subject).await?;
+        tx.commit().await?;
+
+        let mut project_names = HashMap::new();
+        let entries = entries
+            .into_iter()
+            .map(|r| {
+                Ok(TimelineEntry {
+                    interaction: Interaction {
+                        participant_ids: participants
+                            .iter()
+                            .filter(|(i, _)| *i == r.id)
+                            .map(|(_, p)| PersonId::new(*p))
+                            .collect(),
+                        id: r.id,
+                        project_id: ProjectId::new(r.project_id),
+                        occurred_on: r.occurred_on,
+                        kind: parse_stored(&r.kind, "interactions.kind")?,
+                        summary: r.summary,
+                        notes: r.notes,
+                    },
+                    project_name: r.project_name,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let promises = promises
+            .into_iter()
+            .map(|r| {
+                project_names.insert(ProjectId::new(r.project_id), r.project_name);
+                Ok(Commitment {
+                    id: r.id,
+                    project_id: ProjectId::new(r.project_id),
+                    promised_by_id: PersonId::new(r.promised_by_id),
+                    promised_to_id: PersonId::new(r.promised_to_id),
+                    description: r.description,
+                    due_on: r.due_on,
+                    state: parse_stored(&r.state, "commitments.state")?,
+                    resolved_on: r.resolved_on,
+                    reason: r.reason,
+                    interaction_id: r.interaction_id,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let questions = questions
+            .into_iter()
+            .map(|r| {
+                project_names.insert(ProjectId::new(r.project_id), r.project_name);
+                Ok(FollowUpQuestion {
+                    id: r.id,
+                    project_id: ProjectId::new(r.project_id),
+                    question: r.question,
+                    asked_of_id: PersonId::new(r.asked_of_id),
+                    asked_on: r.asked_on,
+                    answer: r.answer,
+                    answered_on: r.answered_on,
+                    confirmed_on: r.confirmed_on,
+                    confirmed_by: r.confirmed_by,
+                    state: parse_stored(&r.state, "follow_up_questions.state")?,
+                    interaction_id: r.interaction_id,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Timeline {
+            entries,
+            total,
+            promises,
+            questions,
+            last_contact: last_contact
+                .into_iter()
+                .map(|(p, d)| (PersonId::new(p), d))
+                .collect(),
+            project_names,
+        })
+    }
+}
+
+/// The interactions of the subject on visible projects, `FROM`/`WHERE`
+/// part shared by the page and its count.
+fn entries_from(subject: Subject) -> String {
+    format!(
+        "FROM interactions i JOIN projects pr ON pr.id = i.project_id \
+         WHERE NOT i.archived AND NOT pr.archived AND {} AND {}",
+        project_visible("pr", 1),
+        about(
+            subject,
+            "EXISTS (SELECT 1 FROM interaction_participants ip \
+             WHERE ip.interaction_id = i.id AND ip.person_id = $3)"
+        )
+    )
+}
+
+async fn select_entries(
+    tx: &mut Tx,
+    scope: Scope,
+    subject: Subject,
+    limit: i64,
+) -> Result<Vec<EntryRow>> {
+    let (everything, person, _) = scope.binds();
+    let sql = format!(
+        "SELECT i.id, i.project_id, pr.name AS project_name, i.occurred_on, i.kind, i.summary, i.notes \
+         {} ORDER BY i.occurred_on DESC, i.id DESC LIMIT $4",
+        entries_from(subject)
+    );
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&sql)
+            .bind(everything)
+            .bind(person)
+            .bind(subject_id(subject))
+            .bind(limit)
+            .fetch_all(conn)
+            .await?
+    }))
+}
+
+async fn count_entries(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<i64> {
+    let (everything, person, _) = scope.binds();
+    let sql = format!("SELECT COUNT(*) {}", entries_from(subject));
+    let (total,): (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as(&sql)
+            .bind(everything)
+            .bind(person)
+            .bind(subject_id(subject))
+            .fetch_one(conn)
+            .await?
+    });
+    Ok(total)
+}
+
+async fn select_promises(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<Vec<PromiseRow>> {
+    let (everything, person, _) = scope.binds();
+    let sql = format!(
+        "SELECT c.id, c.project_id, pr.name AS project_name, c.promised_by_id, c.promised_to_id, \
+         c.description, c.due_on, c.state, c.resolved_on, c.reason, c.interaction_id \
+         FROM commitments c JOIN projects pr ON pr.id = c.project_id \
+         WHERE NOT c.archived AND NOT pr.archived AND {} AND {} ORDER BY c.due_on, c.id",
+        project_visible("pr", 1),
+        about(subject, "(c.promised_by_id = $3 OR c.promised_to_id = $3)")
+    );
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&sql)
+            .bind(everything)
+            .bind(person)
+            .bind(subject_id(subject))
+            .fetch_all(conn)
+            .await?
+    }))
+}
+
+async fn select_questions(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<Vec<QuestionRow>> {
+    let (everything, person, _) = scope.binds();
+    let sql = format!(
+        "SELECT q.id, q.project_id, pr.name AS project_name, q.question, q.asked_of_id, q.asked_on, \
+         q.answer, q.answered_on, q.confirmed_on, q.confirmed_by, q.state, q.interaction_id \
+         FROM follow_up_questions q JOIN projects pr ON pr.id = q.project_id \
+         WHERE NOT q.archived AND NOT pr.archived AND q.state IN ('open', 'answered') \
+         AND {} AND {} ORDER BY q.asked_on, q.id",
+        project_visible("pr", 1),
+        about(subject, "q.asked_of_id = $3")
+    );
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&sql)
+            .bind(everything)
+            .bind(person)
+            .bind(subject_id(subject))
+            .fetch_all(conn)
+            .await?
+    }))
+}
+
+/// The last logged conversation with the person, or with each person of
+/// the account.
+async fn select_last_contact(tx: &mut Tx, subject: Subject) -> Result<Vec<(i64, NaiveDate)>> {
+    let sql = match subject {
+        Subject::Person(_) => {
+            "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
+             JOIN interactions i ON i.id = p.interaction_id \
+             WHERE p.person_id = $1 AND NOT i.archived GROUP BY p.person_id"
+        }
+        Subject::Account(_) => {
+            "SELECT p.person_id, MAX(i.occurred_on) FROM people pe \
+             JOIN interaction_participants p ON p.person_id = pe.id \
+             JOIN interactions i ON i.id = p.interaction_id \
+             WHERE pe.account_id = $1 AND NOT i.archived GROUP BY p.person_id"
+        }
+    };
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(sql)
+            .bind(subject_id(subject))
+            .fetch_all(conn)
+            .await?
+    }))
+}
