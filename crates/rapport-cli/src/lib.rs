@@ -13,6 +13,7 @@ pub mod config;
 pub mod demo;
 pub mod estimate;
 pub mod evm;
+pub mod seed;
 pub mod serve;
 pub mod user;
 
@@ -44,6 +45,8 @@ pub enum Command {
         #[command(flatten)]
         database: user::Database,
     },
+    /// Fill an empty database with a synthetic portfolio at a firm's size, for load tests.
+    Seed(seed::SeedArgs),
     /// Earned value and earned schedule from a TOML file, offline (no database).
     Evm {
         /// The earned-value file (see docs/evm-file.md).
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Estimate(args) => estimate::run(args),
         Command::Evm { file, format } => evm::run(&file, format),
+        Command::Seed(args) => seed::run(args),
         Command::User { command, database } => user::run_user(command, &database),
         Command::Token { command, database } => user::run_token(command, &database),
     };

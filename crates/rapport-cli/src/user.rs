@@ -121,7 +121,7 @@ pub enum ListFormat {
 }
 
 /// Runs `body` against the configured database on a small runtime.
-fn with_store<F>(database: &Database, body: impl FnOnce(Store) -> F) -> Outcome
+pub(crate) fn with_store<F>(database: &Database, body: impl FnOnce(Store) -> F) -> Outcome
 where
     F: std::future::Future<Output = Outcome>,
 {
@@ -155,7 +155,7 @@ where
 }
 
 /// A store error as the operator should see it: their mistakes exit 2.
-fn store_outcome(error: StoreError) -> Outcome {
+pub(crate) fn store_outcome(error: StoreError) -> Outcome {
     match error {
         StoreError::Invalid(errors) => Outcome::BadInput(errors.to_string()),
         StoreError::Conflict(message) => Outcome::BadInput(message),

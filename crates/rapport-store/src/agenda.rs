@@ -14,7 +14,7 @@ use rapport_core::agenda::{
 use rapport_core::domain::ProjectStatus;
 use rapport_core::ids::{PersonId, ProjectId};
 
-use crate::{on_tx, Result, Scope, Store};
+use crate::{on_tx, Result, Scope, Store, Tx};
 
 type CommitmentRow = (i64, i64, String, i64, i64, NaiveDate);
 type QuestionRow = (i64, i64, String, i64, NaiveDate, String);
@@ -140,14 +140,16 @@ impl Store {
             .iter()
             .map(|p| (p.account_id.get(), (p.id.get(), p.baseline.start())))
             .collect();
+        let managed_list: Vec<i64> = managed_ids.iter().copied().collect();
+        let account_list: Vec<i64> = accounts.keys().copied().collect();
         let mut tx = self.begin_read().await?;
-        let latest: Vec<(i64, NaiveDate)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT project_id, MAX(status_date) FROM status_records WHERE NOT archived GROUP BY project_id",
-            )
-            .fetch_all(conn)
-            .await?
-        });
+        let latest: Vec<(i64, NaiveDate)> = in_ids(
+            &mut tx,
+            "SELECT project_id, MAX(status_date) FROM status_records WHERE NOT archived \
+             AND project_id IN ({ids}) GROUP BY project_id",
+            &managed_list,
+        )
+        .await?;
         let commitments: Vec<CommitmentRow> = on_tx!(tx, conn => {
             sqlx::query_as(
                 "SELECT id, project_id, description, promised_by_id, promised_to_id, due_on FROM commitments \
@@ -158,39 +160,38 @@ impl Store {
             .fetch_all(conn)
             .await?
         });
-        let questions: Vec<QuestionRow> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT id, project_id, question, asked_of_id, asked_on, state FROM follow_up_questions \
-                 WHERE NOT archived AND state IN ('open', 'answered') ORDER BY asked_on, id",
-            )
-            .fetch_all(conn)
-            .await?
-        });
-        let contacts: Vec<ContactRow> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT id, name, account_id, contact_ideal_days, contact_max_days FROM people \
-                 WHERE side = 'client' AND NOT archived AND account_id IS NOT NULL \
-                 AND (contact_ideal_days IS NOT NULL OR contact_max_days IS NOT NULL) ORDER BY name, id",
-            )
-            .fetch_all(conn)
-            .await?
-        });
-        let last_contact: Vec<(i64, NaiveDate)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
-                 JOIN interactions i ON i.id = p.interaction_id WHERE NOT i.archived GROUP BY p.person_id",
-            )
-            .fetch_all(conn)
-            .await?
-        });
-        let concerns: Vec<(i64, i64, String, i64, chrono::DateTime<chrono::Utc>)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT id, project_id, concern, raised_by_id, raised_at FROM concerns \
-                 WHERE NOT archived AND answered_at IS NULL ORDER BY raised_at, id",
-            )
-            .fetch_all(conn)
-            .await?
-        });
+        let questions: Vec<QuestionRow> = in_ids(
+            &mut tx,
+            "SELECT id, project_id, question, asked_of_id, asked_on, state FROM follow_up_questions \
+             WHERE NOT archived AND state IN ('open', 'answered') AND project_id IN ({ids}) \
+             ORDER BY asked_on, id",
+            &managed_list,
+        )
+        .await?;
+        let contacts: Vec<ContactRow> = in_ids(
+            &mut tx,
+            "SELECT id, name, account_id, contact_ideal_days, contact_max_days FROM people \
+             WHERE side = 'client' AND NOT archived AND account_id IN ({ids}) \
+             AND (contact_ideal_days IS NOT NULL OR contact_max_days IS NOT NULL) ORDER BY name, id",
+            &account_list,
+        )
+        .await?;
+        let contact_ids: Vec<i64> = contacts.iter().map(|c| c.0).collect();
+        let last_contact: Vec<(i64, NaiveDate)> = in_ids(
+            &mut tx,
+            "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
+             JOIN interactions i ON i.id = p.interaction_id \
+             WHERE NOT i.archived AND p.person_id IN ({ids}) GROUP BY p.person_id",
+            &contact_ids,
+        )
+        .await?;
+        let concerns: Vec<(i64, i64, String, i64, chrono::DateTime<chrono::Utc>)> = in_ids(
+            &mut tx,
+            "SELECT id, project_id, concern, raised_by_id, raised_at FROM concerns \
+             WHERE NOT archived AND answered_at IS NULL AND project_id IN ({ids}) ORDER BY raised_at, id",
+            &managed_list,
+        )
+        .await?;
         tx.commit().await?;
         let concerns: Vec<_> = concerns
             .into_iter()
@@ -307,4 +308,25 @@ impl Store {
                 .collect(),
         })
     }
+}
+
+/// Runs `sql` with `{ids}` replaced by one placeholder per id; no ids, no
+/// query (an empty `IN ()` is not SQL).
+async fn in_ids<T>(tx: &mut Tx, sql: &str, ids: &[i64]) -> Result<Vec<T>>
+where
+    T: Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sql.replace("{ids}", &crate::in_list(ids.len()));
+    Ok(on_tx!(tx, conn => {
+        let mut query = sqlx::query_as(&sql);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(conn).await?
+    }))
 }

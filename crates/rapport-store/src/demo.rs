@@ -29,12 +29,12 @@ const ACTOR: &str = "demo";
 
 /// Cumulative share of the budget planned by fraction `x` of the duration:
 /// the smoothstep S-curve 3x² − 2x³, slow start, fast middle, slow finish.
-fn s_curve(x: f64) -> f64 {
+pub(crate) fn s_curve(x: f64) -> f64 {
     let x = x.clamp(0.0, 1.0);
     x * x * (3.0 - 2.0 * x)
 }
 
-fn month_end(first_of_month: NaiveDate, k: u32) -> NaiveDate {
+pub(crate) fn month_end(first_of_month: NaiveDate, k: u32) -> NaiveDate {
     let next = first_of_month + Months::new(k);
     next.pred_opt().unwrap_or(next)
 }

@@ -20,9 +20,7 @@ use rapport_core::ids::{AccountId, PersonId, ProjectId};
 mod stakeholders;
 
 pub use stakeholders::Stakeholder;
-use stakeholders::{
-    delete_stakeholders, insert_stakeholders, select_all_stakeholders, select_stakeholders_of,
-};
+use stakeholders::{delete_stakeholders, insert_stakeholders, select_stakeholders_of};
 
 #[derive(sqlx::FromRow)]
 struct ProjectRow {
@@ -175,8 +173,11 @@ impl Store {
         let account_id = account_id.map(AccountId::get);
         let mut tx = self.begin_read().await?;
         let rows = select_projects(&mut tx, scope, account_id, include_archived).await?;
-        let mut planned = group_planned(select_all_planned(&mut tx).await?);
-        let mut stakeholders = select_all_stakeholders(&mut tx).await?;
+        let mut planned = group_planned(
+            select_listed_planned(&mut tx, scope, account_id, include_archived).await?,
+        );
+        let mut stakeholders =
+            select_listed_stakeholders(&mut tx, scope, account_id, include_archived).await?;
         tx.commit().await?;
         rows.into_iter()
             .map(|row| {
@@ -377,36 +378,86 @@ async fn select_planned_of(tx: &mut Tx, project_id: i64) -> Result<Vec<PlannedPo
     Ok(rows.into_iter().map(PlannedPoint::from).collect())
 }
 
+/// The projects a list returns: archived ones only when asked, one
+/// account's when given, those the scope sees. Binds `$1` (include
+/// archived), `$2` and `$3` (the account, twice), `$4` and `$5` (the
+/// scope), as [`bind_listing`] does; the planned values and stakeholders of
+/// a list are read for the same projects.
+fn listed(alias: &str) -> String {
+    format!(
+        "($1 OR NOT {alias}.archived) AND ($2 IS NULL OR {alias}.account_id = $3) AND {}",
+        project_visible(alias, 4)
+    )
+}
+
+macro_rules! bind_listing {
+    ($query:expr, $include_archived:expr, $account_id:expr, $scope:expr) => {{
+        let (all, person, _) = $scope.binds();
+        $query
+            .bind($include_archived)
+            .bind($account_id)
+            .bind($account_id)
+            .bind(all)
+            .bind(person)
+    }};
+}
+
 async fn select_projects(
     tx: &mut Tx,
     scope: Scope,
     account_id: Option<i64>,
     include_archived: bool,
 ) -> Result<Vec<ProjectRow>> {
-    let (all, person, _) = scope.binds();
+    let sql = format!(
+        "{SELECT_PROJECT} WHERE {} ORDER BY name, id",
+        listed("projects")
+    );
     Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!(
-            "{SELECT_PROJECT} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) AND {} ORDER BY name, id",
-            project_visible("projects", 4)
-        ))
-        .bind(include_archived)
-        .bind(account_id)
-        .bind(account_id)
-        .bind(all)
-        .bind(person)
-        .fetch_all(conn)
-        .await?
+        bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
+            .fetch_all(conn)
+            .await?
     }))
 }
 
-async fn select_all_planned(tx: &mut Tx) -> Result<Vec<PlannedRow>> {
+async fn select_listed_planned(
+    tx: &mut Tx,
+    scope: Scope,
+    account_id: Option<i64>,
+    include_archived: bool,
+) -> Result<Vec<PlannedRow>> {
+    let sql = format!(
+        "SELECT pv.project_id, pv.period_end, pv.pv_minor FROM planned_values pv \
+         JOIN projects lp ON lp.id = pv.project_id WHERE {} ORDER BY pv.project_id, pv.period",
+        listed("lp")
+    );
     Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT project_id, period_end, pv_minor FROM planned_values ORDER BY project_id, period",
-        )
-        .fetch_all(conn)
-        .await?
+        bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
+            .fetch_all(conn)
+            .await?
     }))
+}
+
+async fn select_listed_stakeholders(
+    tx: &mut Tx,
+    scope: Scope,
+    account_id: Option<i64>,
+    include_archived: bool,
+) -> Result<HashMap<i64, Vec<Stakeholder>>> {
+    let sql = format!(
+        "SELECT s.project_id, s.person_id, s.role FROM project_stakeholders s \
+         JOIN projects lp ON lp.id = s.project_id WHERE {} ORDER BY s.project_id, s.person_id",
+        listed("lp")
+    );
+    let rows: Vec<stakeholders::StakeholderRow> = on_tx!(tx, conn => {
+        bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
+            .fetch_all(conn)
+            .await?
+    });
+    let mut map: HashMap<i64, Vec<Stakeholder>> = HashMap::new();
+    for row in rows {
+        map.entry(row.project_id).or_default().push(row.into());
+    }
+    Ok(map)
 }
 
 async fn insert_project(tx: &mut Tx, now: DateTime<Utc>, draft: &ProjectDraft) -> Result<i64> {

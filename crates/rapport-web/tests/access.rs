@@ -101,6 +101,7 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/api/v1/accounts/{id}/restore", Kind::Change),
     ("GET", "/api/v1/people/{id}", Kind::Read),
     ("GET", "/people/{id}", Kind::Read),
+    ("POST", "/projects/{id}/status", Kind::Change),
     ("GET", "/accounts/{id}", Kind::Read),
     ("PUT", "/api/v1/people/{id}", Kind::Change),
     ("POST", "/api/v1/people/{id}/archive", Kind::Change),

@@ -345,6 +345,65 @@ impl StatusDraft {
     }
 }
 
+/// A cumulative figure of a new status record that is below one recorded
+/// earlier (or above one recorded later). Earned value and actual cost are
+/// cumulative (PMI, *Practice Standard for Earned Value Management*, 2nd
+/// ed., 2011, §4: values are reported to date), so a drop is usually a
+/// typing slip; sometimes it is a correction, which the PM may confirm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CumulativeDrop {
+    /// `ev` or `ac`.
+    pub field: &'static str,
+    /// The new record's value.
+    pub value_minor: i64,
+    /// The other record's value and date.
+    pub other_minor: i64,
+    pub other_date: NaiveDate,
+    /// Whether the other record is later than the new one (the new value
+    /// is above it) rather than earlier (the new value is below it).
+    pub other_is_later: bool,
+}
+
+/// Where `new` breaks the cumulative order of EV or AC against the
+/// `existing` records of its project: against the latest record before its
+/// date and the earliest after it. A record on the same date is not
+/// compared (the store refuses a second record on one date).
+pub fn cumulative_drops(existing: &[StatusDraft], new: &StatusDraft) -> Vec<CumulativeDrop> {
+    let before = existing
+        .iter()
+        .filter(|r| r.status_date < new.status_date)
+        .max_by_key(|r| r.status_date);
+    let after = existing
+        .iter()
+        .filter(|r| r.status_date > new.status_date)
+        .min_by_key(|r| r.status_date);
+    let mut drops = Vec::new();
+    for (field, of) in [
+        ("ev", StatusDraft::ev_minor as fn(&StatusDraft) -> i64),
+        ("ac", StatusDraft::ac_minor),
+    ] {
+        if let Some(b) = before.filter(|b| of(new) < of(b)) {
+            drops.push(CumulativeDrop {
+                field,
+                value_minor: of(new),
+                other_minor: of(b),
+                other_date: b.status_date,
+                other_is_later: false,
+            });
+        }
+        if let Some(a) = after.filter(|a| of(new) > of(a)) {
+            drops.push(CumulativeDrop {
+                field,
+                value_minor: of(new),
+                other_minor: of(a),
+                other_date: a.status_date,
+                other_is_later: true,
+            });
+        }
+    }
+    drops
+}
+
 /// Earned value at one status date of a stored project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatedMetrics {
@@ -418,6 +477,45 @@ mod tests {
         assert!(fields.contains(&"finish"), "{errors}");
         assert!(fields.contains(&"planned[0].period_end"), "{errors}");
         assert!(fields.contains(&"planned[1].pv"), "{errors}");
+    }
+
+    #[test]
+    fn a_cumulative_figure_below_the_one_before_or_above_the_one_after_is_a_drop() {
+        let status =
+            |d: &str, ev: i64, ac: i64| StatusDraft::new(date(d), ev, ac, None, None).unwrap();
+        let existing = vec![
+            status("2026-01-31", 100, 120),
+            status("2026-03-31", 300, 280),
+        ];
+        // Between the two, in order: nothing to say.
+        assert!(cumulative_drops(&existing, &status("2026-02-28", 200, 200)).is_empty());
+        // EV below January's; AC above March's.
+        let drops = cumulative_drops(&existing, &status("2026-02-28", 90, 290));
+        assert_eq!(
+            drops,
+            vec![
+                CumulativeDrop {
+                    field: "ev",
+                    value_minor: 90,
+                    other_minor: 100,
+                    other_date: date("2026-01-31"),
+                    other_is_later: false,
+                },
+                CumulativeDrop {
+                    field: "ac",
+                    value_minor: 290,
+                    other_minor: 280,
+                    other_date: date("2026-03-31"),
+                    other_is_later: true,
+                },
+            ]
+        );
+        // After the latest: compared with March alone; equal is not a drop.
+        let drops = cumulative_drops(&existing, &status("2026-04-30", 300, 250));
+        assert_eq!(drops.len(), 1);
+        assert_eq!((drops[0].field, drops[0].other_minor), ("ac", 280));
+        // The first record has nothing to be compared with.
+        assert!(cumulative_drops(&[], &status("2026-01-31", 0, 0)).is_empty());
     }
 
     #[test]

@@ -3,8 +3,6 @@
 //! with the project and changed one at a time; the person record stays
 //! when they leave.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -14,8 +12,8 @@ use crate::{audit, on_tx, Result, Store, StoreError, Tx};
 use rapport_core::ids::{PersonId, ProjectId};
 
 #[derive(sqlx::FromRow)]
-struct StakeholderRow {
-    project_id: i64,
+pub(super) struct StakeholderRow {
+    pub(super) project_id: i64,
     person_id: i64,
     role: String,
 }
@@ -104,21 +102,6 @@ impl Store {
 }
 
 /// Every project's stakeholders, by project id.
-pub(super) async fn select_all_stakeholders(tx: &mut Tx) -> Result<HashMap<i64, Vec<Stakeholder>>> {
-    let rows: Vec<StakeholderRow> = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT project_id, person_id, role FROM project_stakeholders ORDER BY project_id, person_id",
-        )
-        .fetch_all(conn)
-        .await?
-    });
-    let mut map: HashMap<i64, Vec<Stakeholder>> = HashMap::new();
-    for row in rows {
-        map.entry(row.project_id).or_default().push(row.into());
-    }
-    Ok(map)
-}
-
 pub(super) async fn select_stakeholders_of(
     tx: &mut Tx,
     project_id: i64,

@@ -14,6 +14,7 @@ use std::io::Write;
 mod audit;
 mod capture;
 mod jobs;
+mod seed;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_core::domain::{
@@ -650,6 +651,28 @@ async fn story_on_postgres() {
     };
     assert!(store.is_postgres());
     story(store.clone()).await;
+    store.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn seed_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_file(&dir.path().join("rapport.db"))
+        .await
+        .unwrap();
+    seed::story(&store).await;
+}
+
+#[tokio::test]
+async fn seed_on_postgres() {
+    let Some((store, admin, name)) = fresh_postgres().await else {
+        return;
+    };
+    seed::story(&store).await;
     store.close().await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&admin)

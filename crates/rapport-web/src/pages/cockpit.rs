@@ -115,8 +115,25 @@ pub struct CockpitPage {
     pub timeline_note: Option<String>,
     pub versions: Vec<VersionRow>,
     pub may_contribute: bool,
+    /// Whether the user may record status (the project's manager).
+    pub may_manage: bool,
+    /// The status form: today's date, or what was typed when it came back.
+    pub status_form: StatusFormView,
     pub notice: Option<&'static str>,
     pub error: Option<String>,
+}
+
+/// The status form's values and what it says about them.
+pub struct StatusFormView {
+    pub date: String,
+    pub ev: String,
+    pub ac: String,
+    pub eac: String,
+    pub comment: String,
+    pub error: Option<String>,
+    pub warning: Option<String>,
+    /// Open the form (it came back with something to fix or confirm).
+    pub open: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,9 +205,10 @@ pub async fn show(
         Some("answered") => Some("The answer was recorded; confirm it once the person agrees."),
         Some("confirmed") => Some("Understanding confirmed."),
         Some("resolved") => Some("The commitment was updated."),
+        Some("status") => Some("The status was recorded."),
         _ => None,
     };
-    page(&state, &current, id, access, notice, None).await
+    page(&state, &current, id, access, notice, None, None).await
 }
 
 /// The cockpit, with a notice of what was just done or an error of a form
@@ -202,6 +220,7 @@ pub async fn page(
     access: rapport_core::access::ProjectAccess,
     notice: Option<&'static str>,
     error: Option<String>,
+    status_form: Option<super::status::StatusFormState>,
 ) -> Result<CockpitPage, ApiError> {
     let store = &state.store;
     let project_id = ProjectId::new(id);
@@ -464,6 +483,29 @@ pub async fn page(
         interactions: interaction_rows,
         versions: version_rows,
         may_contribute: access >= rapport_core::access::ProjectAccess::Contribute,
+        may_manage: access >= rapport_core::access::ProjectAccess::Manage,
+        status_form: match status_form {
+            Some(typed) => StatusFormView {
+                date: typed.form.status_date,
+                ev: typed.form.ev,
+                ac: typed.form.ac,
+                eac: typed.form.eac,
+                comment: typed.form.comment,
+                error: typed.error,
+                warning: typed.warning,
+                open: true,
+            },
+            None => StatusFormView {
+                date: today.to_string(),
+                ev: String::new(),
+                ac: String::new(),
+                eac: String::new(),
+                comment: String::new(),
+                error: None,
+                warning: None,
+                open: false,
+            },
+        },
         notice,
         error,
     })

@@ -74,6 +74,7 @@ async fn back(
                 access.0,
                 None,
                 Some(format!("Nothing was changed. {reason}")),
+                None,
             )
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())

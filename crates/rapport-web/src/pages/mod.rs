@@ -24,6 +24,7 @@ mod ledger;
 mod people;
 mod search;
 mod settings;
+mod status;
 mod timeline;
 mod today;
 
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(brief::answer))
         .routes(routes!(capture::form))
         .routes(routes!(capture::submit))
+        .routes(routes!(status::record))
         .routes(routes!(follow_up::answer))
         .routes(routes!(follow_up::confirm))
         .routes(routes!(follow_up::resolve))

@@ -576,3 +576,75 @@ async fn person_and_account_pages_show_one_timeline_and_promises_both_ways() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
     }
 }
+
+/// The cockpit's status form: amounts as typed (thousands separators
+/// welcome), a figure below the last one comes back with a warning and is
+/// recorded only when confirmed, and a bad amount or a second record on a
+/// date says what to do.
+#[tokio::test]
+async fn the_status_form_warns_when_a_cumulative_figure_goes_down() {
+    let app = spawn_app().await;
+    let (id, _, _) = project_with_people(&app).await;
+    let path = format!("/projects/{id}/status");
+    let form = |date: &str, ev: &str, ac: &str, confirm: bool| {
+        let mut fields = vec![
+            ("status_date", date.to_string()),
+            ("ev", ev.to_string()),
+            ("ac", ac.to_string()),
+            ("eac", String::new()),
+            ("comment", "Month end".to_string()),
+        ];
+        if confirm {
+            fields.push(("confirm_drop", "yes".to_string()));
+        }
+        fields
+    };
+    let (status, location, _) = app
+        .post_form(&path, &form("2026-01-31", "30,000", "32 000.50", false))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location,
+        format!("/projects/{id}?done=status#status-records")
+    );
+
+    // February's EV below January's: a warning, nothing recorded.
+    let (status, _, page) = app
+        .post_form(&path, &form("2026-02-28", "25000", "60000", false))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Earned value USD 25,000 is below the USD 30,000 recorded on 2026-01-31."),
+        "{page}"
+    );
+    assert!(page.contains(r#"name="confirm_drop""#));
+    assert!(page.contains(r#"value="25000""#), "what was typed is kept");
+    let (_, records) = app.get(&format!("/api/v1/projects/{id}/status")).await;
+    assert_eq!(records.as_array().unwrap().len(), 1);
+
+    // Confirmed as a correction: recorded.
+    let (status, _, _) = app
+        .post_form(&path, &form("2026-02-28", "25000", "60000", true))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, records) = app.get(&format!("/api/v1/projects/{id}/status")).await;
+    assert_eq!(records[0]["ac"], 32000.5);
+    assert_eq!(records[1]["ev"], 25000.0);
+
+    // Not an amount; a second record on a date.
+    let (status, _, page) = app
+        .post_form(&path, &form("2026-03-31", "lots", "70000", false))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Earned value: “lots” is not an amount"),
+        "{page}"
+    );
+    let (status, _, page) = app
+        .post_form(&path, &form("2026-02-28", "40000", "70000", false))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("2026-02-28"), "{page}");
+    let (_, records) = app.get(&format!("/api/v1/projects/{id}/status")).await;
+    assert_eq!(records.as_array().unwrap().len(), 2);
+}
