@@ -48,23 +48,39 @@ pub fn run(args: SeedArgs) -> Outcome {
         let started = Instant::now();
         let seeded = match store.seed(Clock::System.now(), size, &hash).await {
             Ok(seeded) => seeded,
+            Err(rapport_store::StoreError::Conflict(message)) => {
+                return Outcome::BadInput(format!(
+                    "{message} ({}); name a new file or database with --database-url",
+                    store.location()
+                ))
+            }
             Err(e) => return store_outcome(e),
         };
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         eprintln!(
-            "seeded {} in {:.1} s: {} accounts, {} people, {} projects, {} status records, \
-             {} interactions, {} follow-up questions, {} commitments",
+            "seeded {} in {:.1} s: {}, {}, {}, {}, {}, {}, {}",
             store.location(),
             started.elapsed().as_secs_f64(),
-            seeded.accounts,
-            seeded.people,
-            seeded.projects,
-            seeded.status_records,
-            seeded.interactions,
-            seeded.questions,
-            seeded.commitments
+            count(seeded.accounts, "account", "accounts"),
+            count(seeded.people, "person", "people"),
+            count(seeded.projects, "project", "projects"),
+            count(seeded.status_records, "status record", "status records"),
+            count(seeded.interactions, "interaction", "interactions"),
+            count(
+                seeded.questions,
+                "follow-up question",
+                "follow-up questions"
+            ),
+            count(seeded.commitments, "commitment", "commitments"),
         );
         eprintln!(
-            "{} project managers can sign in (pm1@seed.rapport.example …), each with the password{note}",
+            "{} can sign in (pm1@seed.rapport.example to pm{}@…), with the password{note}",
+            count(
+                seeded.pm_emails.len(),
+                "project manager",
+                "project managers"
+            ),
             seeded.pm_emails.len()
         );
         if generated {

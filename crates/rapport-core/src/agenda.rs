@@ -245,8 +245,12 @@ pub fn agenda(facts: &AgendaFacts) -> Vec<Entry> {
             Some(d) => format!("last contact {d}, {} ago", days(quiet)),
             None => format!("no contact logged in the {} since {from}", days(quiet)),
         };
-        let (kind, urgency, reason, due) = match (c.ideal_days, c.max_days) {
-            (_, Some(max)) if quiet > max => (
+        // A person without intervals of their own is kept to the usual
+        // ones, as their page shows.
+        let ideal = c.ideal_days.unwrap_or(USUAL_IDEAL_DAYS);
+        let max = c.max_days.unwrap_or(USUAL_MAX_DAYS);
+        let (kind, urgency, reason, due) = match (ideal, max) {
+            (_, max) if quiet > max => (
                 EntryKind::ContactOverdue,
                 Urgency::Red,
                 format!(
@@ -256,7 +260,7 @@ pub fn agenda(facts: &AgendaFacts) -> Vec<Entry> {
                 ),
                 from + chrono::Duration::days(max),
             ),
-            (Some(ideal), _) if quiet > ideal => (
+            (ideal, _) if quiet > ideal => (
                 EntryKind::ContactDue,
                 Urgency::Amber,
                 format!(

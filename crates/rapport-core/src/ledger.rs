@@ -37,36 +37,46 @@ pub struct Record {
     pub kept: u32,
     pub late: u32,
     pub broken: u32,
+    /// Open or renegotiated, overdue ones included.
     pub open: u32,
+    /// Open ones already past their due date.
+    pub overdue: u32,
 }
 
 impl Record {
-    /// Kept on time out of all settled (kept, late or broken); `None`
-    /// before any is settled.
+    /// Kept on time out of all that had to be kept by now: the settled
+    /// (kept, late or broken) and the open ones already overdue (they can
+    /// no longer be kept on time). `None` before any is due.
     pub fn kept_share(&self) -> Option<f64> {
-        let settled = self.kept + self.late + self.broken;
-        (settled > 0).then(|| f64::from(self.kept) / f64::from(settled))
+        let due = self.kept + self.late + self.broken + self.overdue;
+        (due > 0).then(|| f64::from(self.kept) / f64::from(due))
     }
 
-    fn add(&mut self, state: CommitmentState) {
+    fn add(&mut self, state: CommitmentState, overdue: bool) {
         match state {
             CommitmentState::Kept => self.kept += 1,
             CommitmentState::Late => self.late += 1,
             CommitmentState::Broken => self.broken += 1,
-            CommitmentState::Open | CommitmentState::Renegotiated => self.open += 1,
+            CommitmentState::Open | CommitmentState::Renegotiated => {
+                self.open += 1;
+                self.overdue += u32::from(overdue);
+            }
         }
     }
 }
 
 /// Per person: the record of the promises they made, and of those made to
-/// them, from `(promised_by, promised_to, state)` of every promise.
+/// them, from `(promised_by, promised_to, state, due_on)` of every promise,
+/// on `today`.
 pub fn records(
-    promises: &[(PersonId, PersonId, CommitmentState)],
+    promises: &[(PersonId, PersonId, CommitmentState, NaiveDate)],
+    today: NaiveDate,
 ) -> BTreeMap<PersonId, (Record, Record)> {
     let mut out: BTreeMap<PersonId, (Record, Record)> = BTreeMap::new();
-    for &(by, to, state) in promises {
-        out.entry(by).or_default().0.add(state);
-        out.entry(to).or_default().1.add(state);
+    for &(by, to, state, due_on) in promises {
+        let overdue = standing(due_on, today) == Standing::Overdue;
+        out.entry(by).or_default().0.add(state, overdue);
+        out.entry(to).or_default().1.add(state, overdue);
     }
     out
 }
@@ -88,23 +98,36 @@ mod tests {
         assert_eq!(standing(date("2026-12-05"), today), Standing::Later);
     }
 
-    /// Priya made three promises (kept, late, open) and received one
-    /// (broken); Dana the mirror. Priya kept 1 of her 2 settled: 0.5.
+    /// Priya made four promises (kept, late, open and overdue, open and
+    /// due later) and received one (broken); Dana the mirror. Priya kept 1
+    /// of the 3 due by now: the late one and the overdue one were not kept
+    /// on time.
     #[test]
     fn each_person_has_a_record_both_ways() {
         use CommitmentState::*;
+        let today = date("2026-11-27");
         let (priya, dana) = (PersonId::new(1), PersonId::new(2));
-        let r = records(&[
-            (priya, dana, Kept),
-            (priya, dana, Late),
-            (priya, dana, Open),
-            (dana, priya, Broken),
-        ]);
+        let r = records(
+            &[
+                (priya, dana, Kept, date("2026-11-01")),
+                (priya, dana, Late, date("2026-11-10")),
+                (priya, dana, Open, date("2026-11-20")),
+                (priya, dana, Renegotiated, date("2026-12-20")),
+                (dana, priya, Broken, date("2026-11-05")),
+            ],
+            today,
+        );
         let (made, received) = r[&priya];
-        assert_eq!((made.kept, made.late, made.broken, made.open), (1, 1, 0, 1));
-        assert_eq!(made.kept_share(), Some(0.5));
+        assert_eq!(
+            (made.kept, made.late, made.broken, made.open, made.overdue),
+            (1, 1, 0, 2, 1)
+        );
+        assert_eq!(made.kept_share(), Some(1.0 / 3.0));
         assert_eq!(received.broken, 1);
         assert_eq!(r[&dana].0.kept_share(), Some(0.0));
         assert_eq!(Record::default().kept_share(), None);
+        // Nothing due yet: no share, however many are open.
+        let later = records(&[(priya, dana, Open, date("2026-12-01"))], today);
+        assert_eq!(later[&priya].0.kept_share(), None);
     }
 }

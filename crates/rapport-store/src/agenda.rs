@@ -136,12 +136,11 @@ impl Store {
             .filter(|p| p.project_manager_id == me)
             .collect();
         let managed_ids: HashSet<i64> = managed.iter().map(|p| p.id.get()).collect();
-        let accounts: HashMap<i64, (i64, NaiveDate)> = managed
+        let starts: HashMap<i64, NaiveDate> = managed
             .iter()
-            .map(|p| (p.account_id.get(), (p.id.get(), p.baseline.start())))
+            .map(|p| (p.id.get(), p.baseline.start()))
             .collect();
         let managed_list: Vec<i64> = managed_ids.iter().copied().collect();
-        let account_list: Vec<i64> = accounts.keys().copied().collect();
         let mut tx = self.begin_read().await?;
         let latest: Vec<(i64, NaiveDate)> = in_ids(
             &mut tx,
@@ -168,14 +167,21 @@ impl Store {
             &managed_list,
         )
         .await?;
+        // The client people of the user's projects: each project's client
+        // rep and the client-side people on its team (another PM's
+        // contacts at the same client are theirs to keep).
         let contacts: Vec<ContactRow> = in_ids(
             &mut tx,
-            "SELECT id, name, account_id, contact_ideal_days, contact_max_days FROM people \
-             WHERE side = 'client' AND NOT archived AND account_id IN ({ids}) \
-             AND (contact_ideal_days IS NOT NULL OR contact_max_days IS NOT NULL) ORDER BY name, id",
-            &account_list,
+            "SELECT pe.id, pe.name, c.project_id, pe.contact_ideal_days, pe.contact_max_days FROM \
+               (SELECT pr.id AS project_id, pr.client_rep_id AS person_id FROM projects pr WHERE pr.id IN ({ids}) \
+                UNION SELECT s.project_id, s.person_id FROM project_stakeholders s WHERE s.project_id IN ({ids})) c \
+             JOIN people pe ON pe.id = c.person_id \
+             WHERE pe.side = 'client' AND NOT pe.archived ORDER BY pe.name, pe.id, c.project_id",
+            &managed_list,
         )
         .await?;
+        let mut contacts = contacts;
+        contacts.dedup_by_key(|c| c.0);
         let contact_ids: Vec<i64> = contacts.iter().map(|c| c.0).collect();
         let last_contact: Vec<(i64, NaiveDate)> = in_ids(
             &mut tx,
@@ -290,11 +296,10 @@ impl Store {
                 .collect(),
             contacts: contacts
                 .into_iter()
-                .filter_map(|(id, person_name, account, ideal, max)| {
-                    // A client person of one of the user's accounts; the
-                    // clock counts from that project's start until a
+                .filter_map(|(id, person_name, project, ideal, max)| {
+                    // The clock counts from the project's start until a
                     // first contact is logged.
-                    let (project, start) = *accounts.get(&account)?;
+                    let start = *starts.get(&project)?;
                     Some(ContactFacts {
                         person_id: PersonId::new(id),
                         name: person_name,

@@ -191,6 +191,33 @@ impl Store {
             .collect()
     }
 
+    /// The names of these projects, in one query (those that exist).
+    pub async fn project_names(&self, ids: &[ProjectId]) -> Result<HashMap<ProjectId, String>> {
+        let mut ids: Vec<i64> = ids.iter().map(|p| p.get()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT id, name FROM projects WHERE id IN ({})",
+            crate::in_list(ids.len())
+        );
+        let mut tx = self.begin_read().await?;
+        let rows: Vec<(i64, String)> = on_tx!(tx, conn => {
+            let mut query = sqlx::query_as(&sql);
+            for id in &ids {
+                query = query.bind(*id);
+            }
+            query.fetch_all(conn).await?
+        });
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| (ProjectId::new(id), name))
+            .collect())
+    }
+
     /// Replaces a project's fields, baseline and stakeholders.
     pub async fn update_project(
         &self,

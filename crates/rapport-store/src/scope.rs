@@ -40,11 +40,15 @@ impl Scope {
 }
 
 /// A project row aliased `alias` is visible. `$n` is "everything", `$n+1`
-/// the person id.
+/// the person id. Written as a set found from the user's side (the
+/// projects they manage, those they are on the team of; each by an index)
+/// rather than a test of every project, so a PM's lists cost what their
+/// own projects cost, not what the firm's thousands do.
 pub(crate) fn project_visible(alias: &str, n: usize) -> String {
     format!(
-        "(${n} OR {alias}.project_manager_id = ${p} OR EXISTS (SELECT 1 FROM project_stakeholders vs \
-         WHERE vs.project_id = {alias}.id AND vs.person_id = ${p}))",
+        "{alias}.id IN (SELECT sv_all.id FROM projects sv_all WHERE ${n} \
+         UNION SELECT sv_pm.id FROM projects sv_pm WHERE sv_pm.project_manager_id = ${p} \
+         UNION SELECT sv_team.project_id FROM project_stakeholders sv_team WHERE sv_team.person_id = ${p})",
         p = n + 1
     )
 }

@@ -68,8 +68,33 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let rows: Vec<HitRow> = match &tx.0 {
             TxInner::Sqlite(_) => {
-                let Some(query) = fts5_query(text) else {
+                let Some(words) = fts5_query(text) else {
                     return Ok(Vec::new());
+                };
+                // Narrowed inside the index to the projects the user sees
+                // (their tokens, "p42"), so only their hits are ranked; the
+                // join below checks access again.
+                let query = match scope {
+                    Scope::Everything => format!("body : ({words})"),
+                    Scope::User { .. } => {
+                        let sql = format!(
+                            "SELECT pr.id FROM projects pr WHERE NOT pr.archived AND {}",
+                            project_visible("pr", 1)
+                        );
+                        let visible: Vec<(i64,)> = on_tx!(tx, conn => {
+                            sqlx::query_as(&sql)
+                                .bind(everything)
+                                .bind(person)
+                                .fetch_all(&mut *conn)
+                                .await?
+                        });
+                        if visible.is_empty() {
+                            return Ok(Vec::new());
+                        }
+                        let projects: Vec<String> =
+                            visible.iter().map(|(id,)| format!("\"p{id}\"")).collect();
+                        format!("body : ({words}) AND project : ({})", projects.join(" OR "))
+                    }
                 };
                 let sql = format!(
                     "SELECT search_index.kind AS kind, search_index.record_id AS record_id, \

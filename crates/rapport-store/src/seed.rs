@@ -66,6 +66,37 @@ const LAST: [&str; 12] = [
     "Adeyemi", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito",
     "Jensen", "Kowalski", "Laine",
 ];
+const CLIENT_FIRST: [&str; 14] = [
+    "Ruth", "Tomás", "Ingrid", "Marcus", "Owen", "Simone", "Graham", "Yuki", "Aisha", "Petra",
+    "Lars", "Noor", "Elena", "Victor",
+];
+const CLIENT_LAST: [&str; 13] = [
+    "Abernathy",
+    "Ferreira",
+    "Solberg",
+    "Oyelaran",
+    "Pritchard",
+    "Keller",
+    "Raman",
+    "Novak",
+    "Whitfield",
+    "Moreau",
+    "Lindqvist",
+    "Okafor",
+    "Brennan",
+];
+const PLACES: [&str; 10] = [
+    "Northwind",
+    "Riverside",
+    "Highfield",
+    "Eastbrook",
+    "Westmoor",
+    "Kingsbridge",
+    "Ashford",
+    "Lakeside",
+    "Stonegate",
+    "Fairhaven",
+];
 const CLIENT_TITLES: [&str; CLIENT_PEOPLE] = [
     "Head of Capital Projects",
     "Operations Manager",
@@ -197,11 +228,21 @@ fn pick(what: u64, k: u64, n: usize) -> usize {
     (mix64(what.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ k) % n.max(1) as u64) as usize
 }
 
+/// The `k`th firm-side name; client people draw from other lists, so no
+/// name is on both sides.
 fn name(k: usize) -> String {
     format!(
         "{} {}",
         FIRST[k % FIRST.len()],
         LAST[(k / FIRST.len()) % LAST.len()]
+    )
+}
+
+fn client_name(k: usize) -> String {
+    format!(
+        "{} {}",
+        CLIENT_FIRST[k % CLIENT_FIRST.len()],
+        CLIENT_LAST[(k / CLIENT_FIRST.len()) % CLIENT_LAST.len()]
     )
 }
 
@@ -332,12 +373,19 @@ impl Store {
             }
         }
         for a in 0..n_accounts {
-            let org = format!(
-                "{} {} {}",
-                LAST[a % LAST.len()],
-                ORGS[a % ORGS.len()],
-                a + 1
-            );
+            let org = match a / PLACES.len() {
+                0 => format!(
+                    "{} {}",
+                    PLACES[a % PLACES.len()],
+                    ORGS[(a * 3) % ORGS.len()]
+                ),
+                round => format!(
+                    "{} {} {}",
+                    PLACES[a % PLACES.len()],
+                    ORGS[(a * 3) % ORGS.len()],
+                    round + 1
+                ),
+            };
             accounts.push(vec![
                 Val::I(a as i64 + 1),
                 Val::T(org.clone()),
@@ -377,7 +425,7 @@ impl Store {
                     Val::I(client_person(a, c)),
                     Val::T("client".into()),
                     Val::OptI(Some(a as i64 + 1)),
-                    Val::T(name(7 * a + c + 3)),
+                    Val::T(client_name(a * CLIENT_PEOPLE + c)),
                     Val::OptT(Some((*title).into())),
                     Val::OptT(Some(org.clone())),
                     Val::OptT(Some(format!(
@@ -561,7 +609,10 @@ impl Store {
             // This project's share of the interactions, spread from its
             // start to yesterday.
             let count = size.interactions / n + usize::from(p < size.interactions % n);
-            let span = (today - start).num_days().max(2) - 1;
+            // One project in five has gone quiet for six weeks, so its
+            // client rep is past their interval on Today.
+            let quiet = if p % 5 == 4 { 42 } else { 1 };
+            let span = ((today - start).num_days() - quiet).max(1);
             for i in 0..count {
                 interaction_id += 1;
                 let on = start + days(i as i64 * span / count as i64);
@@ -674,6 +725,13 @@ impl Store {
         seeded.commitments = commitments.insert(&mut tx).await?;
         advance_identities(&mut tx).await?;
         tx.commit().await?;
+        // Move what was written from SQLite's write-ahead log into the
+        // database file, so the file alone holds the portfolio.
+        if let crate::Db::Sqlite(pool) = &self.db {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await?;
+        }
         Ok(seeded)
     }
 }

@@ -197,7 +197,7 @@ async fn sign_in(client: &Client, address: &str, email: &str, password: &str) {
 async fn project_names(client: &Client) -> Vec<String> {
     let mut names = Vec::new();
     for link in client
-        .find_all(Locator::Css("#projects tbody td.project a"))
+        .find_all(Locator::Css("#projects tbody td.project > a"))
         .await
         .unwrap()
     {

@@ -25,8 +25,8 @@ pub use brief::{concern_text, BriefDraft, BriefInput, MAX_BRIEF_PART};
 pub use currency::Currency;
 pub use person::{PersonDraft, PersonInput};
 pub use project::{
-    cumulative_drops, project_evm, stakeholder_role, CumulativeDrop, DatedMetrics, PlannedPoint,
-    ProjectBaseline, ProjectDraft, ProjectInput, StatusDraft,
+    cumulative_drops, project_evm, stakeholder_role, status_doubts, CumulativeDrop, DatedMetrics,
+    PlannedPoint, ProjectBaseline, ProjectDraft, ProjectInput, StatusDoubt, StatusDraft,
 };
 pub use relationships::{
     answer_text, check_confirmation, next_question_state, open_for_days, settle_commitment,

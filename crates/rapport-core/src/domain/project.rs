@@ -404,6 +404,65 @@ pub fn cumulative_drops(existing: &[StatusDraft], new: &StatusDraft) -> Vec<Cumu
     drops
 }
 
+/// What looks wrong in a new status record of a project, before it is
+/// recorded. An impossible figure is refused; a doubtful one is recorded
+/// only once the PM confirms it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusDoubt {
+    /// Earned value above the budget at completion: impossible, since EV is
+    /// the budgeted cost of the work done (PMI, *Practice Standard for
+    /// Earned Value Management*, 2nd ed., 2011, §1.2; EV ≤ BAC).
+    AboveBudget { ev_minor: i64, bac_minor: i64 },
+    /// A cumulative figure that shrinks (see [`cumulative_drops`]).
+    Drop(CumulativeDrop),
+    /// A status date after today: progress not yet made.
+    FutureDate { date: NaiveDate, today: NaiveDate },
+    /// The PM's estimate at completion below what is already spent.
+    EacBelowActual { eac_minor: i64, ac_minor: i64 },
+}
+
+impl StatusDoubt {
+    /// Whether the record cannot be right whatever the PM says.
+    pub fn is_impossible(&self) -> bool {
+        matches!(self, StatusDoubt::AboveBudget { .. })
+    }
+}
+
+/// Every doubt about `new`, against the project's budget, its `existing`
+/// records and `today`: impossible ones first.
+pub fn status_doubts(
+    bac_minor: i64,
+    existing: &[StatusDraft],
+    new: &StatusDraft,
+    today: NaiveDate,
+) -> Vec<StatusDoubt> {
+    let mut doubts = Vec::new();
+    if new.ev_minor > bac_minor {
+        doubts.push(StatusDoubt::AboveBudget {
+            ev_minor: new.ev_minor,
+            bac_minor,
+        });
+    }
+    doubts.extend(
+        cumulative_drops(existing, new)
+            .into_iter()
+            .map(StatusDoubt::Drop),
+    );
+    if new.status_date > today {
+        doubts.push(StatusDoubt::FutureDate {
+            date: new.status_date,
+            today,
+        });
+    }
+    if let Some(eac) = new.manager_eac_minor.filter(|e| *e < new.ac_minor) {
+        doubts.push(StatusDoubt::EacBelowActual {
+            eac_minor: eac,
+            ac_minor: new.ac_minor,
+        });
+    }
+    doubts
+}
+
 /// Earned value at one status date of a stored project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatedMetrics {
@@ -516,6 +575,36 @@ mod tests {
         assert_eq!((drops[0].field, drops[0].other_minor), ("ac", 280));
         // The first record has nothing to be compared with.
         assert!(cumulative_drops(&[], &status("2026-01-31", 0, 0)).is_empty());
+    }
+
+    #[test]
+    fn a_status_above_the_budget_is_impossible_and_a_future_or_spent_eac_is_doubtful() {
+        let today = date("2026-11-27");
+        let fine = StatusDraft::new(date("2026-10-31"), 500, 600, Some(1_200), None).unwrap();
+        assert!(status_doubts(1_000, &[], &fine, today).is_empty());
+        let wrong = StatusDraft::new(date("2026-12-31"), 1_001, 600, Some(500), None).unwrap();
+        let doubts = status_doubts(1_000, std::slice::from_ref(&fine), &wrong, today);
+        assert_eq!(
+            doubts,
+            vec![
+                StatusDoubt::AboveBudget {
+                    ev_minor: 1_001,
+                    bac_minor: 1_000
+                },
+                StatusDoubt::FutureDate {
+                    date: date("2026-12-31"),
+                    today
+                },
+                StatusDoubt::EacBelowActual {
+                    eac_minor: 500,
+                    ac_minor: 600
+                },
+            ]
+        );
+        assert!(doubts[0].is_impossible() && !doubts[1].is_impossible());
+        // EV equal to the budget (finished) is fine; today is not future.
+        let done = StatusDraft::new(today, 1_000, 1_100, None, None).unwrap();
+        assert!(status_doubts(1_000, &[fine], &done, today).is_empty());
     }
 
     #[test]

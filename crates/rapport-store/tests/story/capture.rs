@@ -140,6 +140,17 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
         .await
         .unwrap();
     assert_eq!(kim.contact_max_days, Some(45));
+    // Only the client people of the PM's projects are theirs to call:
+    // Kim once on the team.
+    let facts = store
+        .agenda_facts(Scope::Everything, pm, date("2026-04-08"))
+        .await
+        .unwrap();
+    assert!(facts.contacts.iter().all(|c| c.person_id != kim.id));
+    store
+        .set_stakeholder(now, ACTOR, project_id, kim.id, "Operations")
+        .await
+        .unwrap();
     let facts = store
         .agenda_facts(Scope::Everything, pm, date("2026-04-08"))
         .await
@@ -153,8 +164,10 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
         (clock.ideal_days, clock.max_days, clock.last_contact),
         (Some(14), Some(45), None)
     );
-    let rep_clock = facts.contacts.iter().find(|c| c.person_id == rep);
-    assert!(rep_clock.is_none(), "the rep has no interval");
+    // The rep has no interval of their own: on the clock all the same,
+    // kept to the usual ones (core's).
+    let rep_clock = facts.contacts.iter().find(|c| c.person_id == rep).unwrap();
+    assert_eq!((rep_clock.ideal_days, rep_clock.max_days), (None, None));
 
     // Search, with the backend's own index: a hyphenated word finds the
     // conversation; quotes and operators are words, not syntax; another
@@ -337,6 +350,12 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
         (0, 0, 0, 0)
     );
     assert!(hidden.last_contact.contains_key(&rep));
+    // Nor does search show them a word of it.
+    assert!(store
+        .search(outsider, "cut-over", 20)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 async fn facts_account(store: &Store, project_id: ProjectId) -> AccountId {

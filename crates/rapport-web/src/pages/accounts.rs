@@ -96,12 +96,12 @@ pub async fn show(
         .collect();
     let name = |id: PersonId| names.get(&id).cloned().unwrap_or_default();
 
-    let outcomes: Vec<(PersonId, PersonId, CommitmentState)> = record
+    let outcomes: Vec<(PersonId, PersonId, CommitmentState, chrono::NaiveDate)> = record
         .promises
         .iter()
-        .map(|c| (c.promised_by_id, c.promised_to_id, c.state))
+        .map(|c| (c.promised_by_id, c.promised_to_id, c.state, c.due_on))
         .collect();
-    let mut record_rows: Vec<RecordRow> = records(&outcomes)
+    let mut record_rows: Vec<RecordRow> = records(&outcomes, today)
         .into_iter()
         .map(|(person, (made, received))| RecordRow {
             id: person.get(),

@@ -56,6 +56,7 @@ pub struct QuestionRow {
     pub id: i64,
     pub question: String,
     pub asked_of: String,
+    pub asked_of_id: i64,
     pub asked_on: String,
     pub state: &'static str,
     pub waiting: String,
@@ -67,7 +68,9 @@ pub struct CommitmentRow {
     pub id: i64,
     pub description: String,
     pub by: String,
+    pub by_id: i64,
     pub to: String,
+    pub to_id: i64,
     pub due_on: String,
     pub when: String,
     pub class: &'static str,
@@ -80,7 +83,7 @@ pub struct InteractionRow {
     pub kind: &'static str,
     pub summary: String,
     pub notes: String,
-    pub people: String,
+    pub people: Vec<super::timeline::PersonLink>,
 }
 
 pub struct VersionRow {
@@ -367,6 +370,7 @@ pub async fn page(
             id: q.id,
             question: q.question.clone(),
             asked_of: name(q.asked_of_id),
+            asked_of_id: q.asked_of_id.get(),
             asked_on: q.asked_on.to_string(),
             state: question_state(q.state),
             waiting: match open_for_days(q.asked_on, today) {
@@ -393,7 +397,9 @@ pub async fn page(
                 id: c.id,
                 description: c.description.clone(),
                 by: name(c.promised_by_id),
+                by_id: c.promised_by_id.get(),
                 to: name(c.promised_to_id),
+                to_id: c.promised_to_id.get(),
                 due_on: c.due_on.to_string(),
                 when,
                 class,
@@ -413,9 +419,11 @@ pub async fn page(
             people: i
                 .participant_ids
                 .iter()
-                .map(|p| name(*p))
-                .collect::<Vec<_>>()
-                .join(", "),
+                .map(|p| super::timeline::PersonLink {
+                    id: p.get(),
+                    name: name(*p),
+                })
+                .collect(),
         })
         .collect();
 

@@ -88,6 +88,7 @@ pub async fn show(
             PersonId::new(e.promised_by_id),
             PersonId::new(e.promised_to_id),
             st,
+            e.due_on,
         ));
         let open = matches!(st, CommitmentState::Open | CommitmentState::Renegotiated);
         let row = PromiseRow {
@@ -125,7 +126,7 @@ pub async fn show(
     }
     settled.reverse();
     let describe = super::timeline::describe;
-    let mut record_rows: Vec<RecordRow> = records(&outcomes)
+    let mut record_rows: Vec<RecordRow> = records(&outcomes, today)
         .into_iter()
         .map(|(person, (made, received))| RecordRow {
             id: person.get(),

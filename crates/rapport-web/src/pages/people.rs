@@ -42,6 +42,8 @@ pub struct PersonPage {
     /// "Head of engineering, Northwind" or "our firm".
     pub standing: String,
     pub client: bool,
+    /// The page of the signed-in user's own person.
+    pub is_me: bool,
     pub account: Option<(i64, String)>,
     pub email: String,
     pub phone: String,
@@ -123,12 +125,14 @@ pub async fn show(
         })
         .collect();
 
-    let outcomes: Vec<(PersonId, PersonId, CommitmentState)> = record
+    let outcomes: Vec<(PersonId, PersonId, CommitmentState, chrono::NaiveDate)> = record
         .promises
         .iter()
-        .map(|c| (c.promised_by_id, c.promised_to_id, c.state))
+        .map(|c| (c.promised_by_id, c.promised_to_id, c.state, c.due_on))
         .collect();
-    let (made, received) = records(&outcomes).remove(&person_id).unwrap_or_default();
+    let (made, received) = records(&outcomes, today)
+        .remove(&person_id)
+        .unwrap_or_default();
 
     let standing = match (&person.title, &account) {
         _ if person.side == Side::Firm => match &person.title {
@@ -146,6 +150,7 @@ pub async fn show(
         name: person.name.clone(),
         standing,
         client: person.side == Side::Client,
+        is_me: person_id == current.user.person_id,
         account: account.map(|a| (a.id.get(), a.name)),
         email: person.email.clone().unwrap_or_default(),
         phone: person.phone.clone().unwrap_or_default(),

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use rapport_core::domain::{cumulative_drops, Currency, StatusDraft, ValidationErrors};
+use rapport_core::domain::{status_doubts, Currency, StatusDoubt, StatusDraft, ValidationErrors};
 use rapport_core::ids::ProjectId;
 use serde::Deserialize;
 
@@ -47,24 +47,60 @@ pub struct StatusFormState {
     pub warning: Option<String>,
 }
 
-/// An amount as typed: digits with an optional decimal point, thousands
-/// separated by commas, spaces or underscores if the PM likes.
-fn amount(errors: &mut ValidationErrors, currency: &Currency, field: &str, text: &str) -> i64 {
-    let cleaned: String = text
-        .trim()
+/// An amount as a PM types it: digits with an optional decimal point, and
+/// thousands grouped by commas, spaces or underscores if they like
+/// (`125000`, `125,000.50`, `1 250 000`). Anything else is refused rather
+/// than guessed: `12,5` could be twelve and a half or a slip for 125, and
+/// `350.000,00` is a European 350,000 that must not become 350.
+pub(crate) fn parse_amount(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("is required".into());
+    }
+    let example = "write it as 125000, 125,000 or 125,000.50 (a point before the cents)";
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let separator = whole
         .chars()
-        .filter(|c| !matches!(c, ',' | '_' | ' ' | '\u{a0}'))
-        .collect();
-    match cleaned.parse::<f64>() {
-        Ok(units) if units.is_finite() => minor(errors, currency, field, units),
-        _ => {
-            errors.add(
-                field,
-                format!(
-                    "“{}” is not an amount: write it as 125000 or 125,000.50",
-                    text.trim()
-                ),
-            );
+        .find(|c| matches!(c, ',' | ' ' | '_' | '\u{a0}'));
+    let groups: Vec<&str> = match separator {
+        Some(sep) => whole.split(sep).collect(),
+        None => vec![whole],
+    };
+    let grouped_well = groups.iter().enumerate().all(|(i, g)| {
+        g.chars().all(|c| c.is_ascii_digit())
+            && if i == 0 {
+                (1..=3).contains(&g.len()) || groups.len() == 1 && !g.is_empty()
+            } else {
+                g.len() == 3
+            }
+    });
+    let fraction_ok =
+        fraction.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()));
+    if !grouped_well || !fraction_ok {
+        return Err(format!("“{text}” is not an amount: {example}"));
+    }
+    let plain = format!(
+        "{sign}{}{}",
+        groups.concat(),
+        fraction.map(|f| format!(".{f}")).unwrap_or_default()
+    );
+    plain
+        .parse::<f64>()
+        .map_err(|_| format!("“{text}” is not an amount: {example}"))
+}
+
+fn amount(errors: &mut ValidationErrors, currency: &Currency, field: &str, text: &str) -> i64 {
+    match parse_amount(text) {
+        Ok(units) => minor(errors, currency, field, units),
+        Err(message) => {
+            errors.add(field, message);
             0
         }
     }
@@ -129,37 +165,71 @@ pub async fn record(
         return again(&state, &current, id, access, form, Some(error), None).await;
     };
 
-    if form.confirm_drop.is_none() {
-        let existing = state
-            .store
-            .status_records(project_id, false)
-            .await?
+    let existing = state
+        .store
+        .status_records(project_id, false)
+        .await?
+        .iter()
+        .map(|r| r.draft())
+        .collect::<Result<Vec<_>, _>>()?;
+    let amount = |m: i64| money(currency.to_units(m), currency.code());
+    let doubts = status_doubts(
+        project.baseline.bac_minor(),
+        &existing,
+        &draft,
+        state.clock.today(),
+    );
+    let words = |impossible: bool| -> Vec<String> {
+        doubts
             .iter()
-            .map(|r| r.draft())
-            .collect::<Result<Vec<_>, _>>()?;
-        let drops = cumulative_drops(&existing, &draft);
-        if !drops.is_empty() {
-            let words: Vec<String> = drops
-                .iter()
-                .map(|d| {
-                    let amount = |m: i64| money(currency.to_units(m), currency.code());
-                    format!(
-                        "{} {} is {} the {} recorded on {}.",
-                        label(d.field),
-                        amount(d.value_minor),
-                        if d.other_is_later { "above" } else { "below" },
-                        amount(d.other_minor),
-                        d.other_date
-                    )
-                })
-                .collect();
-            let warning = format!(
-                "{} Earned value and actual cost are cumulative (to date), so they normally only grow. \
-                 Check the figures; if this corrects an earlier one, tick “it corrects an earlier figure” and record it.",
-                words.join(" ")
-            );
-            return again(&state, &current, id, access, form, None, Some(warning)).await;
-        }
+            .filter(|d| d.is_impossible() == impossible)
+            .map(|d| match d {
+                StatusDoubt::AboveBudget { ev_minor, bac_minor } => format!(
+                    "Earned value {} is more than the budget {}: earned value is the budgeted cost of the \
+                     work done, so it cannot exceed the budget. Check the figure, or change the baseline first.",
+                    amount(*ev_minor),
+                    amount(*bac_minor)
+                ),
+                StatusDoubt::Drop(d) => format!(
+                    "{} {} is {} the {} recorded on {}.",
+                    label(d.field),
+                    amount(d.value_minor),
+                    if d.other_is_later { "above" } else { "below" },
+                    amount(d.other_minor),
+                    d.other_date
+                ),
+                StatusDoubt::FutureDate { date, today } => format!(
+                    "The status date {date} is in the future (today is {today}): a status records progress already made."
+                ),
+                StatusDoubt::EacBelowActual { eac_minor, ac_minor } => format!(
+                    "Your EAC {} is below the {} already spent.",
+                    amount(*eac_minor),
+                    amount(*ac_minor)
+                ),
+            })
+            .collect()
+    };
+    let impossible = words(true);
+    if !impossible.is_empty() {
+        return again(
+            &state,
+            &current,
+            id,
+            access,
+            form,
+            Some(impossible.join(" ")),
+            None,
+        )
+        .await;
+    }
+    let doubtful = words(false);
+    if !doubtful.is_empty() && form.confirm_drop.is_none() {
+        let warning = format!(
+            "{} Earned value and actual cost are cumulative (to date), so they normally only grow. \
+             Check the figures; if they are right (a correction of an earlier figure, say), tick “the figures are right” and record it.",
+            doubtful.join(" ")
+        );
+        return again(&state, &current, id, access, form, None, Some(warning)).await;
     }
 
     match state
@@ -167,8 +237,15 @@ pub async fn record(
         .create_status(state.clock.now(), &current.actor(), project_id, &draft)
         .await
     {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/projects/{id}?done=status#status-records")).into_response())
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?done=status")).into_response()),
+        Err(rapport_store::StoreError::Invalid(errors)) => {
+            let error = errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}.", label(&e.field), e.message))
+                .collect::<Vec<_>>()
+                .join(" ");
+            again(&state, &current, id, access, form, Some(error), None).await
         }
         Err(rapport_store::StoreError::Conflict(message)) => {
             let error = format!(
@@ -205,4 +282,45 @@ async fn again(
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_amount;
+
+    #[test]
+    fn amounts_are_read_as_written_or_refused() {
+        for (text, value) in [
+            ("125000", 125_000.0),
+            ("125,000", 125_000.0),
+            ("125,000.50", 125_000.5),
+            ("1 250 000", 1_250_000.0),
+            ("1_250_000.5", 1_250_000.5),
+            (" 42 ", 42.0),
+            ("0.75", 0.75),
+            ("-5", -5.0),
+        ] {
+            assert_eq!(parse_amount(text), Ok(value), "{text}");
+        }
+        for text in [
+            "12,5",
+            "12,50",
+            ",5",
+            "1,0000",
+            "350.000,00",
+            "360 000,50",
+            "1e3",
+            "inf",
+            "NaN",
+            "abc",
+            "1.2.3",
+            "12.",
+            ".",
+            "1,,000",
+            "1, 000",
+            "",
+        ] {
+            assert!(parse_amount(text).is_err(), "{text} was accepted");
+        }
+    }
 }

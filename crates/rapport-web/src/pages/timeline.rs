@@ -236,9 +236,14 @@ pub fn describe(record: Record) -> String {
     let share = record
         .kept_share()
         .map(|s| format!("{:.0}% kept on time", s * 100.0))
-        .unwrap_or_else(|| "none settled yet".into());
+        .unwrap_or_else(|| "none due yet".into());
+    let overdue = if record.overdue > 0 {
+        format!(" ({} overdue)", record.overdue)
+    } else {
+        String::new()
+    };
     format!(
-        "{} kept, {} late, {} broken, {} open · {share}",
+        "{} kept, {} late, {} broken, {} open{overdue} · {share}",
         record.kept, record.late, record.broken, record.open
     )
 }

@@ -9,6 +9,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use rapport_core::agenda::{agenda, EntryKind, Urgency};
+use rapport_core::ids::ProjectId;
 
 use super::Nav;
 use crate::auth::CurrentUser;
@@ -48,16 +49,12 @@ pub async fn show(
         .store
         .agenda_facts(current.scope(), current.user.person_id, today)
         .await?;
+    let entries = agenda(&facts);
     // Promises may be on projects the user does not manage: name them all.
-    let names: HashMap<i64, String> = state
-        .store
-        .projects(current.scope(), None, false)
-        .await?
-        .into_iter()
-        .map(|p| (p.id.get(), p.name))
-        .collect();
+    let ids: Vec<ProjectId> = entries.iter().map(|e| e.project_id).collect();
+    let names: HashMap<ProjectId, String> = state.store.project_names(&ids).await?;
     let (mut now, mut soon) = (Vec::new(), Vec::new());
-    for e in agenda(&facts) {
+    for e in entries {
         let project = e.project_id.get();
         let (label, link, action) = match e.kind {
             EntryKind::CommitmentOverdue => (
@@ -103,7 +100,7 @@ pub async fn show(
         let row = EntryRow {
             label,
             reason: e.reason,
-            project: names.get(&project).cloned().unwrap_or_default(),
+            project: names.get(&e.project_id).cloned().unwrap_or_default(),
             project_id: project,
             person_id: e.person_id.map(|p| p.get()),
             link,
