@@ -57,7 +57,7 @@ impl Store {
              WHERE NOT c.archived AND NOT pr.archived AND {} ORDER BY c.due_on, c.id",
             crate::scope::project_visible("pr", 1)
         );
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows: Vec<LedgerEntry> = on_tx!(tx, conn => {
             sqlx::query_as(&sql)
                 .bind(everything)

@@ -31,7 +31,7 @@ pub struct AuditEntry {
 impl Store {
     /// The changes to one record, oldest first.
     pub async fn audit_trail(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEntry>> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows = select_trail(&mut tx, entity, entity_id).await?;
         tx.commit().await?;
         Ok(rows

@@ -102,7 +102,7 @@ impl Store {
     /// Every version of a project's brief, newest first (the first is the
     /// brief).
     pub async fn brief_history(&self, project_id: ProjectId) -> Result<Vec<MissionBrief>> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows: Vec<MissionBrief> = on_tx!(tx, conn => {
             sqlx::query_as(&format!("{SELECT_BRIEF} WHERE project_id = $1 ORDER BY version DESC"))
                 .bind(project_id.get())
@@ -182,7 +182,7 @@ impl Store {
 
     /// A project's concerns, unanswered first, then newest first.
     pub async fn concerns(&self, project_id: ProjectId) -> Result<Vec<Concern>> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows: Vec<Concern> = on_tx!(tx, conn => {
             sqlx::query_as(&format!(
                 "{SELECT_CONCERN} WHERE project_id = $1 AND NOT archived \

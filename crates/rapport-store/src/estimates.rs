@@ -150,7 +150,7 @@ impl Store {
         version: i64,
     ) -> Result<EstimateVersion> {
         let project_id = project_id.get();
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let stored = load_version(&mut tx, project_id, version).await?;
         tx.commit().await?;
         Ok(stored)
@@ -195,7 +195,7 @@ impl Store {
     }
 
     pub async fn estimate_results(&self, estimate_id: i64) -> Result<Option<StoredResults>> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let results = select_results(&mut tx, estimate_id).await?;
         tx.commit().await?;
         Ok(results)
@@ -327,4 +327,32 @@ pub(crate) async fn keep_results(
         &(iterations, seed),
     )
     .await
+}
+
+/// A project's estimate versions, oldest first, each with its kept
+/// results (if simulated): two queries whatever the number of versions.
+pub(crate) async fn versions_with_results(
+    tx: &mut Tx,
+    project_id: i64,
+) -> Result<Vec<(EstimateVersion, Option<StoredResults>)>> {
+    let versions = select_versions(tx, project_id).await?;
+    let results: Vec<StoredResults> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT r.estimate_id, r.iterations, r.seed, r.results, r.simulated_at FROM estimate_results r \
+             JOIN estimate_versions v ON v.id = r.estimate_id WHERE v.project_id = $1",
+        )
+        .bind(project_id)
+        .fetch_all(conn)
+        .await?
+    });
+    let mut results: std::collections::HashMap<i64, StoredResults> =
+        results.into_iter().map(|r| (r.estimate_id, r)).collect();
+    Ok(versions
+        .into_iter()
+        .map(|row| {
+            let version = EstimateVersion::from(row);
+            let kept = results.remove(&version.id);
+            (version, kept)
+        })
+        .collect())
 }

@@ -217,7 +217,7 @@ impl Store {
         version: i64,
         id: i64,
     ) -> Result<SimulationJob> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let job = load_job_of(&mut tx, project_id, version, id).await?;
         tx.commit().await?;
         Ok(job)
@@ -229,7 +229,7 @@ impl Store {
         project_id: ProjectId,
         version: i64,
     ) -> Result<Vec<SimulationJob>> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows: Vec<JobRow> = on_tx!(tx, conn => {
             sqlx::query_as(&format!(
                 "{SELECT_JOB} WHERE v.project_id = $1 AND v.version = $2 ORDER BY j.id DESC LIMIT 50"

@@ -56,8 +56,8 @@ pub use jobs::{
 pub use people::Person;
 pub use projects::{Project, Stakeholder};
 pub use relationships::{
-    Captured, Commitment, FollowUpQuestion, Interaction, Resolution, Subject, Timeline,
-    TimelineEntry,
+    Captured, CockpitRecord, Commitment, FollowUpQuestion, Interaction, Resolution, Subject,
+    Timeline, TimelineEntry,
 };
 pub use scope::Scope;
 pub use sessions::{ApiToken, NewToken, SessionRecord};
@@ -137,8 +137,35 @@ macro_rules! on_pool {
 pub struct Tx(TxInner);
 
 enum TxInner {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    Sqlite(Handle<sqlx::Sqlite>),
+    Postgres(Handle<sqlx::Postgres>),
+}
+
+/// A connection the statements run on: a transaction, or (for a read of
+/// one statement, which is a consistent snapshot by itself) a connection
+/// from the pool with no transaction around it. The second saves the
+/// `BEGIN` and `COMMIT` round trips, which on SQLite are each a hand-off
+/// to the connection's worker thread and back: at a firm's size the pages
+/// spent more time in those hand-offs than in SQLite (docs/benchmarks.md).
+enum Handle<DB: sqlx::Database> {
+    Tx(sqlx::Transaction<'static, DB>),
+    One(sqlx::pool::PoolConnection<DB>),
+}
+
+impl<DB: sqlx::Database> Handle<DB> {
+    fn conn(&mut self) -> &mut DB::Connection {
+        match self {
+            Handle::Tx(tx) => tx,
+            Handle::One(conn) => conn,
+        }
+    }
+
+    async fn commit(self) -> Result<()> {
+        if let Handle::Tx(tx) = self {
+            tx.commit().await?;
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for Tx {
@@ -153,8 +180,8 @@ impl std::fmt::Debug for Tx {
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self.0 {
-            TxInner::Sqlite(tx) => tx.commit().await?,
-            TxInner::Postgres(tx) => tx.commit().await?,
+            TxInner::Sqlite(handle) => handle.commit().await?,
+            TxInner::Postgres(handle) => handle.commit().await?,
         }
         Ok(())
     }
@@ -167,12 +194,12 @@ impl Tx {
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match &mut $tx.0 {
-            crate::TxInner::Sqlite(tx) => {
-                let $conn: &mut sqlx::SqliteConnection = &mut *tx;
+            crate::TxInner::Sqlite(handle) => {
+                let $conn: &mut sqlx::SqliteConnection = handle.conn();
                 $body
             }
-            crate::TxInner::Postgres(tx) => {
-                let $conn: &mut sqlx::PgConnection = &mut *tx;
+            crate::TxInner::Postgres(handle) => {
+                let $conn: &mut sqlx::PgConnection = handle.conn();
                 $body
             }
         }
@@ -197,11 +224,11 @@ pub(crate) fn in_list(n: usize) -> String {
 /// transaction-scoped advisory lock per key, always in the order given, so
 /// callers that list keys in one order cannot deadlock.
 pub(crate) async fn take_turns(tx: &mut Tx, keys: &[&str]) -> Result<()> {
-    if let TxInner::Postgres(tx) = &mut tx.0 {
+    if let TxInner::Postgres(handle) = &mut tx.0 {
         for key in keys {
             sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .bind(key)
-                .execute(&mut **tx)
+                .execute(handle.conn())
                 .await?;
         }
     }
@@ -347,8 +374,10 @@ impl Store {
     /// locked" when another writer got there first.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(Tx(match &self.db {
-            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+            Db::Sqlite(pool) => {
+                TxInner::Sqlite(Handle::Tx(pool.begin_with("BEGIN IMMEDIATE").await?))
+            }
+            Db::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
         }))
     }
 
@@ -360,11 +389,21 @@ impl Store {
     /// statement).
     pub async fn begin_read(&self) -> Result<Tx> {
         Ok(Tx(match &self.db {
-            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin().await?),
-            Db::Postgres(pool) => TxInner::Postgres(
+            Db::Sqlite(pool) => TxInner::Sqlite(Handle::Tx(pool.begin().await?)),
+            Db::Postgres(pool) => TxInner::Postgres(Handle::Tx(
                 pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
-            ),
+            )),
+        }))
+    }
+
+    /// A connection for a read of one statement: no transaction, since
+    /// one statement sees one snapshot on both backends. A read of several
+    /// statements that must agree takes [`Store::begin_read`].
+    pub(crate) async fn read_one(&self) -> Result<Tx> {
+        Ok(Tx(match &self.db {
+            Db::Sqlite(pool) => TxInner::Sqlite(Handle::One(pool.acquire().await?)),
+            Db::Postgres(pool) => TxInner::Postgres(Handle::One(pool.acquire().await?)),
         }))
     }
 

@@ -132,7 +132,7 @@ impl Store {
 
     pub async fn person(&self, id: PersonId) -> Result<Person> {
         let id = id.get();
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let person = load_person(&mut tx, id).await?;
         tx.commit().await?;
         Ok(person)
@@ -146,7 +146,7 @@ impl Store {
         include_archived: bool,
     ) -> Result<Vec<Person>> {
         let account_id = account_id.map(AccountId::get);
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows = select_people(&mut tx, scope, account_id, include_archived).await?;
         tx.commit().await?;
         rows.into_iter().map(Person::try_from).collect()
@@ -155,26 +155,10 @@ impl Store {
     /// The people with these ids, in one query (those that exist; order
     /// by name). For pages that name the people of their records.
     pub async fn people_named(&self, ids: &[PersonId]) -> Result<Vec<Person>> {
-        let mut ids: Vec<i64> = ids.iter().map(|p| p.get()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "{SELECT_PERSON} WHERE id IN ({}) ORDER BY name, id",
-            crate::in_list(ids.len())
-        );
-        let mut tx = self.begin_read().await?;
-        let rows: Vec<PersonRow> = on_tx!(tx, conn => {
-            let mut query = sqlx::query_as(&sql);
-            for id in &ids {
-                query = query.bind(*id);
-            }
-            query.fetch_all(conn).await?
-        });
+        let mut tx = self.read_one().await?;
+        let people = select_named(&mut tx, ids).await?;
         tx.commit().await?;
-        rows.into_iter().map(Person::try_from).collect()
+        Ok(people)
     }
 
     pub async fn update_person(
@@ -376,4 +360,26 @@ async fn update_person_fields(
         .rows_affected()
     });
     Ok(updated > 0)
+}
+
+/// The people with these ids (those that exist), by name, in one query.
+pub(crate) async fn select_named(tx: &mut Tx, ids: &[PersonId]) -> Result<Vec<Person>> {
+    let mut ids: Vec<i64> = ids.iter().map(|p| p.get()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT_PERSON} WHERE id IN ({}) ORDER BY name, id",
+        crate::in_list(ids.len())
+    );
+    let rows: Vec<PersonRow> = on_tx!(tx, conn => {
+        let mut query = sqlx::query_as(&sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(conn).await?
+    });
+    rows.into_iter().map(Person::try_from).collect()
 }

@@ -203,7 +203,7 @@ impl Store {
             "SELECT id, name FROM projects WHERE id IN ({})",
             crate::in_list(ids.len())
         );
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows: Vec<(i64, String)> = on_tx!(tx, conn => {
             let mut query = sqlx::query_as(&sql);
             for id in &ids {

@@ -12,10 +12,12 @@ use serde::Serialize;
 
 use crate::people::person_exists;
 
+mod cockpit;
 mod statements;
 mod timeline;
 use crate::projects::require_project;
 use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
+pub use cockpit::CockpitRecord;
 use rapport_core::ids::{PersonId, ProjectId};
 use statements::*;
 pub use timeline::{Subject, Timeline, TimelineEntry};
@@ -186,7 +188,7 @@ impl Store {
     }
 
     async fn record_project(&self, table: &'static str, id: i64) -> Result<Option<ProjectId>> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let found: Option<(i64,)> = on_tx!(tx, conn => {
             sqlx::query_as(&format!("SELECT project_id FROM {table} WHERE id = $1"))
                 .bind(id)
@@ -291,7 +293,7 @@ impl Store {
     }
 
     pub async fn question(&self, id: i64) -> Result<FollowUpQuestion> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let question = load_question(&mut tx, id).await?;
         tx.commit().await?;
         Ok(question)
@@ -300,7 +302,7 @@ impl Store {
     /// A project's follow-up questions, oldest first.
     pub async fn questions(&self, project_id: ProjectId) -> Result<Vec<FollowUpQuestion>> {
         let project_id = project_id.get();
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows = select_questions(&mut tx, project_id).await?;
         tx.commit().await?;
         rows.into_iter().map(FollowUpQuestion::try_from).collect()
@@ -396,7 +398,7 @@ impl Store {
     }
 
     pub async fn commitment(&self, id: i64) -> Result<Commitment> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let commitment = load_commitment(&mut tx, id).await?;
         tx.commit().await?;
         Ok(commitment)
@@ -405,7 +407,7 @@ impl Store {
     /// A project's commitments by due date.
     pub async fn commitments(&self, project_id: ProjectId) -> Result<Vec<Commitment>> {
         let project_id = project_id.get();
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows = select_commitments(&mut tx, project_id).await?;
         tx.commit().await?;
         rows.into_iter().map(Commitment::try_from).collect()

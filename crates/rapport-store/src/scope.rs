@@ -103,7 +103,7 @@ impl Store {
         user_id: UserId,
         person_id: PersonId,
     ) -> Result<bool> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let row: Option<(i64,)> = on_tx!(tx, conn => {
             sqlx::query_as(
                 "SELECT a.id FROM accounts a WHERE a.id = $1 \
@@ -134,7 +134,7 @@ impl Store {
         let user_id = user_id.get();
         let own_person_id = own_person_id.get();
         let account: Option<(Option<i64>, String)> = {
-            let mut tx = self.begin_read().await?;
+            let mut tx = self.read_one().await?;
             let row = on_tx!(tx, conn => {
                 sqlx::query_as("SELECT account_id, side FROM people WHERE id = $1")
                     .bind(person_id)
@@ -166,7 +166,7 @@ impl Store {
     ) -> Result<Option<Relation>> {
         let project_id = project_id.get();
         let person_id = person_id.get();
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let row: Option<(i64, bool)> = on_tx!(tx, conn => {
             sqlx::query_as(
                 "SELECT p.project_manager_id, EXISTS (SELECT 1 FROM project_stakeholders s \
@@ -196,7 +196,7 @@ impl Store {
             "SELECT a.id FROM accounts a WHERE {} AND a.id = $4",
             account_visible("a", 1)
         );
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let found = exists(&mut tx, &sql, scope, id).await?;
         tx.commit().await?;
         Ok(found)
@@ -209,7 +209,7 @@ impl Store {
             "SELECT pe.id FROM people pe WHERE {} AND pe.id = $4",
             person_visible("pe", 1)
         );
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let found = exists(&mut tx, &sql, scope, id).await?;
         tx.commit().await?;
         Ok(found)

@@ -748,12 +748,12 @@ fn capitalised(word: &str) -> String {
 /// each past the largest, so the next record the application adds does not
 /// collide. (SQLite takes the largest id plus one by itself.)
 async fn advance_identities(tx: &mut Tx) -> Result<()> {
-    if let crate::TxInner::Postgres(conn) = &mut tx.0 {
+    if let crate::TxInner::Postgres(handle) = &mut tx.0 {
         for table in ["accounts", "people", "projects", "interactions"] {
             sqlx::query(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             ))
-            .execute(&mut **conn)
+            .execute(handle.conn())
             .await?;
         }
     }

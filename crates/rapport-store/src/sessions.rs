@@ -186,7 +186,7 @@ impl Store {
     /// A user's tokens, newest first, revoked ones included.
     pub async fn tokens_of(&self, user_id: UserId) -> Result<Vec<ApiToken>> {
         let user_id = user_id.get();
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let tokens: Vec<ApiToken> = on_tx!(tx, conn => {
             sqlx::query_as(&format!("{SELECT_TOKEN} WHERE user_id = $1 ORDER BY id DESC"))
                 .bind(user_id)

@@ -109,7 +109,7 @@ impl Store {
     pub async fn status_record(&self, project_id: ProjectId, id: StatusId) -> Result<StatusRecord> {
         let project_id = project_id.get();
         let id = id.get();
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let record = load_status(&mut tx, project_id, id).await?;
         tx.commit().await?;
         Ok(record)
@@ -301,4 +301,13 @@ async fn update_status_archived(
             .map_err(|e| conflict_on_unique(e, || duplicate_date(record.project_id.get(), record.status_date)))?;
     });
     Ok(())
+}
+
+/// A project's live status records, by date.
+pub(crate) async fn live_statuses(tx: &mut Tx, project_id: i64) -> Result<Vec<StatusRecord>> {
+    Ok(select_statuses(tx, project_id, false)
+        .await?
+        .into_iter()
+        .map(StatusRecord::from)
+        .collect())
 }

@@ -218,7 +218,7 @@ impl Store {
 
     pub async fn user(&self, id: UserId) -> Result<User> {
         let id = id.get();
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let user = load_user(&mut tx, id).await?;
         tx.commit().await?;
         Ok(user)
@@ -226,7 +226,7 @@ impl Store {
 
     /// Every user, by e-mail.
     pub async fn users(&self) -> Result<Vec<User>> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let rows: Vec<UserRow> = on_tx!(tx, conn => {
             sqlx::query_as(&format!("{SELECT_USER} ORDER BY email"))
                 .fetch_all(&mut *conn)
@@ -239,7 +239,7 @@ impl Store {
     /// The user with this (normalised) e-mail and their password hash, for
     /// sign-in.
     pub async fn user_for_sign_in(&self, email: &str) -> Result<Option<(User, String)>> {
-        let mut tx = self.begin_read().await?;
+        let mut tx = self.read_one().await?;
         let found = find_user_by_email(&mut tx, email).await?;
         tx.commit().await?;
         Ok(found)

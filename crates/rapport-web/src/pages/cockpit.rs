@@ -3,11 +3,12 @@
 //! the project: open follow-up questions, commitments due, the interaction
 //! timeline, the stakeholders and the estimate versions.
 //!
-//! What it reads, each in one read transaction: the project, its account,
-//! its status records, its latest 20 interactions, its questions, its
-//! commitments, its estimate versions (and each version's stored results
-//! for the headline), and the people those name — 8 queries plus one per
-//! estimate version.
+//! What it reads: `Store::cockpit`, one read transaction of eleven
+//! statements (the project with its baseline and team, its account, its
+//! status records, its latest 20 interactions with their participants and
+//! their count, its questions, its commitments, its estimate versions with
+//! their results, and the people those name), whatever the size of the
+//! portfolio or the number of estimate versions.
 
 use std::collections::HashMap;
 
@@ -228,30 +229,18 @@ pub async fn page(
     let store = &state.store;
     let project_id = ProjectId::new(id);
     let today = state.clock.today();
-    let project = store.project(project_id).await?;
-    let account = store.account(project.account_id).await?;
-    let records = store.status_records(project_id, false).await?;
-    let (interactions, interactions_total) =
-        store.interactions_page(project_id, TIMELINE, 0).await?;
-    let questions = store.questions(project_id).await?;
-    let commitments = store.commitments(project_id).await?;
-    let versions = store.estimate_versions(project_id).await?;
-
-    let mut named: Vec<PersonId> = vec![project.project_manager_id, project.client_rep_id];
-    named.extend(project.stakeholders.iter().map(|s| s.person_id));
-    named.extend(interactions.iter().flat_map(|i| i.participant_ids.clone()));
-    named.extend(questions.iter().map(|q| q.asked_of_id));
-    named.extend(
-        commitments
-            .iter()
-            .flat_map(|c| [c.promised_by_id, c.promised_to_id]),
-    );
-    let names: HashMap<PersonId, String> = store
-        .people_named(&named)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let rapport_store::CockpitRecord {
+        project,
+        account,
+        status: records,
+        interactions,
+        interactions_total,
+        questions,
+        commitments,
+        versions,
+        people,
+    } = store.cockpit(project_id, TIMELINE).await?;
+    let names: HashMap<PersonId, String> = people.into_iter().map(|p| (p.id, p.name)).collect();
     let name = |id: PersonId| {
         names
             .get(&id)
@@ -428,8 +417,8 @@ pub async fn page(
         .collect();
 
     let mut version_rows = Vec::new();
-    for v in versions.iter().rev() {
-        let headline = match store.estimate_results(v.id).await? {
+    for (v, kept) in versions.iter().rev() {
+        let headline = match kept {
             Some(kept) => match serde_json::from_str::<EstimateResults>(&kept.results) {
                 Ok(r) => {
                     let cost = rapport_report::format::money(

@@ -133,13 +133,19 @@ pub async fn show(
     let all = store.projects(scope, None, false).await?;
     // The filters offer what the user's projects hold: their accounts and
     // their managers, by name.
-    let managers: Vec<PersonId> = all.iter().map(|p| p.project_manager_id).collect();
-    let manager_names: HashMap<PersonId, String> = store
-        .people_named(&managers)
+    // (And each client rep, whose own contact interval colours their cell.)
+    let named: Vec<PersonId> = all
+        .iter()
+        .flat_map(|p| [p.project_manager_id, p.client_rep_id])
+        .collect();
+    let people: HashMap<PersonId, rapport_store::Person> = store
+        .people_named(&named)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.name))
+        .map(|p| (p.id, p))
         .collect();
+    let manager_names: HashMap<PersonId, String> =
+        people.iter().map(|(id, p)| (*id, p.name.clone())).collect();
     let mut account_options: Vec<FilterOption> = Vec::new();
     let mut manager_options: Vec<FilterOption> = Vec::new();
     for p in &all {
@@ -231,10 +237,17 @@ pub async fn show(
                 || "never".into(),
                 |d| format!("{d} day{} ago", if d == 1 { "" } else { "s" }),
             ),
-            // The usual contact interval colours it; each person's own
-            // drives Today.
-            rep_contact_class: rapport_core::agenda::contact_band(since_contact, None, None)
-                .class(),
+            // The rep's own contact interval colours it (the usual one when
+            // they have none), as on Today and their page.
+            rep_contact_class: {
+                let rep = people.get(&project.client_rep_id);
+                rapport_core::agenda::contact_band(
+                    since_contact,
+                    rep.and_then(|r| r.contact_ideal_days),
+                    rep.and_then(|r| r.contact_max_days),
+                )
+                .class()
+            },
             open_questions: relationship.open_questions,
             overdue_commitments: relationship.overdue_commitments,
             worst_index: match (m.and_then(|m| m.cpi), m.and_then(|m| m.spi_t)) {

@@ -26,7 +26,12 @@ pub struct SearchPage {
     pub q: String,
     pub hits: Vec<HitRow>,
     pub searched: bool,
+    /// More matched than are shown.
+    pub more: bool,
 }
+
+/// How many hits the page shows, best first.
+const SHOWN: i64 = 50;
 
 #[derive(Debug, Deserialize)]
 pub struct SearchForm {
@@ -45,15 +50,19 @@ pub async fn show(
 ) -> Result<SearchPage, ApiError> {
     let q: String = form.q.chars().take(200).collect();
     let searched = !q.trim().is_empty();
-    let hits = if searched {
-        state.store.search(current.scope(), &q, 50).await?
+    // One more than shown, to know whether there are more.
+    let mut hits = if searched {
+        state.store.search(current.scope(), &q, SHOWN + 1).await?
     } else {
         Vec::new()
     };
+    let more = hits.len() as i64 > SHOWN;
+    hits.truncate(SHOWN as usize);
     Ok(SearchPage {
         nav: Nav::of(&current),
         q,
         searched,
+        more,
         hits: hits
             .into_iter()
             .map(|h| {
