@@ -53,17 +53,21 @@ pub enum ProjectAccess {
 /// |---|---|---|
 /// | admin | everything | everything |
 /// | viewer | every project | nothing |
-/// | pm | projects they manage or are on the team of | those projects |
+/// | pm | projects they manage or are on the team of | those they manage; contributes to the others |
 /// | member | projects they are on the team of | contributes to those |
 ///
 /// A member set as a project's manager still only contributes: the role
-/// caps what the relation grants.
+/// caps what the relation grants. A PM on another PM's team is a team
+/// member there: they record conversations and follow them up, but the
+/// baseline, status, estimates, team and manager stay the manager's (an
+/// earlier rule let them reassign the project to themselves).
 pub fn project_access(role: Role, relation: Relation) -> ProjectAccess {
     match (role, relation) {
         (Role::Admin, _) => ProjectAccess::Manage,
         (Role::Viewer, _) => ProjectAccess::Read,
         (_, Relation::Outsider) => ProjectAccess::Hidden,
-        (Role::Pm, _) => ProjectAccess::Manage,
+        (Role::Pm, Relation::Manager) => ProjectAccess::Manage,
+        (Role::Pm, Relation::Team) => ProjectAccess::Contribute,
         (Role::Member, _) => ProjectAccess::Contribute,
     }
 }
@@ -153,7 +157,7 @@ mod tests {
         let expected = [
             (Role::Admin, [Manage, Manage, Manage]),
             (Role::Viewer, [Read, Read, Read]),
-            (Role::Pm, [Hidden, Manage, Manage]),
+            (Role::Pm, [Hidden, Contribute, Manage]),
             (Role::Member, [Hidden, Contribute, Contribute]),
         ];
         for (role, row) in expected {
@@ -237,7 +241,15 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
 /// An e-mail address in the one form users are stored and looked up by:
 /// trimmed and lower-cased.
 pub fn normalise_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    // No address holds a control character; dropping them here keeps a
+    // pasted NUL from reaching the database (PostgreSQL refuses it in
+    // text) on the way to "wrong e-mail or password".
+    email
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// A new user, validated: an e-mail address, a name and a role.
@@ -255,6 +267,12 @@ impl UserDraft {
         role: &str,
     ) -> Result<Self, crate::domain::ValidationErrors> {
         let mut errors = crate::domain::ValidationErrors::default();
+        if email.chars().any(char::is_control) {
+            errors.add(
+                "email",
+                "holds a control character (such as NUL or ESC); remove it",
+            );
+        }
         let email = normalise_email(email);
         let valid = email.len() <= 320
             && !email.contains(char::is_whitespace)
@@ -269,6 +287,11 @@ impl UserDraft {
             errors.add("name", "must not be empty");
         } else if name.chars().count() > 200 {
             errors.add("name", "must be at most 200 characters");
+        } else if name.chars().any(char::is_control) {
+            errors.add(
+                "name",
+                "holds a control character (such as NUL or ESC); remove it",
+            );
         }
         let role = role.trim().parse::<Role>().unwrap_or_else(|e| {
             errors.add("role", e);

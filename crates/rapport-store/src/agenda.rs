@@ -69,38 +69,56 @@ impl Store {
         Ok(rows)
     }
 
-    /// Per project: the client rep's last contact, open questions and
-    /// overdue promises, in three grouped queries for every project at once.
+    /// Per project the scope sees: the client rep's last contact (on
+    /// projects the scope sees), open questions and overdue promises, in
+    /// three grouped queries for every project at once.
     pub async fn relationship_summaries(
         &self,
+        scope: Scope,
         today: NaiveDate,
     ) -> Result<HashMap<ProjectId, RelationshipSummary>> {
+        use crate::scope::{project_id_visible, project_visible};
+        let (everything, person, _) = scope.binds();
+        let contacts_sql = format!(
+            "SELECT pr.id, MAX(i.occurred_on) FROM projects pr \
+             JOIN interaction_participants p ON p.person_id = pr.client_rep_id \
+             JOIN interactions i ON i.id = p.interaction_id AND NOT i.archived \
+             WHERE {} AND {} GROUP BY pr.id",
+            project_visible("pr", 1),
+            project_id_visible("i.project_id", 1)
+        );
+        let questions_sql = format!(
+            "SELECT project_id, COUNT(*) FROM follow_up_questions \
+             WHERE NOT archived AND state IN ('open', 'answered') AND {} GROUP BY project_id",
+            project_id_visible("project_id", 1)
+        );
+        let overdue_sql = format!(
+            "SELECT project_id, COUNT(*) FROM commitments WHERE NOT archived \
+             AND state IN ('open', 'renegotiated') AND due_on < $3 AND {} GROUP BY project_id",
+            project_id_visible("project_id", 1)
+        );
         let mut tx = self.begin_read().await?;
         let contacts: Vec<(i64, NaiveDate)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT pr.id, MAX(i.occurred_on) FROM projects pr \
-                 JOIN interaction_participants p ON p.person_id = pr.client_rep_id \
-                 JOIN interactions i ON i.id = p.interaction_id AND NOT i.archived GROUP BY pr.id",
-            )
-            .fetch_all(conn)
-            .await?
+            sqlx::query_as(&contacts_sql)
+                .bind(everything)
+                .bind(person)
+                .fetch_all(&mut *conn)
+                .await?
         });
         let questions: Vec<(i64, i64)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT project_id, COUNT(*) FROM follow_up_questions \
-                 WHERE NOT archived AND state IN ('open', 'answered') GROUP BY project_id",
-            )
-            .fetch_all(conn)
-            .await?
+            sqlx::query_as(&questions_sql)
+                .bind(everything)
+                .bind(person)
+                .fetch_all(&mut *conn)
+                .await?
         });
         let overdue: Vec<(i64, i64)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT project_id, COUNT(*) FROM commitments WHERE NOT archived \
-                 AND state IN ('open', 'renegotiated') AND due_on < $1 GROUP BY project_id",
-            )
-            .bind(today)
-            .fetch_all(conn)
-            .await?
+            sqlx::query_as(&overdue_sql)
+                .bind(everything)
+                .bind(person)
+                .bind(today)
+                .fetch_all(&mut *conn)
+                .await?
         });
         tx.commit().await?;
         let mut out: HashMap<ProjectId, RelationshipSummary> = HashMap::new();
@@ -126,7 +144,9 @@ impl Store {
         me: PersonId,
         today: NaiveDate,
     ) -> Result<AgendaFacts> {
-        let projects = self.projects(scope, None, false).await?;
+        // One snapshot: the projects, their facts and the names they use.
+        let mut tx = self.begin_read().await?;
+        let projects = crate::projects::list_projects(&mut tx, scope, None, false).await?;
         let ids: HashSet<i64> = projects.iter().map(|p| p.id.get()).collect();
         // The relationship work of a project (its questions, its client's
         // contact clocks, its status) is its manager's; promises are the
@@ -141,7 +161,6 @@ impl Store {
             .map(|p| (p.id.get(), p.baseline.start()))
             .collect();
         let managed_list: Vec<i64> = managed_ids.iter().copied().collect();
-        let mut tx = self.begin_read().await?;
         let latest: Vec<(i64, NaiveDate)> = in_ids(
             &mut tx,
             "SELECT project_id, MAX(status_date) FROM status_records WHERE NOT archived \
@@ -183,14 +202,29 @@ impl Store {
         let mut contacts = contacts;
         contacts.dedup_by_key(|c| c.0);
         let contact_ids: Vec<i64> = contacts.iter().map(|c| c.0).collect();
-        let last_contact: Vec<(i64, NaiveDate)> = in_ids(
-            &mut tx,
-            "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
-             JOIN interactions i ON i.id = p.interaction_id \
-             WHERE NOT i.archived AND p.person_id IN ({ids}) GROUP BY p.person_id",
-            &contact_ids,
-        )
-        .await?;
+        // Counted on the projects the user sees: the date of a
+        // conversation on another PM's project is not theirs to see.
+        let visible_list: Vec<i64> = ids.iter().copied().collect();
+        let last_contact: Vec<(i64, NaiveDate)> = if contact_ids.is_empty() {
+            Vec::new()
+        } else {
+            in_ids(
+                &mut tx,
+                &format!(
+                    "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
+                     JOIN interactions i ON i.id = p.interaction_id \
+                     WHERE NOT i.archived AND p.person_id IN ({{ids}}) \
+                     AND i.project_id IN ({}) GROUP BY p.person_id",
+                    visible_list
+                        .iter()
+                        .map(|id| id.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                &contact_ids,
+            )
+            .await?
+        };
         let concerns: Vec<(i64, i64, String, i64, chrono::DateTime<chrono::Utc>)> = in_ids(
             &mut tx,
             "SELECT id, project_id, concern, raised_by_id, raised_at FROM concerns \
@@ -198,7 +232,6 @@ impl Store {
             &managed_list,
         )
         .await?;
-        tx.commit().await?;
         let concerns: Vec<_> = concerns
             .into_iter()
             .filter(|c| managed_ids.contains(&c.1))
@@ -221,12 +254,12 @@ impl Store {
             .chain(concerns.iter().map(|c| c.3))
             .map(PersonId::new)
             .collect();
-        let names: HashMap<i64, String> = self
-            .people_named(&named)
+        let names: HashMap<i64, String> = crate::people::select_named(&mut tx, &named)
             .await?
             .into_iter()
             .map(|p| (p.id.get(), p.name))
             .collect();
+        tx.commit().await?;
         let name = |id: i64| {
             names
                 .get(&id)

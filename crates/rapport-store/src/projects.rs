@@ -170,25 +170,10 @@ impl Store {
         account_id: Option<AccountId>,
         include_archived: bool,
     ) -> Result<Vec<Project>> {
-        let account_id = account_id.map(AccountId::get);
         let mut tx = self.begin_read().await?;
-        let rows = select_projects(&mut tx, scope, account_id, include_archived).await?;
-        let mut planned = group_planned(
-            select_listed_planned(&mut tx, scope, account_id, include_archived).await?,
-        );
-        let mut stakeholders =
-            select_listed_stakeholders(&mut tx, scope, account_id, include_archived).await?;
+        let projects = list_projects(&mut tx, scope, account_id, include_archived).await?;
         tx.commit().await?;
-        rows.into_iter()
-            .map(|row| {
-                let id = row.id;
-                assemble(
-                    row,
-                    planned.remove(&id).unwrap_or_default(),
-                    stakeholders.remove(&id).unwrap_or_default(),
-                )
-            })
-            .collect()
+        Ok(projects)
     }
 
     /// The names of these projects, in one query (those that exist).
@@ -578,4 +563,30 @@ fn group_planned(rows: Vec<PlannedRow>) -> HashMap<i64, Vec<PlannedPoint>> {
         map.entry(row.project_id).or_default().push(row.into());
     }
     map
+}
+
+/// The projects a list shows (see [`Store::projects`]), in the caller's
+/// transaction: three statements whatever the number of projects.
+pub(crate) async fn list_projects(
+    tx: &mut Tx,
+    scope: Scope,
+    account_id: Option<AccountId>,
+    include_archived: bool,
+) -> Result<Vec<Project>> {
+    let account_id = account_id.map(AccountId::get);
+    let rows = select_projects(tx, scope, account_id, include_archived).await?;
+    let mut planned =
+        group_planned(select_listed_planned(tx, scope, account_id, include_archived).await?);
+    let mut stakeholders =
+        select_listed_stakeholders(tx, scope, account_id, include_archived).await?;
+    rows.into_iter()
+        .map(|row| {
+            let id = row.id;
+            assemble(
+                row,
+                planned.remove(&id).unwrap_or_default(),
+                stakeholders.remove(&id).unwrap_or_default(),
+            )
+        })
+        .collect()
 }

@@ -45,8 +45,14 @@ impl Scope {
 /// rather than a test of every project, so a PM's lists cost what their
 /// own projects cost, not what the firm's thousands do.
 pub(crate) fn project_visible(alias: &str, n: usize) -> String {
+    project_id_visible(&format!("{alias}.id"), n)
+}
+
+/// The project id in `column` (a record's `project_id`) is of a visible
+/// project. Binds as [`project_visible`].
+pub(crate) fn project_id_visible(column: &str, n: usize) -> String {
     format!(
-        "{alias}.id IN (SELECT sv_all.id FROM projects sv_all WHERE ${n} \
+        "{column} IN (SELECT sv_all.id FROM projects sv_all WHERE ${n} \
          UNION SELECT sv_pm.id FROM projects sv_pm WHERE sv_pm.project_manager_id = ${p} \
          UNION SELECT sv_team.project_id FROM project_stakeholders sv_team WHERE sv_team.person_id = ${p})",
         p = n + 1

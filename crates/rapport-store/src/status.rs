@@ -129,6 +129,38 @@ impl Store {
         Ok(rows.into_iter().map(StatusRecord::from).collect())
     }
 
+    /// The live status records of many projects, by project, in one
+    /// snapshot (a query per 5,000 projects): for pages that list
+    /// projects, instead of a query each.
+    pub async fn status_records_of(
+        &self,
+        projects: &[ProjectId],
+    ) -> Result<std::collections::HashMap<ProjectId, Vec<StatusRecord>>> {
+        let ids: Vec<i64> = projects.iter().map(|p| p.get()).collect();
+        let mut out: std::collections::HashMap<ProjectId, Vec<StatusRecord>> =
+            std::collections::HashMap::new();
+        let mut tx = self.begin_read().await?;
+        for chunk in ids.chunks(5_000) {
+            let sql = format!(
+                "{SELECT_STATUS} WHERE NOT archived AND project_id IN ({}) ORDER BY project_id, status_date, id",
+                crate::in_list(chunk.len())
+            );
+            let rows: Vec<StatusRow> = on_tx!(tx, conn => {
+                let mut query = sqlx::query_as(&sql);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(conn).await?
+            });
+            for row in rows {
+                let record = StatusRecord::from(row);
+                out.entry(record.project_id).or_default().push(record);
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
     pub async fn update_status(
         &self,
         now: DateTime<Utc>,

@@ -1,7 +1,7 @@
 //! The mission brief — the client's mission handed from the PM to the
 //! team — and the concerns team members raise about a project.
 
-use super::{optional_text, refuse_control, required_text, ValidationErrors};
+use super::{optional_text, required_text, ValidationErrors};
 
 /// The longest part of a brief.
 pub const MAX_BRIEF_PART: usize = 5_000;
@@ -34,13 +34,8 @@ impl BriefDraft {
     pub fn new(input: BriefInput<'_>) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let goal = required_text(&mut errors, "goal", input.goal, MAX_BRIEF_PART);
-        refuse_control(&mut errors, "goal", &goal);
         let mut part = |field: &str, value: Option<&str>| {
-            let text = optional_text(&mut errors, field, value, MAX_BRIEF_PART);
-            if let Some(text) = &text {
-                refuse_control(&mut errors, field, text);
-            }
-            text
+            optional_text(&mut errors, field, value, MAX_BRIEF_PART)
         };
         let success_criteria = part("success_criteria", input.success_criteria);
         let personal_stakes = part("personal_stakes", input.personal_stakes);
@@ -81,7 +76,6 @@ impl BriefDraft {
 pub fn concern_text(field: &str, text: &str) -> Result<String, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let text = required_text(&mut errors, field, text, MAX_BRIEF_PART);
-    refuse_control(&mut errors, field, &text);
     errors.into_result(text)
 }
 

@@ -125,6 +125,8 @@ pub(crate) fn required_text(
         errors.add(field, "must not be empty");
     } else if value.chars().count() > max {
         errors.add(field, format!("must be at most {max} characters"));
+    } else {
+        refuse_control(errors, field, value);
     }
     trimmed.to_string()
 }
@@ -153,6 +155,8 @@ pub(crate) fn optional_text(
     let trimmed = Some(sent.trim()).filter(|v| !v.is_empty())?;
     if sent.chars().count() > max {
         errors.add(field, format!("must be at most {max} characters"));
+    } else {
+        refuse_control(errors, field, sent);
     }
     Some(trimmed.to_string())
 }

@@ -5,8 +5,8 @@ use crate::ids::PersonId;
 use chrono::NaiveDate;
 
 use super::{
-    check_date, optional_text, refuse_control, required_text, CommitmentState, InteractionKind,
-    QuestionState, ValidationErrors,
+    check_date, optional_text, required_text, CommitmentState, InteractionKind, QuestionState,
+    ValidationErrors,
 };
 
 /// Moves a follow-up question along open → answered → understanding
@@ -35,7 +35,6 @@ pub fn answer_text(
 ) -> Result<String, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let answer = required_text(&mut errors, "answer", answer, 5_000);
-    refuse_control(&mut errors, "answer", &answer);
     check_date(&mut errors, "answered_on", on);
     if on < asked_on {
         errors.add(
@@ -95,11 +94,7 @@ impl InteractionDraft {
         });
         check_date(&mut errors, "occurred_on", occurred_on);
         let summary = required_text(&mut errors, "summary", summary, 500);
-        refuse_control(&mut errors, "summary", &summary);
         let notes = optional_text(&mut errors, "notes", notes, 20_000);
-        if let Some(notes) = &notes {
-            refuse_control(&mut errors, "notes", notes);
-        }
         if participant_ids.is_empty() {
             errors.add("participant_ids", "name at least one person who took part");
         }
@@ -163,7 +158,6 @@ impl QuestionDraft {
         let mut errors = ValidationErrors::default();
         check_date(&mut errors, "asked_on", asked_on);
         let question = required_text(&mut errors, "question", question, 2_000);
-        refuse_control(&mut errors, "question", &question);
         errors.into_result(Self {
             question,
             asked_of_id,
@@ -203,7 +197,6 @@ impl CommitmentDraft {
         let mut errors = ValidationErrors::default();
         check_date(&mut errors, "due_on", due_on);
         let description = required_text(&mut errors, "description", description, 2_000);
-        refuse_control(&mut errors, "description", &description);
         if promised_by_id == promised_to_id {
             errors.add(
                 "promised_to_id",
@@ -340,9 +333,6 @@ pub fn settle_commitment(
 ) -> Result<Settlement, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let reason = optional_text(&mut errors, "reason", reason, 2_000);
-    if let Some(reason) = &reason {
-        refuse_control(&mut errors, "reason", reason);
-    }
     check_date(&mut errors, "on", on);
     if let Some(new_due) = new_due {
         check_date(&mut errors, "new_due_on", new_due);

@@ -3,9 +3,9 @@
 //! promises made by or to them, the questions waiting on them, and when
 //! each was last contacted — for the person and account pages.
 //!
-//! Everything listed comes from projects the scope sees; the contact clock
-//! alone counts every logged conversation, as Today's does (any logged
-//! interaction with a person resets it, whoever's project it was on).
+//! Everything here, the contact clock included, comes from the projects
+//! the scope sees: the date of a conversation on a project the user may
+//! not see is itself something they may not see.
 
 use std::collections::HashMap;
 
@@ -44,7 +44,7 @@ pub struct Timeline {
     /// projects) whose understanding is not yet confirmed, oldest first.
     pub questions: Vec<FollowUpQuestion>,
     /// The last logged conversation with the person (for an account: with
-    /// each of its people).
+    /// each of its people) on a project the scope sees.
     pub last_contact: HashMap<PersonId, NaiveDate>,
     /// The names of the projects the promises and questions are on.
     pub project_names: HashMap<ProjectId, String>,
@@ -123,7 +123,7 @@ impl Store {
         let participants = super::statements::select_participants_of(&mut tx, &ids).await?;
         let promises = select_promises(&mut tx, scope, subject).await?;
         let questions = select_questions(&mut tx, scope, subject).await?;
-        let last_contact = select_last_contact(&mut tx, subject).await?;
+        let last_contact = select_last_contact(&mut tx, scope, subject).await?;
         tx.commit().await?;
 
         let mut project_names = HashMap::new();
@@ -293,24 +293,30 @@ async fn select_questions(tx: &mut Tx, scope: Scope, subject: Subject) -> Result
 }
 
 /// The last logged conversation with the person, or with each person of
-/// the account.
-async fn select_last_contact(tx: &mut Tx, subject: Subject) -> Result<Vec<(i64, NaiveDate)>> {
-    let sql = match subject {
-        Subject::Person(_) => {
-            "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
-             JOIN interactions i ON i.id = p.interaction_id \
-             WHERE p.person_id = $1 AND NOT i.archived GROUP BY p.person_id"
-        }
+/// the account, on projects the scope sees.
+async fn select_last_contact(
+    tx: &mut Tx,
+    scope: Scope,
+    subject: Subject,
+) -> Result<Vec<(i64, NaiveDate)>> {
+    let (everything, person, _) = scope.binds();
+    let whose = match subject {
+        Subject::Person(_) => "p.person_id = $1",
         Subject::Account(_) => {
-            "SELECT p.person_id, MAX(i.occurred_on) FROM people pe \
-             JOIN interaction_participants p ON p.person_id = pe.id \
-             JOIN interactions i ON i.id = p.interaction_id \
-             WHERE pe.account_id = $1 AND NOT i.archived GROUP BY p.person_id"
+            "p.person_id IN (SELECT pe.id FROM people pe WHERE pe.account_id = $1)"
         }
     };
+    let sql = format!(
+        "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
+         JOIN interactions i ON i.id = p.interaction_id JOIN projects pr ON pr.id = i.project_id \
+         WHERE {whose} AND NOT i.archived AND {} GROUP BY p.person_id",
+        project_visible("pr", 2)
+    );
     Ok(on_tx!(tx, conn => {
-        sqlx::query_as(sql)
+        sqlx::query_as(&sql)
             .bind(subject_id(subject))
+            .bind(everything)
+            .bind(person)
             .fetch_all(conn)
             .await?
     }))

@@ -89,15 +89,26 @@ fn views(currency: &rapport_core::domain::Currency, records: Vec<StatusRecord>) 
 }
 
 async fn draft(state: &AppState, project_id: i64, body: &StatusBody) -> ApiResult<StatusDraft> {
-    let currency = state
+    let baseline = state
         .store
         .project(ProjectId::new(project_id))
         .await?
-        .baseline
-        .currency()
-        .clone();
+        .baseline;
+    let currency = baseline.currency().clone();
     let mut errors = ValidationErrors::default();
     let ev = minor(&mut errors, &currency, "ev", body.ev);
+    // Earned value is the budgeted cost of the work done: it cannot pass
+    // the budget (the page's form refuses it too; core's status_doubts).
+    if ev > baseline.bac_minor() {
+        errors.add(
+            "ev",
+            format!(
+                "earned value {} is more than the budget (BAC) {}; it cannot exceed it",
+                body.ev,
+                currency.to_units(baseline.bac_minor())
+            ),
+        );
+    }
     let ac = minor(&mut errors, &currency, "ac", body.ac);
     let eac = body.eac.map(|e| minor(&mut errors, &currency, "eac", e));
     match StatusDraft::new(body.status_date, ev, ac, eac, body.comment.as_deref()) {

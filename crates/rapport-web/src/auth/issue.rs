@@ -19,6 +19,12 @@ pub async fn issue_token(
     label: &str,
     expires_days: Option<i64>,
 ) -> Result<(String, ApiToken), ApiError> {
+    if label.chars().any(char::is_control) {
+        return Err(ApiError::invalid_field(
+            "label",
+            "holds a control character (such as NUL or ESC); remove it",
+        ));
+    }
     let now = state.clock.now();
     let token =
         secret::new_api_token().map_err(|e| ApiError::Internal(format!("random token: {e}")))?;

@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use rapport_core::domain::{project_evm, ProjectStatus};
-use rapport_core::ids::{AccountId, PersonId};
+use rapport_core::ids::{AccountId, PersonId, ProjectId};
 use std::collections::HashMap;
 
 use super::Nav;
@@ -128,7 +128,7 @@ pub async fn show(
         .map(|a| (a.id, a.name))
         .collect();
     let today = state.clock.today();
-    let relationships = store.relationship_summaries(today).await?;
+    let relationships = store.relationship_summaries(scope, today).await?;
     let mut projects = Vec::new();
     let all = store.projects(scope, None, false).await?;
     // The filters offer what the user's projects hold: their accounts and
@@ -174,12 +174,15 @@ pub async fn show(
         filter.account.is_none_or(|a| p.account_id.get() == a)
             && filter.pm.is_none_or(|m| p.project_manager_id.get() == m)
     });
+    let filtered: Vec<_> = filtered.collect();
+    let ids: Vec<ProjectId> = filtered.iter().map(|p| p.id).collect();
+    let mut statuses = store.status_records_of(&ids).await?;
     for project in filtered {
         let relationship = relationships.get(&project.id).cloned().unwrap_or_default();
         let since_contact = relationship
             .rep_last_contact
             .map(|d| (today - d).num_days().max(0));
-        let records = store.status_records(project.id, false).await?;
+        let records = statuses.remove(&project.id).unwrap_or_default();
         let drafts = records
             .iter()
             .map(|r| r.draft())

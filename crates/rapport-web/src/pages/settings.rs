@@ -138,8 +138,8 @@ pub async fn create_token(
             }
         },
     };
-    if label.is_empty() || label.chars().count() > 100 {
-        let message = "Give the token a label of 1 to 100 characters, saying where it is used (\"nightly export\").".to_string();
+    if label.is_empty() || label.chars().count() > 100 || label.chars().any(char::is_control) {
+        let message = "Give the token a label of 1 to 100 characters (letters, digits, spaces and punctuation), saying where it is used (\"nightly export\").".to_string();
         let page = page(&state, &current, None, None, Some(message)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }

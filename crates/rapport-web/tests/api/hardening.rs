@@ -168,3 +168,37 @@ async fn a_request_for_another_host_name_is_refused() {
         assert_eq!(response.status(), StatusCode::OK, "{host}");
     }
 }
+
+/// A control character (a pasted NUL, an ESC) in any text is refused with
+/// the field named, never stored (PostgreSQL refuses NUL in text: it was a
+/// 500 there) — in the API, in a status comment and in sign-in.
+#[tokio::test]
+async fn control_characters_in_text_are_refused_with_the_field_named() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post(
+            "/api/v1/accounts",
+            &json!({"name": "North\u{0}wind", "standards": [{"title": "Weekly\u{1b}[2J status"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&body), ["name", "standards[0].title"]);
+    let id = app.create_project().await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/projects/{id}/status"),
+            &json!({"status_date": "2026-01-31", "ev": 1000, "ac": 1000, "comment": "a\u{0}b"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&body), ["comment"]);
+    // Earned value past the budget cannot be right.
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/projects/{id}/status"),
+            &json!({"status_date": "2026-01-31", "ev": 10_000_000, "ac": 1000}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_names(&body), ["ev"]);
+}
