@@ -335,7 +335,13 @@ impl Store {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // Reads through a memory map of the file (shared by every
+                // connection, in the system's page cache) instead of a
+                // read() per page into each connection's own 2 MB cache:
+                // the pages at a firm's size read a database of hundreds of
+                // megabytes (docs/benchmarks.md, load).
+                .pragma("mmap_size", "268435456");
             // An in-memory database lives in one connection.
             let max = if in_memory { 1 } else { 8 };
             let pool = SqlitePoolOptions::new()

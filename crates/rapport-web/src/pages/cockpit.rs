@@ -135,9 +135,21 @@ pub struct StatusFormView {
     pub eac: String,
     pub comment: String,
     pub error: Option<String>,
+    /// Each field's error, shown beside it.
+    pub fields: Vec<(String, String)>,
     pub warning: Option<String>,
     /// Open the form (it came back with something to fix or confirm).
     pub open: bool,
+}
+
+impl StatusFormView {
+    /// The error of one field, if it has one.
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -489,6 +501,7 @@ pub async fn page(
                 eac: typed.form.eac,
                 comment: typed.form.comment,
                 error: typed.error,
+                fields: typed.fields,
                 warning: typed.warning,
                 open: true,
             },
@@ -499,6 +512,7 @@ pub async fn page(
                 eac: String::new(),
                 comment: String::new(),
                 error: None,
+                fields: Vec::new(),
                 warning: None,
                 open: false,
             },

@@ -31,7 +31,7 @@ pub struct SearchPage {
 }
 
 /// How many hits the page shows, best first.
-const SHOWN: i64 = 50;
+const SHOWN: i64 = 25;
 
 #[derive(Debug, Deserialize)]
 pub struct SearchForm {

@@ -43,6 +43,8 @@ pub struct StatusForm {
 pub struct StatusFormState {
     pub form: StatusForm,
     pub error: Option<String>,
+    /// Each field's error, shown beside it: (field, message).
+    pub fields: Vec<(String, String)>,
     /// The drops found, in sentences; the form then offers to record anyway.
     pub warning: Option<String>,
 }
@@ -156,13 +158,7 @@ pub async fn record(
         _ => None,
     };
     let Some(draft) = draft else {
-        let error = errors
-            .0
-            .iter()
-            .map(|e| format!("{}: {}.", label(&e.field), e.message))
-            .collect::<Vec<_>>()
-            .join(" ");
-        return again(&state, &current, id, access, form, Some(error), None).await;
+        return refused(&state, &current, id, access, form, errors).await;
     };
 
     let existing = state
@@ -239,13 +235,7 @@ pub async fn record(
     {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?done=status")).into_response()),
         Err(rapport_store::StoreError::Invalid(errors)) => {
-            let error = errors
-                .0
-                .iter()
-                .map(|e| format!("{}: {}.", label(&e.field), e.message))
-                .collect::<Vec<_>>()
-                .join(" ");
-            again(&state, &current, id, access, form, Some(error), None).await
+            refused(&state, &current, id, access, form, errors).await
         }
         Err(rapport_store::StoreError::Conflict(message)) => {
             let error = format!(
@@ -255,6 +245,41 @@ pub async fn record(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The cockpit again with the form as typed, each error beside its field.
+async fn refused(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+    access: ProjectAccessOf,
+    form: StatusForm,
+    errors: ValidationErrors,
+) -> Result<Response, ApiError> {
+    let fields = errors
+        .0
+        .into_iter()
+        .map(|e| {
+            let mut message = e.message;
+            if let Some(first) = message.get(..1) {
+                message = first.to_uppercase() + &message[1..];
+            }
+            (e.field, format!("{message}."))
+        })
+        .collect();
+    show(
+        state,
+        current,
+        id,
+        access,
+        StatusFormState {
+            form,
+            error: Some("Nothing was recorded: correct the fields marked below.".into()),
+            fields,
+            warning: None,
+        },
+    )
+    .await
 }
 
 /// The cockpit again with the form as typed and what to do about it.
@@ -267,20 +292,29 @@ async fn again(
     error: Option<String>,
     warning: Option<String>,
 ) -> Result<Response, ApiError> {
-    let page = super::cockpit::page(
+    show(
         state,
         current,
         id,
-        access.0,
-        None,
-        None,
-        Some(StatusFormState {
+        access,
+        StatusFormState {
             form,
             error,
+            fields: Vec::new(),
             warning,
-        }),
+        },
     )
-    .await?;
+    .await
+}
+
+async fn show(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+    access: ProjectAccessOf,
+    typed: StatusFormState,
+) -> Result<Response, ApiError> {
+    let page = super::cockpit::page(state, current, id, access.0, None, None, Some(typed)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 

@@ -634,7 +634,7 @@ async fn the_status_form_warns_when_a_cumulative_figure_goes_down() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        page.contains("Earned value: “lots” is not an amount"),
+        page.contains(r#"<span class="field-error" id="status-ev-error">“lots” is not an amount"#),
         "{page}"
     );
     let (status, _, page) = app
