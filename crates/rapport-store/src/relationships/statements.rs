@@ -217,8 +217,8 @@ pub(super) async fn count_interactions(tx: &mut Tx, project_id: i64) -> Result<i
     Ok(total)
 }
 
-pub(super) fn ids_of(rows: &[InteractionRow]) -> Vec<i64> {
-    rows.iter().map(|r| r.id).collect()
+pub(super) fn ids_of<'a>(rows: impl IntoIterator<Item = &'a InteractionRow>) -> Vec<i64> {
+    rows.into_iter().map(|r| r.id).collect()
 }
 
 /// An interaction from its row and the (interaction, person) pairs read

@@ -11,9 +11,12 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::statements::{
+    ids_of, interaction_of, select_participants_of, CommitmentRow, InteractionRow, QuestionRow,
+};
 use super::{Commitment, FollowUpQuestion, Interaction};
 use crate::scope::project_visible;
-use crate::{on_tx, parse_stored, Result, Scope, Store, Tx};
+use crate::{on_tx, Result, Scope, Store, Tx};
 use rapport_core::ids::{AccountId, PersonId, ProjectId};
 
 /// Whose timeline: one person's, or everyone's at one client.
@@ -50,46 +53,12 @@ pub struct Timeline {
     pub project_names: HashMap<ProjectId, String>,
 }
 
+/// A row of one of the records, with the name of its project.
 #[derive(sqlx::FromRow)]
-struct EntryRow {
-    id: i64,
-    project_id: i64,
+struct Named<Row> {
+    #[sqlx(flatten)]
+    row: Row,
     project_name: String,
-    occurred_on: NaiveDate,
-    kind: String,
-    summary: String,
-    notes: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct PromiseRow {
-    id: i64,
-    project_id: i64,
-    project_name: String,
-    promised_by_id: i64,
-    promised_to_id: i64,
-    description: String,
-    due_on: NaiveDate,
-    state: String,
-    resolved_on: Option<NaiveDate>,
-    reason: Option<String>,
-    interaction_id: Option<i64>,
-}
-
-#[derive(sqlx::FromRow)]
-struct QuestionRow {
-    id: i64,
-    project_id: i64,
-    project_name: String,
-    question: String,
-    asked_of_id: i64,
-    asked_on: NaiveDate,
-    answer: Option<String>,
-    answered_on: Option<NaiveDate>,
-    confirmed_on: Option<NaiveDate>,
-    confirmed_by: Option<String>,
-    state: String,
-    interaction_id: Option<i64>,
 }
 
 /// The condition that ties a row to the subject, binding the subject's id
@@ -119,8 +88,8 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let entries = select_entries(&mut tx, scope, subject, limit).await?;
         let total = count_entries(&mut tx, scope, subject).await?;
-        let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-        let participants = super::statements::select_participants_of(&mut tx, &ids).await?;
+        let participants =
+            select_participants_of(&mut tx, &ids_of(entries.iter().map(|e| &e.row))).await?;
         let promises = select_promises(&mut tx, scope, subject).await?;
         let questions = select_questions(&mut tx, scope, subject).await?;
         let last_contact = select_last_contact(&mut tx, scope, subject).await?;
@@ -131,19 +100,7 @@ impl Store {
             .into_iter()
             .map(|r| {
                 Ok(TimelineEntry {
-                    interaction: Interaction {
-                        participant_ids: participants
-                            .iter()
-                            .filter(|(i, _)| *i == r.id)
-                            .map(|(_, p)| PersonId::new(*p))
-                            .collect(),
-                        id: r.id,
-                        project_id: ProjectId::new(r.project_id),
-                        occurred_on: r.occurred_on,
-                        kind: parse_stored(&r.kind, "interactions.kind")?,
-                        summary: r.summary,
-                        notes: r.notes,
-                    },
+                    interaction: interaction_of(r.row, &participants)?,
                     project_name: r.project_name,
                 })
             })
@@ -151,38 +108,17 @@ impl Store {
         let promises = promises
             .into_iter()
             .map(|r| {
-                project_names.insert(ProjectId::new(r.project_id), r.project_name);
-                Ok(Commitment {
-                    id: r.id,
-                    project_id: ProjectId::new(r.project_id),
-                    promised_by_id: PersonId::new(r.promised_by_id),
-                    promised_to_id: PersonId::new(r.promised_to_id),
-                    description: r.description,
-                    due_on: r.due_on,
-                    state: parse_stored(&r.state, "commitments.state")?,
-                    resolved_on: r.resolved_on,
-                    reason: r.reason,
-                    interaction_id: r.interaction_id,
-                })
+                let promise = Commitment::try_from(r.row)?;
+                project_names.insert(promise.project_id, r.project_name);
+                Ok(promise)
             })
             .collect::<Result<Vec<_>>>()?;
         let questions = questions
             .into_iter()
             .map(|r| {
-                project_names.insert(ProjectId::new(r.project_id), r.project_name);
-                Ok(FollowUpQuestion {
-                    id: r.id,
-                    project_id: ProjectId::new(r.project_id),
-                    question: r.question,
-                    asked_of_id: PersonId::new(r.asked_of_id),
-                    asked_on: r.asked_on,
-                    answer: r.answer,
-                    answered_on: r.answered_on,
-                    confirmed_on: r.confirmed_on,
-                    confirmed_by: r.confirmed_by,
-                    state: parse_stored(&r.state, "follow_up_questions.state")?,
-                    interaction_id: r.interaction_id,
-                })
+                let question = FollowUpQuestion::try_from(r.row)?;
+                project_names.insert(question.project_id, r.project_name);
+                Ok(question)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Timeline {
@@ -219,7 +155,7 @@ async fn select_entries(
     scope: Scope,
     subject: Subject,
     limit: i64,
-) -> Result<Vec<EntryRow>> {
+) -> Result<Vec<Named<InteractionRow>>> {
     let (everything, person, _) = scope.binds();
     let sql = format!(
         "SELECT i.id, i.project_id, pr.name AS project_name, i.occurred_on, i.kind, i.summary, i.notes \
@@ -251,7 +187,11 @@ async fn count_entries(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<i6
     Ok(total)
 }
 
-async fn select_promises(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<Vec<PromiseRow>> {
+async fn select_promises(
+    tx: &mut Tx,
+    scope: Scope,
+    subject: Subject,
+) -> Result<Vec<Named<CommitmentRow>>> {
     let (everything, person, _) = scope.binds();
     let sql = format!(
         "SELECT c.id, c.project_id, pr.name AS project_name, c.promised_by_id, c.promised_to_id, \
@@ -271,7 +211,11 @@ async fn select_promises(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<
     }))
 }
 
-async fn select_questions(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<Vec<QuestionRow>> {
+async fn select_questions(
+    tx: &mut Tx,
+    scope: Scope,
+    subject: Subject,
+) -> Result<Vec<Named<QuestionRow>>> {
     let (everything, person, _) = scope.binds();
     let sql = format!(
         "SELECT q.id, q.project_id, pr.name AS project_name, q.question, q.asked_of_id, q.asked_on, \
