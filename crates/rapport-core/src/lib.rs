@@ -13,3 +13,4 @@ pub mod evm_file;
 pub mod ids;
 pub mod ledger;
 pub mod located;
+pub mod style;
