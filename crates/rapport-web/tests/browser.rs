@@ -602,6 +602,58 @@ async fn a_pm_records_a_call_and_follows_it_up_from_the_cockpit() {
         screenshot(&client, "cockpit", width).await;
     }
     client.set_window_size(1280, 1000).await.unwrap();
+
+    // A status whose earned value is below October's comes back with a
+    // warning and the figures as typed; nothing is recorded until the PM
+    // confirms.
+    client
+        .find(Locator::Css("#status-form summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for (name, value) in [("ev", "300,000"), ("ac", "380,000")] {
+        client
+            .find(Locator::Css(&format!("#status-form input[name={name}]")))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    client
+        .execute(
+            "document.querySelector('#status-form input[name=status_date]').value = '2026-11-27'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    submit(
+        client
+            .find(Locator::Css("#status-form button[type=submit]"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    let warning = client
+        .find(Locator::Id("status-warning"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        warning
+            .contains("Earned value USD 300,000 is below the USD 321,283 recorded on 2026-10-31."),
+        "{warning}"
+    );
+    for width in [1280, 390] {
+        screenshot(&client, "cockpit-status-warning", width).await;
+    }
+    client.set_window_size(1280, 1000).await.unwrap();
+    client.goto(&format!("{address}{cockpit}")).await.unwrap();
+
     // The figures are the API's: CPI as the evm endpoint gives it.
     let evm = get_json(&http, &format!("{address}/api/v1/projects/{pump}/evm")).await;
     let cpi = evm["status"].as_array().unwrap().last().unwrap()["cpi"]
