@@ -644,8 +644,9 @@ async fn a_pm_records_a_call_and_follows_it_up_from_the_cockpit() {
         .await
         .unwrap();
     assert!(
-        warning
-            .contains("Earned value USD 300,000 is below the USD 321,283 recorded on 2026-10-31."),
+        warning.contains(
+            "Earned value USD 300,000 is below the USD 321,283.20 recorded on 2026-10-31."
+        ),
         "{warning}"
     );
     for width in [1280, 390] {

@@ -172,6 +172,23 @@ async fn each_sign_in_gets_a_new_session_id_and_a_made_up_one_is_ignored() {
     assert_eq!(planted.headers()["location"], "/login?next=%2F");
 }
 
+/// A control character in the e-mail (a pasted NUL) is refused with the
+/// form again, before any lookup: PostgreSQL refuses NUL in text.
+#[tokio::test]
+async fn a_control_character_in_the_email_is_refused_before_any_lookup() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(&dir).await;
+    add_user(&store, "pm@example.com", "pm").await;
+    let (address, _stop) = serve(&store, start(), AuthConfig::default()).await;
+    let response = sign_in(&address, "pm@example.com\u{0}", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("held a control character"));
+}
+
 #[tokio::test]
 async fn users_added_on_the_admin_page_are_stored_as_argon2id() {
     let dir = tempfile::tempdir().unwrap();

@@ -166,6 +166,17 @@ pub async fn sign_in(
             ),
         );
     }
+    if input.email.chars().any(char::is_control) {
+        return form(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            String::new(),
+            &next,
+            Some(
+                "The e-mail address held a control character (such as NUL); type it again.".into(),
+            ),
+        );
+    }
     let now = state.clock.now();
     let email = normalise_email(&input.email);
     let reserved = state

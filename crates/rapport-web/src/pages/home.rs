@@ -238,7 +238,11 @@ pub async fn show(
             },
             rep_contact: since_contact.map_or_else(
                 || "never".into(),
-                |d| format!("{d} day{} ago", if d == 1 { "" } else { "s" }),
+                |d| match d {
+                    0 => "today".into(),
+                    1 => "1 day ago".into(),
+                    d => format!("{d} days ago"),
+                },
             ),
             // The rep's own contact interval colours it (the usual one when
             // they have none), as on Today and their page.

@@ -139,7 +139,11 @@ pub async fn create_token(
         },
     };
     if label.is_empty() || label.chars().count() > 100 || label.chars().any(char::is_control) {
-        let message = "Give the token a label of 1 to 100 characters (letters, digits, spaces and punctuation), saying where it is used (\"nightly export\").".to_string();
+        let message = if label.chars().any(char::is_control) {
+            "The label holds a control character (such as NUL or ESC); type it again.".to_string()
+        } else {
+            "Give the token a label of 1 to 100 characters, saying where it is used (\"nightly export\").".to_string()
+        };
         let page = page(&state, &current, None, None, Some(message)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }

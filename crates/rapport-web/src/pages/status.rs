@@ -168,7 +168,21 @@ pub async fn record(
         .iter()
         .map(|r| r.draft())
         .collect::<Result<Vec<_>, _>>()?;
-    let amount = |m: i64| money(currency.to_units(m), currency.code());
+    // Exact to the minor unit when there are cents: "USD 420,000.01 is
+    // more than the budget USD 420,000" must not read as two equal sums.
+    let amount = |m: i64| {
+        let scale = 10i64.pow(currency.minor_digits());
+        let (whole, cents) = (m / scale, (m % scale).abs());
+        let whole = money(whole as f64, currency.code());
+        if cents == 0 {
+            whole
+        } else {
+            format!(
+                "{whole}.{cents:0width$}",
+                width = currency.minor_digits() as usize
+            )
+        }
+    };
     let doubts = status_doubts(
         project.baseline.bac_minor(),
         &existing,
@@ -220,9 +234,14 @@ pub async fn record(
     }
     let doubtful = words(false);
     if !doubtful.is_empty() && form.confirm_drop.is_none() {
+        let cumulative = if doubts.iter().any(|d| matches!(d, StatusDoubt::Drop(_))) {
+            " Earned value and actual cost are cumulative (to date), so they normally only grow."
+        } else {
+            ""
+        };
         let warning = format!(
-            "{} Earned value and actual cost are cumulative (to date), so they normally only grow. \
-             Check the figures; if they are right (a correction of an earlier figure, say), tick “the figures are right” and record it.",
+            "{}{cumulative} Check the figures; if they are right (a correction of an earlier figure, say), \
+             tick “the figures are right” and record them.",
             doubtful.join(" ")
         );
         return again(&state, &current, id, access, form, None, Some(warning)).await;
