@@ -204,26 +204,24 @@ impl Store {
         let contact_ids: Vec<i64> = contacts.iter().map(|c| c.0).collect();
         // Counted on the projects the user sees: the date of a
         // conversation on another PM's project is not theirs to see.
-        let visible_list: Vec<i64> = ids.iter().copied().collect();
         let last_contact: Vec<(i64, NaiveDate)> = if contact_ids.is_empty() {
             Vec::new()
         } else {
-            in_ids(
-                &mut tx,
-                &format!(
-                    "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
-                     JOIN interactions i ON i.id = p.interaction_id \
-                     WHERE NOT i.archived AND p.person_id IN ({{ids}}) \
-                     AND i.project_id IN ({}) GROUP BY p.person_id",
-                    visible_list
-                        .iter()
-                        .map(|id| id.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                &contact_ids,
-            )
-            .await?
+            let (everything, person, _) = scope.binds();
+            let sql = format!(
+                "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
+                 JOIN interactions i ON i.id = p.interaction_id \
+                 WHERE NOT i.archived AND p.person_id IN ({}) AND {} GROUP BY p.person_id",
+                crate::in_list(contact_ids.len()),
+                crate::scope::project_id_visible("i.project_id", contact_ids.len() + 1)
+            );
+            on_tx!(tx, conn => {
+                let mut query = sqlx::query_as(&sql);
+                for id in &contact_ids {
+                    query = query.bind(*id);
+                }
+                query.bind(everything).bind(person).fetch_all(conn).await?
+            })
         };
         let concerns: Vec<(i64, i64, String, i64, chrono::DateTime<chrono::Utc>)> = in_ids(
             &mut tx,

@@ -173,36 +173,17 @@ async fn select_entries(
     }))
 }
 
-async fn count_entries(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<i64> {
+/// Runs `sql`, which binds the scope as `$1` and `$2` and the subject's id
+/// as `$3`, for every row.
+async fn fetch_about<T>(tx: &mut Tx, sql: &str, scope: Scope, subject: Subject) -> Result<Vec<T>>
+where
+    T: Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
     let (everything, person, _) = scope.binds();
-    let sql = format!("SELECT COUNT(*) {}", entries_from(subject));
-    let (total,): (i64,) = on_tx!(tx, conn => {
-        sqlx::query_as(&sql)
-            .bind(everything)
-            .bind(person)
-            .bind(subject_id(subject))
-            .fetch_one(conn)
-            .await?
-    });
-    Ok(total)
-}
-
-async fn select_promises(
-    tx: &mut Tx,
-    scope: Scope,
-    subject: Subject,
-) -> Result<Vec<Named<CommitmentRow>>> {
-    let (everything, person, _) = scope.binds();
-    let sql = format!(
-        "SELECT c.id, c.project_id, pr.name AS project_name, c.promised_by_id, c.promised_to_id, \
-         c.description, c.due_on, c.state, c.resolved_on, c.reason, c.interaction_id \
-         FROM commitments c JOIN projects pr ON pr.id = c.project_id \
-         WHERE NOT c.archived AND NOT pr.archived AND {} AND {} ORDER BY c.due_on, c.id",
-        project_visible("pr", 1),
-        about(subject, "(c.promised_by_id = $3 OR c.promised_to_id = $3)")
-    );
     Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sql)
             .bind(everything)
             .bind(person)
             .bind(subject_id(subject))
@@ -211,12 +192,33 @@ async fn select_promises(
     }))
 }
 
+async fn count_entries(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<i64> {
+    let sql = format!("SELECT COUNT(*) {}", entries_from(subject));
+    let counted: Vec<(i64,)> = fetch_about(tx, &sql, scope, subject).await?;
+    Ok(counted.first().map_or(0, |(n,)| *n))
+}
+
+async fn select_promises(
+    tx: &mut Tx,
+    scope: Scope,
+    subject: Subject,
+) -> Result<Vec<Named<CommitmentRow>>> {
+    let sql = format!(
+        "SELECT c.id, c.project_id, pr.name AS project_name, c.promised_by_id, c.promised_to_id, \
+         c.description, c.due_on, c.state, c.resolved_on, c.reason, c.interaction_id \
+         FROM commitments c JOIN projects pr ON pr.id = c.project_id \
+         WHERE NOT c.archived AND NOT pr.archived AND {} AND {} ORDER BY c.due_on, c.id",
+        project_visible("pr", 1),
+        about(subject, "(c.promised_by_id = $3 OR c.promised_to_id = $3)")
+    );
+    fetch_about(tx, &sql, scope, subject).await
+}
+
 async fn select_questions(
     tx: &mut Tx,
     scope: Scope,
     subject: Subject,
 ) -> Result<Vec<Named<QuestionRow>>> {
-    let (everything, person, _) = scope.binds();
     let sql = format!(
         "SELECT q.id, q.project_id, pr.name AS project_name, q.question, q.asked_of_id, q.asked_on, \
          q.answer, q.answered_on, q.confirmed_on, q.confirmed_by, q.state, q.interaction_id \
@@ -226,14 +228,7 @@ async fn select_questions(
         project_visible("pr", 1),
         about(subject, "q.asked_of_id = $3")
     );
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&sql)
-            .bind(everything)
-            .bind(person)
-            .bind(subject_id(subject))
-            .fetch_all(conn)
-            .await?
-    }))
+    fetch_about(tx, &sql, scope, subject).await
 }
 
 /// The last logged conversation with the person, or with each person of
@@ -243,25 +238,17 @@ async fn select_last_contact(
     scope: Scope,
     subject: Subject,
 ) -> Result<Vec<(i64, NaiveDate)>> {
-    let (everything, person, _) = scope.binds();
     let whose = match subject {
-        Subject::Person(_) => "p.person_id = $1",
+        Subject::Person(_) => "p.person_id = $3",
         Subject::Account(_) => {
-            "p.person_id IN (SELECT pe.id FROM people pe WHERE pe.account_id = $1)"
+            "p.person_id IN (SELECT pe.id FROM people pe WHERE pe.account_id = $3)"
         }
     };
     let sql = format!(
         "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
          JOIN interactions i ON i.id = p.interaction_id JOIN projects pr ON pr.id = i.project_id \
          WHERE {whose} AND NOT i.archived AND {} GROUP BY p.person_id",
-        project_visible("pr", 2)
+        project_visible("pr", 1)
     );
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&sql)
-            .bind(subject_id(subject))
-            .bind(everything)
-            .bind(person)
-            .fetch_all(conn)
-            .await?
-    }))
+    fetch_about(tx, &sql, scope, subject).await
 }
