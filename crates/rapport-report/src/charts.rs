@@ -9,6 +9,8 @@ use rapport_core::estimate::simulate::Summary;
 
 mod earned_value;
 pub use earned_value::{earned_value, EarnedValueSeries};
+mod style_grid;
+pub use style_grid::style_grid;
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 300.0;

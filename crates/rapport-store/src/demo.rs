@@ -1,7 +1,7 @@
 //! The demo portfolio behind `rapport serve --demo`: four client accounts
 //! with their standards, two dozen people, nine projects in varied health,
-//! monthly status records, interactions, follow-up questions and
-//! commitments. Everything goes through the public store operations, so the
+//! monthly status records, interactions, follow-up questions,
+//! commitments and behaviour profiles. Everything goes through the public store operations, so the
 //! demo is validated exactly like user data.
 //!
 //! Progress is generated, not typed in: each project has a cost index and a
@@ -23,7 +23,7 @@ use crate::{Result, Scope, Store, StoreError};
 
 mod portfolio;
 
-use portfolio::{comment_for, Health, ACCOUNTS, FIRM_PEOPLE, PROJECTS};
+use portfolio::{comment_for, Health, ACCOUNTS, FIRM_PEOPLE, PROFILES, PROJECTS};
 
 const ACTOR: &str = "demo";
 
@@ -192,6 +192,36 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<DemoPeople> {
             index,
         )
         .await?;
+    }
+    for spec in PROFILES {
+        let person = match spec.account {
+            Some(account) => accounts[account].1[spec.person],
+            None => firm[spec.person],
+        };
+        let answers: Option<Vec<(&str, u8)>> = spec.answers.map(|answers| {
+            rapport_core::style::QUESTIONNAIRE
+                .iter()
+                .zip(answers)
+                .map(|(item, answer)| (item.id, answer))
+                .collect()
+        });
+        let client = spec.account.is_some();
+        let draft = rapport_core::style::ProfileDraft::new(rapport_core::style::ProfileInput {
+            answers: answers.as_deref(),
+            style: spec.style,
+            decision_style: Some(spec.decision),
+            wants: Some(spec.wants),
+            preferred_channel: Some(spec.channel),
+            // As every demo client person has (see `person`).
+            contact_ideal_days: client.then_some(14),
+            contact_max_days: client.then_some(30),
+            report_cadence_days: Some(spec.cadence_days),
+            detail_level: Some(spec.detail),
+        })
+        .map_err(StoreError::Invalid)?;
+        store
+            .set_profile(now, ACTOR, person, firm[spec.assessor], &draft)
+            .await?;
     }
     Ok(DemoPeople {
         project_manager: firm[0],

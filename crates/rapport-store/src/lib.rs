@@ -35,6 +35,7 @@ pub mod demo;
 mod estimates;
 mod jobs;
 mod people;
+mod profiles;
 mod projects;
 mod relationships;
 mod scope;
@@ -54,6 +55,7 @@ pub use jobs::{
     JobRequest, JobState, SimulationJob, HEARTBEAT_TIMEOUT, MAX_ATTEMPTS, MAX_OPEN_JOBS,
 };
 pub use people::Person;
+pub use profiles::Profile;
 pub use projects::{Project, Stakeholder};
 pub use relationships::{
     Captured, CockpitRecord, Commitment, FollowUpQuestion, Interaction, Resolution, Subject,

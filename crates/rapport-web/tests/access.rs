@@ -58,6 +58,9 @@ enum Kind {
     Read,
     /// Changing P, account A or a person of A: admins and P's PM.
     Change,
+    /// Placing a person of A on the behaviour grid: admins and PMs who see
+    /// them (here P's PM; Q's PM does not see A's people).
+    Assess,
     /// Adding to P's relationship records (interactions, questions,
     /// commitments): admins, P's PM and P's team members.
     Contribute,
@@ -101,6 +104,10 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/api/v1/accounts/{id}/restore", Kind::Change),
     ("GET", "/api/v1/people/{id}", Kind::Read),
     ("GET", "/people/{id}", Kind::Read),
+    ("GET", "/api/v1/people/{id}/profile", Kind::Read),
+    ("PUT", "/api/v1/people/{id}/profile", Kind::Assess),
+    ("GET", "/people/{id}/profile", Kind::Assess),
+    ("POST", "/people/{id}/profile", Kind::Assess),
     ("POST", "/projects/{id}/status", Kind::Change),
     ("GET", "/accounts/{id}", Kind::Read),
     ("PUT", "/api/v1/people/{id}", Kind::Change),
@@ -267,6 +274,9 @@ fn expect(kind: Kind, caller: Caller) -> Expect {
         (Kind::Change, Admin | PmOfP) => Expect::Allowed,
         (Kind::Change, Viewer | MemberOfP) => Expect::Forbidden,
         (Kind::Change, PmOfQ | MemberOfQ) => Expect::Hidden,
+        (Kind::Assess, Admin | PmOfP) => Expect::Allowed,
+        (Kind::Assess, Viewer | MemberOfP) => Expect::Forbidden,
+        (Kind::Assess, PmOfQ | MemberOfQ) => Expect::Hidden,
         (Kind::Contribute, Admin | PmOfP | MemberOfP) => Expect::Allowed,
         (Kind::Contribute, Viewer) => Expect::Forbidden,
         (Kind::Contribute, PmOfQ | MemberOfQ) => Expect::Hidden,
@@ -585,6 +595,13 @@ async fn fixture() -> Fixture {
         "PUT",
         &format!("/api/v1/projects/{}/brief", f.project_p),
         json!({"goal": "No loss of supply during cut-over"}),
+    )
+    .await;
+    // A of A's people placed, so reading the profile finds one.
+    f.admin(
+        "PUT",
+        &format!("/api/v1/people/{}/profile", f.person_a),
+        json!({"style": "analytical"}),
     )
     .await;
     f.concern_p = f

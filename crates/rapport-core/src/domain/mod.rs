@@ -23,7 +23,8 @@ mod relationships;
 pub use account::{AccountDraft, Standard};
 pub use brief::{concern_text, BriefDraft, BriefInput, MAX_BRIEF_PART};
 pub use currency::Currency;
-pub use person::{PersonDraft, PersonInput};
+pub(crate) use person::check_intervals;
+pub use person::{PersonDraft, PersonInput, MAX_CONTACT_DAYS};
 pub use project::{
     cumulative_drops, project_evm, stakeholder_role, status_doubts, CumulativeDrop, DatedMetrics,
     PlannedPoint, ProjectBaseline, ProjectDraft, ProjectInput, StatusDoubt, StatusDraft,

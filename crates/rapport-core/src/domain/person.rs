@@ -119,30 +119,11 @@ impl PersonDraft {
                 errors.add("email", format!("\"{email}\" is not an e-mail address"));
             }
         }
-        let mut interval = |field: &str, days: Option<i64>| {
-            days.filter(|d| {
-                let fits = (1..=MAX_CONTACT_DAYS).contains(d);
-                if !fits {
-                    errors.add(
-                        field,
-                        format!("{d} is not a number of days from 1 to {MAX_CONTACT_DAYS}"),
-                    );
-                }
-                fits
-            })
-        };
-        let contact_ideal_days = interval("contact_ideal_days", input.contact_ideal_days);
-        let contact_max_days = interval("contact_max_days", input.contact_max_days);
-        if let (Some(ideal), Some(max)) = (contact_ideal_days, contact_max_days) {
-            if ideal > max {
-                errors.add(
-                    "contact_ideal_days",
-                    format!(
-                        "the ideal interval ({ideal} days) is longer than the maximum ({max} days)"
-                    ),
-                );
-            }
-        }
+        let (contact_ideal_days, contact_max_days) = check_intervals(
+            &mut errors,
+            input.contact_ideal_days,
+            input.contact_max_days,
+        );
         let draft = Self {
             contact_ideal_days,
             contact_max_days,
@@ -168,6 +149,41 @@ impl PersonDraft {
         };
         errors.into_result(draft)
     }
+}
+
+/// Checks a pair of contact intervals: each 1 to [`MAX_CONTACT_DAYS`]
+/// days, the ideal no longer than the maximum. Out-of-range values are
+/// dropped (with their error).
+pub(crate) fn check_intervals(
+    errors: &mut ValidationErrors,
+    ideal: Option<i64>,
+    max: Option<i64>,
+) -> (Option<i64>, Option<i64>) {
+    let mut interval = |field: &str, days: Option<i64>| {
+        days.filter(|d| {
+            let fits = (1..=MAX_CONTACT_DAYS).contains(d);
+            if !fits {
+                errors.add(
+                    field,
+                    format!("{d} is not a number of days from 1 to {MAX_CONTACT_DAYS}"),
+                );
+            }
+            fits
+        })
+    };
+    let contact_ideal_days = interval("contact_ideal_days", ideal);
+    let contact_max_days = interval("contact_max_days", max);
+    if let (Some(ideal), Some(max)) = (contact_ideal_days, contact_max_days) {
+        if ideal > max {
+            errors.add(
+                "contact_ideal_days",
+                format!(
+                    "the ideal interval ({ideal} days) is longer than the maximum ({max} days)"
+                ),
+            );
+        }
+    }
+    (contact_ideal_days, contact_max_days)
 }
 
 #[cfg(test)]

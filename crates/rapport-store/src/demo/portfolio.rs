@@ -404,3 +404,92 @@ pub(super) fn comment_for(health: Health, k: usize, n: usize) -> Option<&'static
         Health::Finished => "Pilot complete and handed over; final report accepted.",
     })
 }
+
+/// A demo behaviour profile: who (an account's person, or a firm person
+/// when `account` is `None`), who observed them (a firm person), the
+/// questionnaire's answers in its order (assertiveness and responsiveness
+/// interleaved, as `QUESTIONNAIRE` lists them) or a style named directly,
+/// and their preferences.
+pub(super) struct ProfileSpec {
+    pub(super) account: Option<usize>,
+    pub(super) person: usize,
+    pub(super) assessor: usize,
+    pub(super) answers: Option<[u8; 12]>,
+    pub(super) style: Option<&'static str>,
+    pub(super) decision: &'static str,
+    pub(super) channel: &'static str,
+    pub(super) cadence_days: i64,
+    pub(super) detail: &'static str,
+    pub(super) wants: &'static str,
+}
+
+pub(super) const PROFILES: &[ProfileSpec] = &[
+    // Dana Whitfield, Priya's client rep on the pump station: asks,
+    // controlled — Analytical. Priya (a Driver) gets "slow down, send the
+    // data first".
+    ProfileSpec {
+        account: Some(0),
+        person: 0,
+        assessor: 0,
+        answers: Some([2, 2, 2, 1, 1, 1, 2, 2, 3, 1, 2, 2]),
+        style: None,
+        decision: "consults_the_group",
+        channel: "email",
+        cadence_days: 7,
+        detail: "full",
+        wants: "To take a retrofit to her board that was bought on honest numbers.",
+    },
+    // Marcus Oyelaran, operations: named directly by Priya.
+    ProfileSpec {
+        account: Some(0),
+        person: 1,
+        assessor: 0,
+        answers: None,
+        style: Some("expressive"),
+        decision: "consults_one_by_one",
+        channel: "visit",
+        cadence_days: 14,
+        detail: "summary",
+        wants: "Operations seen as partners in the retrofit, not an afterthought.",
+    },
+    // Priyanka Raman, Priya's rep at Helios: tells, controlled — Driver.
+    ProfileSpec {
+        account: Some(1),
+        person: 0,
+        assessor: 0,
+        answers: Some([5, 2, 4, 1, 5, 2, 4, 2, 4, 3, 5, 1]),
+        style: None,
+        decision: "decides_alone",
+        channel: "call",
+        cadence_days: 14,
+        detail: "headline",
+        wants: "The warehouse live before peak season, so her director sees it run.",
+    },
+    // Owen Pritchard, Priya's rep at Meridian: asks, a little expressive —
+    // Amiable, but near the axis (borderline).
+    ProfileSpec {
+        account: Some(2),
+        person: 3,
+        assessor: 0,
+        answers: Some([2, 4, 3, 3, 2, 3, 3, 3, 3, 3, 2, 4]),
+        style: None,
+        decision: "seeks_consensus",
+        channel: "meeting",
+        cadence_days: 14,
+        detail: "summary",
+        wants: "No disruption for the estates staff he speaks for.",
+    },
+    // Priya herself, observed by Hannah (the account lead): Driver.
+    ProfileSpec {
+        account: None,
+        person: 0,
+        assessor: 6,
+        answers: Some([4, 2, 4, 2, 5, 1, 4, 2, 3, 2, 4, 3]),
+        style: None,
+        decision: "decides_alone",
+        channel: "call",
+        cadence_days: 14,
+        detail: "headline",
+        wants: "A second project with Northwind.",
+    },
+];

@@ -14,6 +14,7 @@ use std::io::Write;
 mod audit;
 mod capture;
 mod jobs;
+mod profiles;
 mod seed;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -567,6 +568,7 @@ async fn story(store: Store) {
             .await,
         Err(StoreError::NotFound { .. })
     ));
+    profiles::story(&store, pm.id, rep.id).await;
     // Last: it adds an account of its own.
     capture::story(&store, created.id, pm.id, rep.id).await;
 }

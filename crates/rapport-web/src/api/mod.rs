@@ -28,6 +28,7 @@ pub mod commitments;
 pub mod estimates;
 pub mod interactions;
 pub mod people;
+pub mod profiles;
 pub mod projects;
 pub mod questions;
 pub mod search;
@@ -67,6 +68,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(accounts::router())
         .merge(people::router())
+        .merge(profiles::router())
         .merge(projects::router())
         .merge(status::router())
         .merge(estimates::router())
@@ -206,6 +208,10 @@ pub fn document_access(document: &mut Document) {
                         }
                         Rule::CreateRecords | Rule::Admin => {
                             add("403", "the caller's role may not do this");
+                        }
+                        Rule::AssessPerson => {
+                            add("403", "the caller's role may not place people, or the person is the caller (nobody places themselves)");
+                            add("404", "no such person, or one the caller may not see");
                         }
                         _ => {}
                     }

@@ -316,6 +316,28 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
                 )));
             }
         }
+        Rule::AssessPerson => {
+            let id = parse_id(id.as_deref(), "person")?;
+            if !state
+                .store
+                .person_in_scope(current.scope(), PersonId::new(id))
+                .await?
+            {
+                return Err(ApiError::NotFound(format!("no person with id {id}")));
+            }
+            if !user.role.may_create_records() {
+                return Err(ApiError::Forbidden(format!(
+                    "a {} may not place people on the behaviour grid; ask the project manager",
+                    user.role
+                )));
+            }
+            if user.person_id.get() == id {
+                return Err(ApiError::Forbidden(
+                    "a profile records what others observe; ask a colleague to fill it in for you"
+                        .into(),
+                ));
+            }
+        }
         Rule::Person { change } => {
             let id = parse_id(id.as_deref(), "person")?;
             if !state

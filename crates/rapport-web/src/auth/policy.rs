@@ -27,6 +27,10 @@ pub enum Rule {
     Account { change: bool },
     /// The person named by the path's `{id}`: seeing them, or changing them.
     Person { change: bool },
+    /// Placing the person named by the path's `{id}` on the behaviour
+    /// grid: a PM or an administrator who sees them, never the person
+    /// themselves.
+    AssessPerson,
     /// A project's record named by the path's `{id}` alone (a question, a
     /// commitment): the rule of its project, found from the record.
     Record(Record, Need),
@@ -83,6 +87,15 @@ pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
             Rule::CreateRecords
         }),
         ("accounts", Some("{id}")) => Some(Rule::Account { change: !read }),
+        // A profile is read through the API by anyone who sees the
+        // person; its form (a page) and any change are for an assessor.
+        ("people", Some("{id}")) if rest.first() == Some(&"profile") => {
+            Some(if read && pattern.starts_with("/api/") {
+                Rule::Person { change: false }
+            } else {
+                Rule::AssessPerson
+            })
+        }
         ("people", Some("{id}")) => Some(Rule::Person { change: !read }),
         ("questions", Some("{id}")) => Some(Rule::Record(
             Record::Question,
@@ -153,6 +166,22 @@ mod tests {
             Some(Rule::Record(Record::Commitment, Need::Contribute))
         );
         assert_eq!(rule(&Method::GET, "/api/v1/questions"), None);
+    }
+
+    #[test]
+    fn a_profile_is_read_by_who_sees_the_person_and_placed_by_an_assessor() {
+        assert_eq!(
+            rule(&Method::GET, "/api/v1/people/{id}/profile"),
+            Some(Rule::Person { change: false })
+        );
+        assert_eq!(
+            rule(&Method::PUT, "/api/v1/people/{id}/profile"),
+            Some(Rule::AssessPerson)
+        );
+        assert_eq!(
+            rule(&Method::GET, "/people/{id}/profile"),
+            Some(Rule::AssessPerson)
+        );
     }
 
     #[test]

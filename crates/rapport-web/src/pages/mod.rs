@@ -22,6 +22,7 @@ mod follow_up;
 mod home;
 mod ledger;
 mod people;
+mod profile;
 mod search;
 mod settings;
 mod status;
@@ -36,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(search::show))
         .routes(routes!(cockpit::show))
         .routes(routes!(people::show))
+        .routes(routes!(profile::form, profile::save))
         .routes(routes!(accounts::show))
         .routes(routes!(brief::show, brief::write))
         .routes(routes!(brief::raise))

@@ -229,7 +229,7 @@ async fn interactions_come_newest_first_a_page_at_a_time() {
 impl TestApp {
     /// Posts a page's form as a signed-in browser does (session cookie and
     /// its CSRF token); returns the status, the Location and the page.
-    async fn post_form(
+    pub(super) async fn post_form(
         &self,
         path: &str,
         fields: &[(&str, String)],

@@ -12,12 +12,22 @@
 //! wording of observable behaviour, six items per axis.
 //!
 //! What this module owns: the items, the scoring and the placement, with
-//! the scores kept so that a placement near an axis shows as borderline.
-//! It does not own guidance or how a profile is stored.
+//! the scores kept so that a placement near an axis shows as borderline;
+//! the rest of a person's profile (`profile`) and the advice that follows
+//! from it (`guidance`). It does not own how a profile is stored.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use crate::domain::ValidationErrors;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{text_enum, ValidationErrors};
+
+pub mod guidance;
+pub mod profile;
+
+pub use guidance::{guidance, pairing, Guidance};
+pub use profile::{Assessment, DecisionStyle, DetailLevel, ProfileDraft, ProfileInput};
 
 /// One of the two axes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,23 +142,35 @@ pub const ANSWER_RANGE: std::ops::RangeInclusive<u8> = 1..=5;
 /// half-width of 2), where one answer moved by one point can cross sides.
 pub const BORDERLINE: f64 = 0.2;
 
-/// The four styles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Style {
-    Driver,
-    Expressive,
-    Amiable,
-    Analytical,
+text_enum! {
+    /// The four styles.
+    Style {
+        Driver => "driver",
+        Expressive => "expressive",
+        Amiable => "amiable",
+        Analytical => "analytical",
+    }
 }
 
 impl Style {
-    pub fn as_str(self) -> &'static str {
+    /// The style's name as a sentence shows it: "Driver".
+    pub fn label(self) -> &'static str {
         match self {
-            Style::Driver => "driver",
-            Style::Expressive => "expressive",
-            Style::Amiable => "amiable",
-            Style::Analytical => "analytical",
+            Style::Driver => "Driver",
+            Style::Expressive => "Expressive",
+            Style::Amiable => "Amiable",
+            Style::Analytical => "Analytical",
         }
+    }
+
+    /// Whether the style tells (the high side of assertiveness).
+    pub fn tells(self) -> bool {
+        matches!(self, Style::Driver | Style::Expressive)
+    }
+
+    /// Whether the style shows feelings (the high side of responsiveness).
+    pub fn expressive(self) -> bool {
+        matches!(self, Style::Expressive | Style::Amiable)
     }
 
     /// The style of a quadrant: whether the person tells (rather than
@@ -210,6 +232,18 @@ impl Answers {
             }
         }
         errors.into_result(Self(checked))
+    }
+}
+
+impl Answers {
+    /// The answers by item id, in the questionnaire's id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, u8)> + '_ {
+        self.0.iter().map(|(id, a)| (*id, *a))
+    }
+
+    /// The answer to one item.
+    pub fn get(&self, id: &str) -> Option<u8> {
+        self.0.get(id).copied()
     }
 }
 
