@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod agenda;
+pub mod disclosure;
 pub mod domain;
 pub mod estimate;
 pub mod evm;

@@ -71,6 +71,35 @@ impl Currency {
     pub fn to_units(&self, minor: i64) -> f64 {
         minor as f64 / 10f64.powi(self.minor_digits() as i32)
     }
+
+    /// An amount for a sentence, exact: the code, the units grouped by
+    /// thousands, and the minor units only when there are any
+    /// (`USD 452,300`, `USD 1,250.50`, `−USD 80`). Integer arithmetic
+    /// throughout, so nothing is rounded.
+    pub fn say(&self, minor: i64) -> String {
+        let digits = self.minor_digits();
+        let scale = 10i64.pow(digits);
+        let sign = if minor < 0 { "−" } else { "" };
+        let abs = minor.unsigned_abs();
+        let (units, rest) = (abs / scale as u64, abs % scale as u64);
+        let text = units.to_string();
+        let mut grouped = String::new();
+        for (k, c) in text.chars().enumerate() {
+            if k > 0 && (text.len() - k) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        if rest > 0 {
+            format!(
+                "{sign}{} {grouped}.{rest:0width$}",
+                self.0,
+                width = digits as usize
+            )
+        } else {
+            format!("{sign}{} {grouped}", self.0)
+        }
+    }
 }
 
 impl TryFrom<String> for Currency {
@@ -112,5 +141,23 @@ mod tests {
             .contains("more than 2 decimal places for USD"));
         assert_eq!(usd.to_minor(f64::NAN).unwrap_err(), "is not a number");
         assert_eq!(Currency::parse("JPY").unwrap().to_minor(1500.0), Ok(1500));
+    }
+
+    #[test]
+    fn amounts_are_said_exactly_with_their_code() {
+        let usd = Currency::parse("USD").unwrap();
+        assert_eq!(usd.say(45_230_000), "USD 452,300");
+        assert_eq!(usd.say(125_050), "USD 1,250.50");
+        assert_eq!(usd.say(5), "USD 0.05");
+        assert_eq!(usd.say(-8_000), "−USD 80");
+        assert_eq!(
+            Currency::parse("JPY").unwrap().say(1_234_567),
+            "JPY 1,234,567"
+        );
+        assert_eq!(Currency::parse("KWD").unwrap().say(1_001), "KWD 1.001");
+        assert_eq!(
+            usd.say(i64::MIN).len(),
+            "−USD 92,233,720,368,547,758.08".len()
+        );
     }
 }
