@@ -190,6 +190,13 @@ impl Store {
             results,
         )
         .await?;
+        let (project_id,): (i64,) = on_tx!(tx, conn => {
+            sqlx::query_as("SELECT project_id FROM estimate_versions WHERE id = $1")
+                .bind(estimate_id)
+                .fetch_one(conn)
+                .await?
+        });
+        crate::news::reevaluate(&mut tx, project_id, now.date_naive()).await?;
         tx.commit().await?;
         Ok(())
     }

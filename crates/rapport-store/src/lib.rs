@@ -34,6 +34,7 @@ mod clock;
 pub mod demo;
 mod estimates;
 mod jobs;
+mod news;
 mod people;
 mod profiles;
 mod projects;
@@ -54,6 +55,7 @@ pub use estimates::{EstimateVersion, StoredResults, VersionCounts};
 pub use jobs::{
     JobRequest, JobState, SimulationJob, HEARTBEAT_TIMEOUT, MAX_ATTEMPTS, MAX_OPEN_JOBS,
 };
+pub use news::{NewsItem, Telling, ToldEntry};
 pub use people::Person;
 pub use profiles::Profile;
 pub use projects::{Project, Stakeholder};

@@ -230,6 +230,7 @@ impl Store {
         let detail = ProjectAudit::of(draft);
         audit(&mut tx, now, actor, "project", id, "update", &detail).await?;
         let project = load_project(&mut tx, id).await?;
+        crate::news::reevaluate(&mut tx, id, now.date_naive()).await?;
         tx.commit().await?;
         Ok(project)
     }

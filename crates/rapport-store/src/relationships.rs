@@ -96,6 +96,7 @@ impl Store {
         actor: &str,
         project_id: ProjectId,
         capture: &CaptureDraft,
+        told_news_ids: &[i64],
     ) -> Result<Captured> {
         let project_id = project_id.get();
         let draft = capture.interaction();
@@ -152,6 +153,28 @@ impl Store {
             let cid = insert_commitment(&mut tx, now, project_id, commitment, Some(id)).await?;
             let detail = (commitment.description(), commitment.due_on(), id);
             audit(&mut tx, now, actor, "commitment", cid, "create", &detail).await?;
+        }
+        if told_news_ids.is_empty() {
+            crate::news::reevaluate(&mut tx, project_id, now.date_naive()).await?;
+        } else {
+            // News is told to the client rep: they must have been there.
+            let rep = crate::news::client_rep(&mut tx, project_id).await?;
+            if !draft.participant_ids().contains(&rep) {
+                return Err(StoreError::invalid(
+                    "told_news_ids",
+                    format!("news is told to the client rep (person {rep}), who did not take part in this conversation; add them to who took part, or leave the news open"),
+                ));
+            }
+            crate::news::tell(
+                &mut tx,
+                now,
+                actor,
+                project_id,
+                told_news_ids,
+                draft.occurred_on(),
+                crate::news::Telling::Conversation { interaction_id: id },
+            )
+            .await?;
         }
         let questions = select_raised_in(&mut tx, id).await?;
         let commitments = select_made_in(&mut tx, id).await?;
@@ -393,6 +416,7 @@ impl Store {
         let detail = (draft.description(), draft.due_on());
         audit(&mut tx, now, actor, "commitment", id, "create", &detail).await?;
         let commitment = load_commitment(&mut tx, id).await?;
+        crate::news::reevaluate(&mut tx, project_id, now.date_naive()).await?;
         tx.commit().await?;
         Ok(commitment)
     }
@@ -449,6 +473,7 @@ impl Store {
         )
         .await?;
         let commitment = load_commitment(&mut tx, id).await?;
+        crate::news::reevaluate(&mut tx, commitment.project_id.get(), now.date_naive()).await?;
         tx.commit().await?;
         Ok(commitment)
     }

@@ -100,6 +100,7 @@ impl Store {
         );
         audit(&mut tx, now, actor, "status_record", id, "create", &detail).await?;
         let record = load_status(&mut tx, project_id, id).await?;
+        crate::news::reevaluate(&mut tx, project_id, now.date_naive()).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -183,6 +184,7 @@ impl Store {
         );
         audit(&mut tx, now, actor, "status_record", id, "update", &detail).await?;
         let record = load_status(&mut tx, project_id, id).await?;
+        crate::news::reevaluate(&mut tx, project_id, now.date_naive()).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -208,6 +210,7 @@ impl Store {
         let action = if archived { "archive" } else { "restore" };
         audit(&mut tx, now, actor, "status_record", id, action, &archived).await?;
         let record = load_status(&mut tx, project_id, id).await?;
+        crate::news::reevaluate(&mut tx, project_id, now.date_naive()).await?;
         tx.commit().await?;
         Ok(record)
     }

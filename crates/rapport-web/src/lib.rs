@@ -256,6 +256,7 @@ pub async fn serve(
     // The worker lives as long as the server: aborting it drops its
     // current run's guard, which stops the simulation at its next chunk.
     let worker = tokio::spawn(worker::run(state.clone()));
+    let sweep = tokio::spawn(worker::sweep_news(state.clone()));
     let app = router(state)
         .layer(middleware::from_fn_with_state(allowed, hosts::check_host))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -263,6 +264,7 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await;
     worker.abort();
+    sweep.abort();
     served
 }
 

@@ -1,5 +1,6 @@
-//! The simulation worker: runs queued simulation jobs one at a time in the
-//! server process, beside the requests.
+//! The background work of the server process: the simulation worker runs
+//! queued simulation jobs one at a time beside the requests, and the news
+//! sweep evaluates the day's news to share.
 //!
 //! It claims the oldest waiting job from the store (see
 //! `rapport_store::SimulationJob` for the job's life), simulates it in the
@@ -27,6 +28,32 @@ const POLL: Duration = Duration::from_secs(2);
 /// How often a running job reports progress and proves its worker alive;
 /// well inside `rapport_store::HEARTBEAT_TIMEOUT`.
 const BEAT: Duration = Duration::from_secs(1);
+
+/// How often the news sweep looks whether the day has changed.
+const SWEEP: Duration = Duration::from_secs(15 * 60);
+
+/// Evaluates every live project's news once a day (at start, then when
+/// the date turns): the rules look at how near a promise to the client is
+/// to its due date, so a day passing makes news that no change recorded.
+/// Changes evaluate their own project as they are recorded. Several
+/// servers sweeping the same day find the same items (one live item per
+/// project and key), so the sweep needs no lock.
+pub async fn sweep_news(state: AppState) {
+    let mut swept: Option<chrono::NaiveDate> = None;
+    loop {
+        let today = state.clock.today();
+        if swept != Some(today) {
+            match state.store.reevaluate_all_news(today).await {
+                Ok(projects) => {
+                    tracing::info!(projects, %today, "news evaluated for the day");
+                    swept = Some(today);
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot evaluate the day's news; will try again"),
+            }
+        }
+        tokio::time::sleep(SWEEP).await;
+    }
+}
 
 /// Runs jobs until the task is aborted.
 pub async fn run(state: AppState) {

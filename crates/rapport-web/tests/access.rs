@@ -204,6 +204,18 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/api/v1/questions/{id}/answer", Kind::Contribute),
     ("POST", "/api/v1/questions/{id}/confirm", Kind::Contribute),
     ("POST", "/api/v1/commitments/{id}/resolve", Kind::Contribute),
+    ("GET", "/api/v1/projects/{id}/news", Kind::Read),
+    ("GET", "/api/v1/projects/{id}/told", Kind::Read),
+    (
+        "POST",
+        "/api/v1/projects/{id}/news/learned-elsewhere",
+        Kind::Change,
+    ),
+    (
+        "POST",
+        "/api/v1/projects/{id}/news/{news_id}/acknowledge",
+        Kind::Change,
+    ),
     ("GET", "/api/v1/projects/{id}/brief", Kind::Read),
     ("PUT", "/api/v1/projects/{id}/brief", Kind::Change),
     ("GET", "/api/v1/projects/{id}/brief/history", Kind::Read),
@@ -216,6 +228,16 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ),
     ("GET", "/projects/{id}", Kind::Read),
     ("GET", "/projects/{id}/brief", Kind::Read),
+    (
+        "POST",
+        "/projects/{id}/news/learned-elsewhere",
+        Kind::Change,
+    ),
+    (
+        "POST",
+        "/projects/{id}/news/{news_id}/acknowledge",
+        Kind::Change,
+    ),
     ("POST", "/projects/{id}/brief", Kind::Change),
     ("POST", "/projects/{id}/concerns", Kind::Contribute),
     (
@@ -643,6 +665,7 @@ fn concrete(f: &Fixture, caller: Caller, method: &str, pattern: &str) -> String 
         .replace("{job}", &f.job_p.to_string())
         .replace("{question_id}", &f.question_p.to_string())
         .replace("{concern_id}", &f.concern_p.to_string())
+        .replace("{news_id}", "1")
         .replace("{commitment_id}", &f.commitment_p.to_string())
         .replace("{person_id}", &f.person_a.to_string())
         .replace("{token_id}", &f.token_id(caller).to_string())

@@ -203,17 +203,55 @@ impl Rules {
     }
 }
 
-/// What the client rep now believes: the figures of the last report sent
-/// or conversation marked "told", or the baseline before either.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Told {
+/// One figure the client rep believes, and where they learned it: the
+/// ledger entry that last told it (a report sent, a conversation marked
+/// "told"), or the baseline when nothing has been told yet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figure<T> {
+    pub value: Option<T>,
     /// The ledger entry's id; `None` for the baseline.
     pub entry: Option<i64>,
     pub on: NaiveDate,
-    pub forecast_finish: Option<NaiveDate>,
-    pub eac_minor: Option<i64>,
-    pub cpi: Option<f64>,
-    pub spi_t: Option<f64>,
+}
+
+impl<T> Figure<T> {
+    /// What a finding keyed on this figure differs from.
+    fn since(&self) -> String {
+        match self.entry {
+            Some(id) => format!("told:{id}"),
+            None => "baseline".to_string(),
+        }
+    }
+
+    /// "last told on …" or "agreed in the baseline", for a sentence.
+    fn when(&self) -> String {
+        match self.entry {
+            Some(_) => format!("last told on {}", self.on),
+            None => "agreed in the baseline".to_string(),
+        }
+    }
+}
+
+/// What the client rep now believes, figure by figure. Each figure moves
+/// only when it is told, so telling one piece of news does not pass for
+/// telling another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Told {
+    pub forecast_finish: Figure<NaiveDate>,
+    pub eac_minor: Figure<i64>,
+    pub cpi: Figure<f64>,
+    pub spi_t: Figure<f64>,
+}
+
+impl NewsRule {
+    /// Whether telling this news updates a figure of the ledger (the
+    /// others are closed by their own item being told).
+    pub fn moves_the_ledger(self) -> bool {
+        matches!(
+            self,
+            NewsRule::CpiBelow | NewsRule::SpiTBelow | NewsRule::FinishSlip | NewsRule::EacRise
+        )
+    }
 }
 
 /// Today's forecast, from the latest status record.
@@ -272,14 +310,6 @@ pub struct Finding {
 /// The news in a situation, by the rules, on `today`.
 pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> {
     let mut found = Vec::new();
-    let since = match s.told.entry {
-        Some(id) => format!("told:{id}"),
-        None => "baseline".to_string(),
-    };
-    let told_when = match s.told.entry {
-        Some(_) => format!("last told on {}", s.told.on),
-        None => "agreed in the baseline".to_string(),
-    };
     if let Some(f) = &s.forecast {
         for (rule, name, value, told, threshold) in [
             (
@@ -298,6 +328,8 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
             ),
         ] {
             let Some(value) = value else { continue };
+            let since = told.since();
+            let told = told.value;
             let known = told.is_some_and(|t| t < threshold && value >= t - RATIO_STEP);
             if value < threshold && !known {
                 let severity = if value < threshold - 2.0 * RATIO_STEP {
@@ -327,7 +359,9 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
                 });
             }
         }
-        if let (Some(now), Some(then)) = (f.forecast_finish, s.told.forecast_finish) {
+        let told = &s.told.forecast_finish;
+        if let (Some(now), Some(then)) = (f.forecast_finish, told.value) {
+            let (since, told_when) = (told.since(), told.when());
             let late = business_days_between(then, now);
             if late > rules.finish_slip_days {
                 let severity = if late > 4 * rules.finish_slip_days.max(1) {
@@ -343,7 +377,9 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
                 });
             }
         }
-        if let (Some(now), Some(then)) = (f.eac_minor, s.told.eac_minor) {
+        let told = &s.told.eac_minor;
+        if let (Some(now), Some(then)) = (f.eac_minor, told.value) {
+            let (since, told_when) = (told.since(), told.when());
             if then > 0 {
                 let rise = (now - then) as f64 / then as f64 * 100.0;
                 if rise > rules.eac_rise_percent {

@@ -13,13 +13,28 @@ fn usd() -> Currency {
 
 /// Nothing told yet: the baseline (finish 2027-02-10, BAC USD 420,000).
 fn baseline() -> Told {
+    let on = d("2026-03-01");
     Told {
-        entry: None,
-        on: d("2026-03-01"),
-        forecast_finish: Some(d("2027-02-10")),
-        eac_minor: Some(42_000_000),
-        cpi: None,
-        spi_t: None,
+        forecast_finish: Figure {
+            value: Some(d("2027-02-10")),
+            entry: None,
+            on,
+        },
+        eac_minor: Figure {
+            value: Some(42_000_000),
+            entry: None,
+            on,
+        },
+        cpi: Figure {
+            value: None,
+            entry: None,
+            on,
+        },
+        spi_t: Figure {
+            value: None,
+            entry: None,
+            on,
+        },
     }
 }
 
@@ -111,9 +126,11 @@ fn spi_t_below_the_threshold_says_the_pace() {
 #[test]
 fn a_ratio_already_told_is_news_again_only_when_it_falls_further() {
     let told = Told {
-        entry: Some(7),
-        on: d("2026-11-02"),
-        cpi: Some(0.88),
+        cpi: Figure {
+            value: Some(0.88),
+            entry: Some(7),
+            on: d("2026-11-02"),
+        },
         ..baseline()
     };
     let s = situation(
@@ -123,6 +140,11 @@ fn a_ratio_already_told_is_news_again_only_when_it_falls_further() {
     assert_eq!(findings(&s), []);
     let s = situation(Some(forecast(0.80, 1.0, "2027-02-10", 42_000_000)), told);
     let news = findings(&s);
+    assert_eq!(
+        news.len(),
+        1,
+        "the finish and cost still match the baseline"
+    );
     assert_eq!(news[0].key, "cpi_below@told:7");
     assert!(
         news[0]
@@ -313,4 +335,25 @@ fn settings_only_tighten_and_the_strictest_applies() {
         ]
     );
     assert!(looser.0[0].message.contains("may only tighten"), "{looser}");
+}
+
+/// Telling the cost does not pass for telling the finish: a finish slip
+/// stays keyed to the baseline (its deadline stands) after the cost was
+/// told in ledger entry 9.
+#[test]
+fn each_figure_is_measured_against_the_telling_that_last_moved_it() {
+    let told = Told {
+        eac_minor: Figure {
+            value: Some(46_000_000),
+            entry: Some(9),
+            on: d("2026-11-16"),
+        },
+        ..baseline()
+    };
+    let s = situation(Some(forecast(1.0, 1.0, "2027-02-19", 46_500_000)), told);
+    let news = findings(&s);
+    assert_eq!(news.len(), 1, "{news:?}");
+    assert_eq!(news[0].key, "finish_slip@baseline");
+    assert!(NewsRule::FinishSlip.moves_the_ledger());
+    assert!(!NewsRule::CommitmentAtRisk.moves_the_ledger());
 }

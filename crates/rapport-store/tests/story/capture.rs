@@ -46,7 +46,7 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
     )
     .unwrap();
     match store
-        .capture_interaction(now, ACTOR, project_id, &refused)
+        .capture_interaction(now, ACTOR, project_id, &refused, &[])
         .await
     {
         Err(StoreError::Invalid(errors)) => {
@@ -61,7 +61,7 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
 
     let capture = CaptureDraft::new(call(&[pm, rep]), vec![question], vec![promise(rep)]).unwrap();
     let captured = store
-        .capture_interaction(now, ACTOR, project_id, &capture)
+        .capture_interaction(now, ACTOR, project_id, &capture, &[])
         .await
         .unwrap();
     let id = captured.interaction.id;

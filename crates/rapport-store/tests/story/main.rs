@@ -14,6 +14,7 @@ use std::io::Write;
 mod audit;
 mod capture;
 mod jobs;
+mod news;
 mod profiles;
 mod seed;
 
@@ -675,6 +676,28 @@ async fn seed_on_postgres() {
         return;
     };
     seed::story(&store).await;
+    store.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn news_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_file(&dir.path().join("rapport.db"))
+        .await
+        .unwrap();
+    news::story(&store).await;
+}
+
+#[tokio::test]
+async fn news_on_postgres() {
+    let Some((store, admin, name)) = fresh_postgres().await else {
+        return;
+    };
+    news::story(&store).await;
     store.close().await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&admin)

@@ -48,6 +48,12 @@ pub struct CaptureBody {
     #[serde(default)]
     #[schema(max_items = 50)]
     pub commitments: Vec<CommitmentBody>,
+    /// Open items of the project's news to share that this conversation
+    /// told the client rep (who must have taken part): each becomes told,
+    /// and the figures told go into the ledger of what the client knows.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub told_news_ids: Vec<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -192,9 +198,27 @@ pub async fn create(
             &current.actor(),
             ProjectId::new(id),
             &draft,
+            &told_news_ids(&body)?,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(captured.into())))
+}
+
+/// The news told, at most 50 and each once.
+fn told_news_ids(body: &CaptureBody) -> ApiResult<Vec<i64>> {
+    if body.told_news_ids.len() > 50 {
+        return Err(crate::error::ApiError::invalid_field(
+            "told_news_ids",
+            format!(
+                "has {} entries; at most 50 are taken",
+                body.told_news_ids.len()
+            ),
+        ));
+    }
+    let mut ids = body.told_news_ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// A project's interactions, newest first, a page at a time.

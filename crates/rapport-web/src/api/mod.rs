@@ -27,6 +27,7 @@ pub mod briefs;
 pub mod commitments;
 pub mod estimates;
 pub mod interactions;
+pub mod news;
 pub mod people;
 pub mod profiles;
 pub mod projects;
@@ -74,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(estimates::router())
         .merge(simulations::router())
         .merge(interactions::router())
+        .merge(news::router())
         .merge(questions::router())
         .merge(commitments::router())
         .merge(today::router())

@@ -46,6 +46,15 @@ pub struct CommitmentInput {
     pub error: String,
 }
 
+/// An open item of news the conversation may have told.
+pub struct NewsOption {
+    pub id: i64,
+    pub message: String,
+    pub deadline: String,
+    pub critical: bool,
+    pub checked: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "projects/capture.html")]
 pub struct CapturePage {
@@ -62,6 +71,8 @@ pub struct CapturePage {
     /// Errors by field name (`summary`, `participant_ids`, …).
     pub errors: Vec<(String, String)>,
     pub kinds: &'static [(&'static str, &'static str)],
+    /// The project's open news, to tick what this conversation told.
+    pub news: Vec<NewsOption>,
 }
 
 impl CapturePage {
@@ -138,15 +149,35 @@ async fn project_people(
     Ok((project.name, options, project.client_rep_id.get()))
 }
 
+/// The project's open news, ticked as given.
+async fn open_news(state: &AppState, id: i64, ticked: &[i64]) -> Result<Vec<NewsOption>, ApiError> {
+    Ok(state
+        .store
+        .news(ProjectId::new(id))
+        .await?
+        .into_iter()
+        .filter(|n| n.state == rapport_core::disclosure::NewsState::Open)
+        .map(|n| NewsOption {
+            id: n.id,
+            message: n.message,
+            deadline: n.deadline.to_string(),
+            critical: n.severity == rapport_core::disclosure::Severity::Critical,
+            checked: ticked.contains(&n.id),
+        })
+        .collect())
+}
+
 #[derive(Debug, serde::Deserialize)]
 pub struct FormQuery {
     /// A person to tick as taking part (Today's link to call someone).
     pub with: Option<i64>,
+    /// An item of news to tick as told (Today's link to tell it).
+    pub tell: Option<i64>,
 }
 
 /// The form, empty but for today's date and the signed-in user ticked.
 #[utoipa::path(get, path = "/projects/{id}/interactions/new", tag = "pages",
-    params(("id" = i64, Path, description = "project id"), ("with" = Option<i64>, Query, description = "a person to tick as taking part")),
+    params(("id" = i64, Path, description = "project id"), ("with" = Option<i64>, Query, description = "a person to tick as taking part"), ("tell" = Option<i64>, Query, description = "an item of news to tick as told")),
     responses((status = 200, description = "the capture form", content_type = "text/html")))]
 pub async fn form(
     State(state): State<AppState>,
@@ -159,7 +190,9 @@ pub async fn form(
     let mut ticked = vec![me];
     ticked.extend(query.with);
     let (project, people, rep) = project_people(&state, id, &ticked).await?;
+    let news = open_news(&state, id, &query.tell.into_iter().collect::<Vec<_>>()).await?;
     Ok(CapturePage {
+        news,
         nav: Nav::of(&current),
         id,
         project,
@@ -195,6 +228,7 @@ struct Posted {
     summary: String,
     notes: String,
     participants: Vec<String>,
+    told: Vec<i64>,
     questions: Vec<QuestionInput>,
     commitments: Vec<CommitmentInput>,
 }
@@ -227,6 +261,15 @@ fn posted(pairs: &[(String, String)]) -> Posted {
         summary: one("summary"),
         notes: one("notes"),
         participants: all("participant_ids"),
+        told: {
+            let mut ids: Vec<i64> = all("told_news_ids")
+                .iter()
+                .filter_map(|t| t.trim().parse().ok())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        },
         questions: (0..q.len().max(qa.len()))
             .map(|k| QuestionInput {
                 question: nth(&q, k),
@@ -382,6 +425,7 @@ pub async fn submit(
                 &current.actor(),
                 ProjectId::new(id),
                 &draft,
+                &p.told,
             )
             .await
             .map_err(|e| match e {
@@ -426,7 +470,9 @@ pub async fn submit(
             }
         }
     }
+    let news = open_news(&state, id, &p.told).await?;
     let page = CapturePage {
+        news,
         nav: Nav::of(&current),
         id,
         project,

@@ -125,6 +125,7 @@ pub struct CockpitPage {
     pub status_form: StatusFormView,
     pub notice: Option<&'static str>,
     pub error: Option<String>,
+    pub news: super::news::NewsPanel,
 }
 
 /// The status form's values and what it says about them.
@@ -155,6 +156,8 @@ impl StatusFormView {
 #[derive(Debug, Deserialize)]
 pub struct CockpitQuery {
     pub done: Option<String>,
+    /// A refusal of one of the news panel's forms, to show at the top.
+    pub error: Option<String>,
 }
 
 pub(super) fn kind_label(kind: rapport_core::domain::InteractionKind) -> &'static str {
@@ -207,7 +210,7 @@ pub(super) fn due_words(due: NaiveDate, today: NaiveDate) -> (String, &'static s
 
 /// The cockpit of one project.
 #[utoipa::path(get, path = "/projects/{id}", tag = "pages",
-    params(("id" = i64, Path, description = "project id"), ("done" = Option<String>, Query, description = "what was just done, for the notice")),
+    params(("id" = i64, Path, description = "project id"), ("done" = Option<String>, Query, description = "what was just done, for the notice"), ("error" = Option<String>, Query, description = "why a news form was refused")),
     responses((status = 200, description = "the project cockpit", content_type = "text/html")))]
 pub async fn show(
     State(state): State<AppState>,
@@ -222,9 +225,19 @@ pub async fn show(
         Some("confirmed") => Some("Understanding confirmed."),
         Some("resolved") => Some("The commitment was updated."),
         Some("status") => Some("The status was recorded."),
+        Some("elsewhere") => {
+            Some("Recorded: the client heard it from someone else. It counts as a surprise.")
+        }
+        Some("acknowledged") => Some("Recorded: the client rep acknowledged it."),
         _ => None,
     };
-    page(&state, &current, id, access, notice, None, None).await
+    // The news forms redirect here with their refusal; it is shown as
+    // text (escaped by the template), never as markup.
+    let error = query
+        .error
+        .filter(|e| !e.is_empty())
+        .map(|e| e.chars().take(500).collect());
+    page(&state, &current, id, access, notice, error, None).await
 }
 
 /// The cockpit, with a notice of what was just done or an error of a form
@@ -458,7 +471,16 @@ pub async fn page(
         });
     }
 
+    let news = super::news::panel(
+        state,
+        project_id,
+        project.client_rep_id,
+        &name(project.client_rep_id),
+        today,
+    )
+    .await?;
     Ok(CockpitPage {
+        news,
         nav: Nav::of(current),
         id,
         name: project.name.clone(),

@@ -21,6 +21,7 @@ mod cockpit;
 mod follow_up;
 mod home;
 mod ledger;
+mod news;
 mod people;
 mod profile;
 mod search;
@@ -45,6 +46,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(capture::form))
         .routes(routes!(capture::submit))
         .routes(routes!(status::record))
+        .routes(routes!(news::learned_elsewhere))
+        .routes(routes!(news::acknowledge))
         .routes(routes!(follow_up::answer))
         .routes(routes!(follow_up::confirm))
         .routes(routes!(follow_up::resolve))

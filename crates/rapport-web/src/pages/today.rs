@@ -1,15 +1,20 @@
 //! `/today`: the page a project manager starts the day on — what to act on
 //! now and this week across their projects, each entry with its reason and
 //! a link to where to act. The entries are `rapport_core::agenda`'s, the
-//! same as `GET /api/v1/today`.
+//! same as `GET /api/v1/today`; above them, the news to share, each with
+//! its deadline and advice for telling the client rep in the way that
+//! suits them.
 
 use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use chrono::NaiveDate;
 use rapport_core::agenda::{agenda, EntryKind, Urgency};
-use rapport_core::ids::ProjectId;
+use rapport_core::disclosure::Severity;
+use rapport_core::ids::{PersonId, ProjectId};
+use rapport_core::style::{guidance, Style};
 
 use super::Nav;
 use crate::auth::CurrentUser;
@@ -28,6 +33,22 @@ pub struct EntryRow {
     pub action: &'static str,
 }
 
+/// An open item of news to tell.
+pub struct NewsRow {
+    pub id: i64,
+    pub message: String,
+    pub critical: bool,
+    pub project: String,
+    pub project_id: i64,
+    pub rep: String,
+    pub rep_id: i64,
+    /// "by Tuesday 1 December", "today", or past it.
+    pub due: String,
+    pub late: bool,
+    /// How to tell this rep bad news, from their style; or how to find out.
+    pub advice: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "today/show.html")]
 pub struct TodayPage {
@@ -35,6 +56,7 @@ pub struct TodayPage {
     pub today: String,
     pub now: Vec<EntryRow>,
     pub soon: Vec<EntryRow>,
+    pub news: Vec<NewsRow>,
 }
 
 /// The signed-in user's agenda for today.
@@ -50,8 +72,10 @@ pub async fn show(
         .agenda_facts(current.scope(), current.user.person_id, today)
         .await?;
     let entries = agenda(&facts);
+    let open_news = state.store.open_news(current.scope()).await?;
     // Promises may be on projects the user does not manage: name them all.
-    let ids: Vec<ProjectId> = entries.iter().map(|e| e.project_id).collect();
+    let mut ids: Vec<ProjectId> = entries.iter().map(|e| e.project_id).collect();
+    ids.extend(open_news.iter().map(|(n, _)| n.project_id));
     let names: HashMap<ProjectId, String> = state.store.project_names(&ids).await?;
     let (mut now, mut soon) = (Vec::new(), Vec::new());
     for e in entries {
@@ -111,10 +135,66 @@ pub async fn show(
             Urgency::Amber => soon.push(row),
         }
     }
+    let reps: Vec<PersonId> = open_news.iter().map(|(_, rep)| *rep).collect();
+    let rep_names: HashMap<PersonId, String> = state
+        .store
+        .people_named(&reps)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let profiles = state.store.profiles(&reps).await?;
+    let news = open_news
+        .into_iter()
+        .map(|(n, rep)| {
+            let rep_name = rep_names.get(&rep).cloned().unwrap_or_default();
+            NewsRow {
+                id: n.id,
+                critical: n.severity == Severity::Critical,
+                project: names.get(&n.project_id).cloned().unwrap_or_default(),
+                project_id: n.project_id.get(),
+                due: due(n.deadline, today),
+                late: n.deadline < today,
+                advice: telling_advice(profiles.get(&rep).map(|p| p.profile.style()), &rep_name),
+                rep: rep_name,
+                rep_id: rep.get(),
+                message: n.message,
+            }
+        })
+        .collect();
     Ok(TodayPage {
         nav: Nav::of(&current),
         today: today.format("%A %-d %B %Y").to_string(),
         now,
         soon,
+        news,
     })
+}
+
+/// When news is due, in words.
+pub(crate) fn due(deadline: NaiveDate, today: NaiveDate) -> String {
+    if deadline < today {
+        format!(
+            "was due by {}: told now, it counts as a surprise",
+            deadline.format("%A %-d %B")
+        )
+    } else if deadline == today {
+        "tell them today".to_string()
+    } else {
+        format!("tell them by {}", deadline.format("%A %-d %B"))
+    }
+}
+
+/// How to tell a rep bad news: their style's advice, or how to get it.
+pub(crate) fn telling_advice(style: Option<Style>, rep: &str) -> String {
+    match style {
+        Some(style) => format!(
+            "{rep} ({}): {}",
+            style.label(),
+            guidance(style).bad_news
+        ),
+        None => format!(
+            "Nobody has placed {rep} on the behaviour grid yet; their page has the questionnaire, and then advice on how to tell them."
+        ),
+    }
 }

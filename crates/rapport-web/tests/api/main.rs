@@ -6,6 +6,7 @@
 mod documents;
 mod estimates;
 mod hardening;
+mod news;
 mod profiles;
 mod records;
 mod relationships;
