@@ -95,6 +95,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<DemoPeople> {
     }
 
     let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+    let mut projects = Vec::new();
     for (index, spec) in PROJECTS.iter().enumerate() {
         let (account_id, people) = &accounts[spec.account];
         let start = this_month - Months::new(spec.started_months_ago);
@@ -137,6 +138,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<DemoPeople> {
         })
         .map_err(StoreError::Invalid)?;
         let project = store.create_project(now, ACTOR, &draft).await?;
+        projects.push((project.id, firm[spec.pm], people[spec.rep]));
 
         // Monthly status at each month end already past.
         let months_reported = (1..=spec.months + 3)
@@ -223,6 +225,7 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<DemoPeople> {
             .set_profile(now, ACTOR, person, firm[spec.assessor], &draft)
             .await?;
     }
+    news_history(store, now, &projects).await?;
     Ok(DemoPeople {
         project_manager: firm[0],
         team_member: firm[3],
@@ -238,6 +241,52 @@ pub struct DemoPeople {
     pub project_manager: PersonId,
     pub team_member: PersonId,
     pub leadership: PersonId,
+}
+
+/// What the demo's client reps were told of the news the status records
+/// made: Priyanka (Helios warehouse) hears the cost news from Priya in
+/// today's call, in time; the SCADA client learns of the slip from their
+/// own engineers first, a surprise. The pump station's news stays open,
+/// for the demo PM's Today.
+async fn news_history(
+    store: &Store,
+    now: DateTime<Utc>,
+    projects: &[(ProjectId, PersonId, PersonId)],
+) -> Result<()> {
+    use rapport_core::disclosure::{NewsRule, NewsState};
+    let today = now.date_naive();
+    let open = |news: &[crate::NewsItem], rules: &[NewsRule]| -> Vec<i64> {
+        news.iter()
+            .filter(|n| n.state == NewsState::Open && rules.contains(&n.rule))
+            .map(|n| n.id)
+            .collect()
+    };
+    let (warehouse, pm, rep) = projects[3];
+    let told = open(
+        &store.news(warehouse).await?,
+        &[NewsRule::EacRise, NewsRule::CpiBelow],
+    );
+    let call = rapport_core::domain::CaptureDraft::new(
+        InteractionDraft::new(
+            today,
+            "call",
+            "Told Priyanka the warehouse will cost more than planned",
+            Some("Went through the revised cost forecast and what is driving it (integration rework). She wants the recovery options in writing by Friday."),
+            &[pm, rep],
+        ),
+        vec![],
+        vec![],
+    )
+    .map_err(StoreError::Invalid)?;
+    store
+        .capture_interaction(now, ACTOR, warehouse, &call, &told)
+        .await?;
+    let (scada, _, _) = projects[1];
+    let heard = open(&store.news(scada).await?, &[NewsRule::FinishSlip]);
+    store
+        .news_learned_elsewhere(now, ACTOR, scada, &heard, today)
+        .await?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

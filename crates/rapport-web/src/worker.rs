@@ -48,7 +48,9 @@ pub async fn sweep_news(state: AppState) {
                     tracing::info!(projects, %today, "news evaluated for the day");
                     swept = Some(today);
                 }
-                Err(e) => tracing::warn!(error = %e, "cannot evaluate the day's news; will try again"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot evaluate the day's news; will try again")
+                }
             }
         }
         tokio::time::sleep(SWEEP).await;

@@ -16,6 +16,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 mod brief;
 mod cockpit;
+mod news;
 mod portfolio;
 mod profiles;
 mod sign_in;
