@@ -38,6 +38,12 @@ pub struct ServeArgs {
     /// Days after sign-in after which a session ends, used or not [default: 7].
     #[arg(long, env = "RAPPORT_SESSION_DAYS", value_parser = clap::value_parser!(u32).range(1..=365))]
     pub session_days: Option<u32>,
+    /// The SMTP server status reports are sent through: smtp://host:25, smtp://host:587?tls=required (STARTTLS) or smtps://user:password@host:465. Without it, reports are downloaded, not e-mailed.
+    #[arg(long, env = "RAPPORT_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of status reports, e.g. "Rapport <rapport@firm.example>" (needed with --smtp-url).
+    #[arg(long, env = "RAPPORT_MAIL_FROM")]
+    pub mail_from: Option<String>,
     /// Configuration file [default: rapport/config.toml in the user's configuration directory, if present].
     #[arg(long, env = "RAPPORT_CONFIG")]
     pub config: Option<PathBuf>,
@@ -205,9 +211,31 @@ async fn serve(mut args: ServeArgs) -> Outcome {
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
     };
+    let mail = match (&args.smtp_url, &args.mail_from) {
+        (None, _) => None,
+        (Some(_), None) => return Outcome::BadInput(
+            "--smtp-url needs --mail-from (RAPPORT_MAIL_FROM): the address reports are sent from"
+                .into(),
+        ),
+        (Some(url), Some(from)) => match rapport_web::mail::MailConfig::new(url, from) {
+            Ok(mail) => Some(mail),
+            Err(e) => return Outcome::BadInput(e),
+        },
+    };
+    match &mail {
+        Some(m) => println!(
+            "E-mail: status reports are sent through {} as {}",
+            m.server(),
+            m.from()
+        ),
+        None => println!(
+            "E-mail: not set up (RAPPORT_SMTP_URL); status reports can be downloaded, not sent"
+        ),
+    }
     let state = AppState::with_clock(store.clone(), clock)
         .with_auth(auth)
-        .with_public_url(public_url.as_deref());
+        .with_public_url(public_url.as_deref())
+        .with_mail(mail);
     if address.ip().is_unspecified() && public_url.is_none() {
         println!("Listening on every address with no --public-url: Rapport cannot tell its own names, so it answers to any Host. Set --public-url to the address people use.");
     }

@@ -13,8 +13,10 @@ pub mod format;
 mod html;
 mod markdown;
 mod pdf;
+pub mod status;
 
 pub use boe::{basis_of_estimate, BasisOfEstimate, Issue};
+pub use status::{status_report, StatusInput, StatusReport};
 
 /// Why a document could not be rendered.
 #[derive(Debug, thiserror::Error)]

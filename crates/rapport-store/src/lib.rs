@@ -39,6 +39,7 @@ mod people;
 mod profiles;
 mod projects;
 mod relationships;
+mod reports;
 mod scope;
 mod search;
 mod seed;
@@ -55,13 +56,16 @@ pub use estimates::{EstimateVersion, StoredResults, VersionCounts};
 pub use jobs::{
     JobRequest, JobState, SimulationJob, HEARTBEAT_TIMEOUT, MAX_ATTEMPTS, MAX_OPEN_JOBS,
 };
-pub use news::{NewsItem, Telling, ToldEntry};
+pub use news::{Figures, NewsItem, SettingsOf, Telling, ToldEntry};
 pub use people::Person;
 pub use profiles::Profile;
 pub use projects::{Project, Stakeholder};
 pub use relationships::{
     Captured, CockpitRecord, Commitment, FollowUpQuestion, Interaction, Resolution, Subject,
     Timeline, TimelineEntry,
+};
+pub use reports::{
+    backoff, Delivery, Outgoing, Report, ReportDocuments, ReportState, LEASE, MAX_DELIVERY_ATTEMPTS,
 };
 pub use scope::Scope;
 pub use sessions::{ApiToken, NewToken, SessionRecord};

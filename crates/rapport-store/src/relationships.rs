@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::people::person_exists;
 
 mod cockpit;
-mod statements;
+pub(crate) mod statements;
 mod timeline;
 use crate::projects::require_project;
 use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};

@@ -31,7 +31,9 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod hosts;
+pub mod mail;
 pub mod pages;
+pub mod reporting;
 pub mod worker;
 
 /// What every handler can reach; cheap to clone.
@@ -53,6 +55,10 @@ pub struct AppState {
     /// Wakes this server's simulation worker when a job is queued here
     /// (jobs queued by other servers are found by polling).
     jobs_queued: Arc<Notify>,
+    /// Where status reports are e-mailed from; `None`: e-mail is not set up.
+    pub mail: Option<mail::MailConfig>,
+    /// Wakes this server's mail sender when a report is queued here.
+    pub(crate) mail_queued: Arc<Notify>,
 }
 
 impl AppState {
@@ -70,7 +76,14 @@ impl AppState {
             openapi: shared_document(),
             heavy: Arc::new(Semaphore::new(1)),
             jobs_queued: Arc::new(Notify::new()),
+            mail: None,
+            mail_queued: Arc::new(Notify::new()),
         }
+    }
+
+    /// The same state sending e-mail through this server.
+    pub fn with_mail(self, mail: Option<mail::MailConfig>) -> Self {
+        Self { mail, ..self }
     }
 
     /// The same state answering to this public URL's host too.
@@ -257,6 +270,7 @@ pub async fn serve(
     // current run's guard, which stops the simulation at its next chunk.
     let worker = tokio::spawn(worker::run(state.clone()));
     let sweep = tokio::spawn(worker::sweep_news(state.clone()));
+    let sender = tokio::spawn(worker::deliver_reports(state.clone()));
     let app = router(state)
         .layer(middleware::from_fn_with_state(allowed, hosts::check_host))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -265,6 +279,7 @@ pub async fn serve(
         .await;
     worker.abort();
     sweep.abort();
+    sender.abort();
     served
 }
 

@@ -1,6 +1,7 @@
 //! The background work of the server process: the simulation worker runs
-//! queued simulation jobs one at a time beside the requests, and the news
-//! sweep evaluates the day's news to share.
+//! queued simulation jobs one at a time beside the requests, the news
+//! sweep evaluates the day's news to share, and the mail sender delivers
+//! queued status reports.
 //!
 //! It claims the oldest waiting job from the store (see
 //! `rapport_store::SimulationJob` for the job's life), simulates it in the
@@ -54,6 +55,65 @@ pub async fn sweep_news(state: AppState) {
             }
         }
         tokio::time::sleep(SWEEP).await;
+    }
+}
+
+/// How often the mail sender looks for reports queued by other servers or
+/// due for another attempt, when nothing woke it.
+const MAIL_POLL: Duration = Duration::from_secs(5);
+
+/// Delivers queued status reports, one at a time, until aborted: claims
+/// the most overdue (with a lease, so another server does not send it
+/// too), hands it to the SMTP server, and records the outcome — sent, with
+/// its interaction and the news told, only when the server accepted it;
+/// otherwise the error and the time of the next attempt. A server killed
+/// mid-send leaves the lease to run out, and the report is claimed again.
+pub async fn deliver_reports(state: AppState) {
+    loop {
+        let Some(mail) = state.mail.clone() else {
+            // Without SMTP nothing can be queued; nothing to do but wait.
+            tokio::time::sleep(MAIL_POLL * 12).await;
+            continue;
+        };
+        let now = state.clock.now();
+        match state.store.claim_delivery(now).await {
+            Ok(Some(d)) => {
+                let outcome =
+                    crate::mail::send(&mail, &d.envelope_from, &d.envelope_to, &d.message).await;
+                let recorded = match &outcome {
+                    Ok(()) => state
+                        .store
+                        .delivered(state.clock.now(), d.id)
+                        .await
+                        .map(|_| ()),
+                    Err(error) => state
+                        .store
+                        .delivery_failed(state.clock.now(), d.id, error)
+                        .await
+                        .map(|_| ()),
+                };
+                match (&outcome, recorded) {
+                    (Ok(()), Ok(())) => tracing::info!(report = d.id, "status report delivered"),
+                    (Err(e), Ok(())) => {
+                        tracing::warn!(report = d.id, error = %e, "status report not delivered; will retry")
+                    }
+                    (_, Err(e)) => {
+                        // Accepted but not recorded: the lease runs out and
+                        // the report is sent again; better twice than shown
+                        // as unsent when it arrived, or as sent when not.
+                        tracing::error!(report = d.id, error = %e, "cannot record a delivery");
+                        tokio::time::sleep(MAIL_POLL).await;
+                    }
+                }
+            }
+            Ok(None) => {
+                let _ = tokio::time::timeout(MAIL_POLL, state.mail_queued.notified()).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot claim a report to deliver");
+                tokio::time::sleep(MAIL_POLL * 6).await;
+            }
+        }
     }
 }
 

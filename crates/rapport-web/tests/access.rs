@@ -204,6 +204,15 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/api/v1/questions/{id}/answer", Kind::Contribute),
     ("POST", "/api/v1/questions/{id}/confirm", Kind::Contribute),
     ("POST", "/api/v1/commitments/{id}/resolve", Kind::Contribute),
+    ("GET", "/api/v1/accounts/{id}/news-rules", Kind::Read),
+    ("PUT", "/api/v1/accounts/{id}/news-rules", Kind::Change),
+    ("GET", "/api/v1/people/{id}/news-rules", Kind::Read),
+    ("PUT", "/api/v1/people/{id}/news-rules", Kind::Change),
+    ("GET", "/api/v1/projects/{id}/reports", Kind::Read),
+    ("POST", "/api/v1/projects/{id}/reports", Kind::Change),
+    ("GET", "/api/v1/reports/{id}", Kind::Read),
+    ("PUT", "/api/v1/reports/{id}", Kind::Change),
+    ("POST", "/api/v1/reports/{id}/send", Kind::Change),
     ("GET", "/api/v1/projects/{id}/news", Kind::Read),
     ("GET", "/api/v1/projects/{id}/told", Kind::Read),
     (
@@ -327,6 +336,8 @@ struct Fixture {
     commitment_p: i64,
     /// A brief and a concern on P.
     concern_p: i64,
+    /// A draft status report of P for A's client person.
+    report_p: i64,
     spare_user: i64,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -493,6 +504,7 @@ async fn fixture() -> Fixture {
         question_p: 0,
         commitment_p: 0,
         concern_p: 0,
+        report_p: 0,
         spare_user: spare.id.get(),
         _dir: dir,
         _stop: stop,
@@ -626,6 +638,15 @@ async fn fixture() -> Fixture {
         json!({"style": "analytical"}),
     )
     .await;
+    f.report_p = f
+        .admin(
+            "POST",
+            &format!("/api/v1/projects/{}/reports", f.project_p),
+            json!({"recipient_id": f.person_a}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
     f.concern_p = f
         .admin(
             "POST",
@@ -655,6 +676,8 @@ fn concrete(f: &Fixture, caller: Caller, method: &str, pattern: &str) -> String 
         f.question_p
     } else if path.starts_with("/commitments/") {
         f.commitment_p
+    } else if path.starts_with("/reports/") {
+        f.report_p
     } else {
         f.project_p
     };

@@ -118,12 +118,41 @@ pub struct ToldEntry {
 }
 
 /// How the client came to know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Telling {
     /// In a recorded conversation with the client rep.
     Conversation { interaction_id: i64 },
+    /// In a status report delivered to them (recorded as an e-mail
+    /// interaction), stating the figures it was written with.
+    Report {
+        interaction_id: i64,
+        figures: Figures,
+    },
     /// From someone else, before the PM told them: a surprise.
     Elsewhere,
+}
+
+/// The forecast figures a telling states: today's, or those frozen into
+/// a report when it was queued.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, serde::Deserialize)]
+pub struct Figures {
+    pub forecast_finish: Option<NaiveDate>,
+    pub eac_minor: Option<i64>,
+    pub cpi: Option<f64>,
+    pub spi_t: Option<f64>,
+}
+
+/// The project's forecast figures now, inside the caller's transaction.
+pub(crate) async fn current_figures(tx: &mut Tx, project_id: i64) -> Result<Figures> {
+    let (_, _, situation) = situation::load(tx, project_id).await?;
+    Ok(situation
+        .forecast
+        .map_or_else(Figures::default, |f| Figures {
+            forecast_finish: f.forecast_finish,
+            eac_minor: f.eac_minor,
+            cpi: f.cpi,
+            spi_t: f.spi_t,
+        }))
 }
 
 impl Store {
@@ -444,12 +473,25 @@ pub(crate) async fn tell(
         }
     }
     errors.into_result(()).map_err(StoreError::Invalid)?;
-    let (project, _, situation) = situation::load(tx, project_id).await?;
+    let rep = client_rep(tx, project_id).await?;
     let told = |rule: NewsRule| items.iter().any(|i| i.rule == rule);
-    let forecast = situation.forecast.as_ref();
-    let (source, interaction_id, elsewhere) = match how {
-        Telling::Conversation { interaction_id } => ("conversation", Some(interaction_id), false),
-        Telling::Elsewhere => ("elsewhere", None, true),
+    let (source, interaction_id, elsewhere, figures) = match how {
+        Telling::Conversation { interaction_id } => (
+            "conversation",
+            Some(interaction_id),
+            false,
+            current_figures(tx, project_id).await?,
+        ),
+        Telling::Report {
+            interaction_id,
+            figures,
+        } => ("report", Some(interaction_id), false, figures),
+        Telling::Elsewhere => (
+            "elsewhere",
+            None,
+            true,
+            current_figures(tx, project_id).await?,
+        ),
     };
     let moves = items.iter().any(|i| i.rule.moves_the_ledger());
     let entry: Option<i64> = if moves {
@@ -460,14 +502,14 @@ pub(crate) async fn tell(
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(project_id)
-            .bind(project.client_rep_id.get())
+            .bind(rep.get())
             .bind(on)
             .bind(source)
             .bind(interaction_id)
-            .bind(forecast.filter(|_| told(NewsRule::FinishSlip)).and_then(|f| f.forecast_finish))
-            .bind(forecast.filter(|_| told(NewsRule::EacRise)).and_then(|f| f.eac_minor))
-            .bind(forecast.filter(|_| told(NewsRule::CpiBelow)).and_then(|f| f.cpi))
-            .bind(forecast.filter(|_| told(NewsRule::SpiTBelow)).and_then(|f| f.spi_t))
+            .bind(figures.forecast_finish.filter(|_| told(NewsRule::FinishSlip)))
+            .bind(figures.eac_minor.filter(|_| told(NewsRule::EacRise)))
+            .bind(figures.cpi.filter(|_| told(NewsRule::CpiBelow)))
+            .bind(figures.spi_t.filter(|_| told(NewsRule::SpiTBelow)))
             .bind(actor)
             .bind(now)
             .fetch_one(conn)
@@ -511,6 +553,16 @@ pub(crate) async fn tell(
     reevaluate(tx, project_id, now.date_naive()).await
 }
 
+/// Which of `ids` are open items of the project.
+pub(crate) async fn open_among(tx: &mut Tx, project_id: i64, ids: &[i64]) -> Result<Vec<i64>> {
+    Ok(select_items(tx, ids)
+        .await?
+        .into_iter()
+        .filter(|i| i.project_id.get() == project_id && i.state == NewsState::Open)
+        .map(|i| i.id)
+        .collect())
+}
+
 /// The rep a project's news is told to, for callers that check a
 /// conversation included them.
 pub(crate) async fn client_rep(tx: &mut Tx, project_id: i64) -> Result<PersonId> {
@@ -523,4 +575,86 @@ pub(crate) async fn client_rep(tx: &mut Tx, project_id: i64) -> Result<PersonId>
     found
         .map(|(id,)| PersonId::new(id))
         .ok_or_else(|| StoreError::not_found("project", project_id))
+}
+
+/// Whose rule settings: an account's, or one client person's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsOf {
+    Account(rapport_core::ids::AccountId),
+    Person(PersonId),
+}
+
+impl Store {
+    /// The settings an account or a person tightens the rules with.
+    pub async fn news_settings(
+        &self,
+        of: SettingsOf,
+    ) -> Result<Option<rapport_core::disclosure::RuleSettings>> {
+        let (account, person) = match of {
+            SettingsOf::Account(a) => (Some(a.get()), None),
+            SettingsOf::Person(p) => (None, Some(p.get())),
+        };
+        let mut tx = self.read_one().await?;
+        let found: Option<(String,)> = on_tx!(tx, conn => {
+            sqlx::query_as("SELECT settings FROM news_settings WHERE account_id = $1 OR person_id = $2")
+                .bind(account)
+                .bind(person)
+                .fetch_optional(conn)
+                .await?
+        });
+        tx.commit().await?;
+        found
+            .map(|(json,)| {
+                serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("news_settings: {e}")))
+            })
+            .transpose()
+    }
+
+    /// Replaces an account's or a person's settings, and evaluates the
+    /// news of the projects they touch again (a tighter rule can make news
+    /// at once).
+    pub async fn set_news_settings(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        of: SettingsOf,
+        settings: &rapport_core::disclosure::RuleSettings,
+    ) -> Result<()> {
+        let json = serde_json::to_string(settings)
+            .map_err(|e| StoreError::Corrupt(format!("news settings: {e}")))?;
+        let (account, person, entity, id) = match of {
+            SettingsOf::Account(a) => (Some(a.get()), None, "account", a.get()),
+            SettingsOf::Person(p) => (None, Some(p.get()), "person", p.get()),
+        };
+        let mut tx = self.begin().await?;
+        on_tx!(tx, conn => {
+            sqlx::query("DELETE FROM news_settings WHERE account_id = $1 OR person_id = $2")
+                .bind(account)
+                .bind(person)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("INSERT INTO news_settings (account_id, person_id, settings, updated_at) VALUES ($1, $2, $3, $4)")
+                .bind(account)
+                .bind(person)
+                .bind(&json)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+        });
+        audit(&mut tx, now, actor, entity, id, "news_rules", settings).await?;
+        let projects: Vec<(i64,)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT id FROM projects WHERE NOT archived AND (account_id = $1 OR client_rep_id = $2) ORDER BY id",
+            )
+            .bind(account)
+            .bind(person)
+            .fetch_all(conn)
+            .await?
+        });
+        for (project,) in projects {
+            reevaluate(&mut tx, project, now.date_naive()).await?;
+        }
+        tx.commit().await
+    }
 }

@@ -132,7 +132,7 @@ pub(super) async fn check_people(tx: &mut Tx, fields: &[(&str, i64)]) -> Result<
     errors.into_result(()).map_err(StoreError::Invalid)
 }
 
-pub(super) async fn insert_interaction(
+pub(crate) async fn insert_interaction(
     tx: &mut Tx,
     now: DateTime<Utc>,
     project_id: i64,
@@ -155,7 +155,7 @@ pub(super) async fn insert_interaction(
     Ok(id)
 }
 
-pub(super) async fn insert_participants(
+pub(crate) async fn insert_participants(
     tx: &mut Tx,
     interaction_id: i64,
     person_ids: &[i64],

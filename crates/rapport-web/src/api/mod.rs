@@ -32,6 +32,7 @@ pub mod people;
 pub mod profiles;
 pub mod projects;
 pub mod questions;
+pub mod reports;
 pub mod search;
 pub mod simulations;
 pub mod status;
@@ -76,6 +77,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(simulations::router())
         .merge(interactions::router())
         .merge(news::router())
+        .merge(reports::router())
         .merge(questions::router())
         .merge(commitments::router())
         .merge(today::router())

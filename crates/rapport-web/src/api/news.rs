@@ -8,8 +8,9 @@
 
 use axum::{extract::State, Json};
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_core::ids::ProjectId;
-use rapport_store::{NewsItem, ToldEntry};
+use rapport_core::disclosure::{RuleSettings, DEFAULT_RULES};
+use rapport_core::ids::{AccountId, PersonId, ProjectId};
+use rapport_store::{NewsItem, SettingsOf, ToldEntry};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +26,153 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger))
         .routes(routes!(learned_elsewhere))
         .routes(routes!(acknowledge))
+        .routes(routes!(account_rules, set_account_rules))
+        .routes(routes!(person_rules, set_person_rules))
+}
+
+/// The rules' thresholds an account or a client person tightens; each
+/// field left out keeps the default (shown in `defaults`).
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesBody {
+    /// CPI below this is news (default 0.95; at least that, at most 1.5).
+    pub cpi_below: Option<f64>,
+    /// SPI(t) below this is news (default 0.95).
+    pub spi_t_below: Option<f64>,
+    /// Business days of slip past what was told that are news (default 5; 0 to 5).
+    pub finish_slip_days: Option<i64>,
+    /// Percent of cost growth past what was told that is news (default 5).
+    pub eac_rise_percent: Option<f64>,
+    /// Percent an estimate's headline may move before it is news (default 10).
+    pub estimate_move_percent: Option<f64>,
+    /// Business days before a promise to the client is due when it is news (default 2; 2 to 20).
+    pub commitment_warning_days: Option<i64>,
+    /// Business days to tell critical news (default 0: the same day).
+    pub critical_deadline_days: Option<i64>,
+    /// Business days to tell other news (default 2).
+    pub major_deadline_days: Option<i64>,
+}
+
+impl From<RuleSettings> for RulesBody {
+    fn from(s: RuleSettings) -> Self {
+        Self {
+            cpi_below: s.cpi_below,
+            spi_t_below: s.spi_t_below,
+            finish_slip_days: s.finish_slip_days,
+            eac_rise_percent: s.eac_rise_percent,
+            estimate_move_percent: s.estimate_move_percent,
+            commitment_warning_days: s.commitment_warning_days,
+            critical_deadline_days: s.critical_deadline_days,
+            major_deadline_days: s.major_deadline_days,
+        }
+    }
+}
+
+/// The settings, with the defaults they tighten.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RulesView {
+    pub settings: RulesBody,
+    pub defaults: RulesBody,
+}
+
+fn view(settings: Option<RuleSettings>) -> RulesView {
+    let d = DEFAULT_RULES;
+    RulesView {
+        settings: settings.unwrap_or_default().into(),
+        defaults: RulesBody {
+            cpi_below: Some(d.cpi_below),
+            spi_t_below: Some(d.spi_t_below),
+            finish_slip_days: Some(d.finish_slip_days),
+            eac_rise_percent: Some(d.eac_rise_percent),
+            estimate_move_percent: Some(d.estimate_move_percent),
+            commitment_warning_days: Some(d.commitment_warning_days),
+            critical_deadline_days: Some(d.critical_deadline_days),
+            major_deadline_days: Some(d.major_deadline_days),
+        },
+    }
+}
+
+fn settings_of(body: RulesBody) -> ApiResult<RuleSettings> {
+    RuleSettings::new(RuleSettings {
+        cpi_below: body.cpi_below,
+        spi_t_below: body.spi_t_below,
+        finish_slip_days: body.finish_slip_days,
+        eac_rise_percent: body.eac_rise_percent,
+        estimate_move_percent: body.estimate_move_percent,
+        commitment_warning_days: body.commitment_warning_days,
+        critical_deadline_days: body.critical_deadline_days,
+        major_deadline_days: body.major_deadline_days,
+    })
+    .map_err(ApiError::invalid)
+}
+
+/// An account's tightening of the news rules.
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/news-rules", tag = "news",
+    params(("id" = i64, Path, description = "account id")), responses((status = 200, body = RulesView)))]
+pub async fn account_rules(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<RulesView>> {
+    Ok(Json(view(
+        state
+            .store
+            .news_settings(SettingsOf::Account(AccountId::new(id)))
+            .await?,
+    )))
+}
+
+/// Tighten the news rules for every project of an account.
+#[utoipa::path(put, path = "/api/v1/accounts/{id}/news-rules", tag = "news", request_body = RulesBody,
+    params(("id" = i64, Path, description = "account id")),
+    responses((status = 200, body = RulesView), (status = 422, body = ErrorBody)))]
+pub async fn set_account_rules(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RulesBody>,
+) -> ApiResult<Json<RulesView>> {
+    let settings = settings_of(body)?;
+    let of = SettingsOf::Account(AccountId::new(id));
+    state
+        .store
+        .set_news_settings(state.clock.now(), &current.actor(), of, &settings)
+        .await?;
+    Ok(Json(view(Some(settings))))
+}
+
+/// A client person's tightening of the news rules (for projects they
+/// are the client rep of).
+#[utoipa::path(get, path = "/api/v1/people/{id}/news-rules", tag = "news",
+    params(("id" = i64, Path, description = "person id")), responses((status = 200, body = RulesView)))]
+pub async fn person_rules(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<RulesView>> {
+    Ok(Json(view(
+        state
+            .store
+            .news_settings(SettingsOf::Person(PersonId::new(id)))
+            .await?,
+    )))
+}
+
+/// Tighten the news rules for the projects this person is client rep of.
+#[utoipa::path(put, path = "/api/v1/people/{id}/news-rules", tag = "news", request_body = RulesBody,
+    params(("id" = i64, Path, description = "person id")),
+    responses((status = 200, body = RulesView), (status = 422, body = ErrorBody)))]
+pub async fn set_person_rules(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RulesBody>,
+) -> ApiResult<Json<RulesView>> {
+    let settings = settings_of(body)?;
+    let of = SettingsOf::Person(PersonId::new(id));
+    state
+        .store
+        .set_news_settings(state.clock.now(), &current.actor(), of, &settings)
+        .await?;
+    Ok(Json(view(Some(settings))))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -275,10 +275,12 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
                 policy::Record::Commitment => {
                     ("commitment", parse_id(id.as_deref(), "commitment")?)
                 }
+                policy::Record::Report => ("report", parse_id(id.as_deref(), "report")?),
             };
             let project = match record {
                 policy::Record::Question => state.store.question_project(id).await?,
                 policy::Record::Commitment => state.store.commitment_project(id).await?,
+                policy::Record::Report => state.store.report_project(id).await?,
             };
             // A record of a project the caller cannot see is not there.
             let not_found = || ApiError::NotFound(format!("no {what} with id {id}"));

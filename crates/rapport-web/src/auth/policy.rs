@@ -41,6 +41,9 @@ pub enum Rule {
 pub enum Record {
     Question,
     Commitment,
+    /// A status report: read by who reads its project, drafted and sent
+    /// by who manages it.
+    Report,
 }
 
 /// What a project route needs, from least to most.
@@ -104,6 +107,10 @@ pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
         ("commitments", Some("{id}")) => Some(Rule::Record(
             Record::Commitment,
             if read { Need::Read } else { Need::Contribute },
+        )),
+        ("reports", Some("{id}")) => Some(Rule::Record(
+            Record::Report,
+            if read { Need::Read } else { Need::Manage },
         )),
         // Answering a team concern is the project manager's.
         ("projects", Some("{id}"))

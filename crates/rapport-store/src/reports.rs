@@ -1,0 +1,576 @@
+//! Status reports and their delivery. A report is a draft (its reader and
+//! the PM's words) until sent; sending freezes the rendered documents and
+//! the whole e-mail into the row and queues it there — the row is its own
+//! outbox entry. A sender claims due rows with a lease, so two servers
+//! never send one report at once; delivery, the e-mail interaction, the
+//! ledger and the news told commit together, and only after the SMTP
+//! server accepted the message.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rapport_core::domain::InteractionDraft;
+use rapport_core::ids::{PersonId, ProjectId};
+use serde::Serialize;
+
+use crate::news::{self, Figures, Telling};
+use crate::projects::require_project;
+use crate::relationships::statements::{insert_interaction, insert_participants};
+use crate::{audit, on_tx, Result, Store, StoreError, Tx};
+
+/// A report's life: draft → queued → sent, or failed (with the error,
+/// and retried until it is sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportState {
+    Draft,
+    Queued,
+    Sent,
+    Failed,
+}
+
+impl ReportState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportState::Draft => "draft",
+            ReportState::Queued => "queued",
+            ReportState::Sent => "sent",
+            ReportState::Failed => "failed",
+        }
+    }
+}
+
+/// A stored report (without its frozen documents; see [`Store::report_documents`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub id: i64,
+    pub project_id: ProjectId,
+    pub recipient_id: PersonId,
+    pub pm_words: Option<String>,
+    pub state: ReportState,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub queued_at: Option<DateTime<Utc>>,
+    pub subject: Option<String>,
+    pub message_id: Option<String>,
+    pub attempts: i64,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub interaction_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    project_id: i64,
+    recipient_id: i64,
+    pm_words: Option<String>,
+    state: String,
+    created_by: String,
+    created_at: DateTime<Utc>,
+    queued_at: Option<DateTime<Utc>>,
+    subject: Option<String>,
+    message_id: Option<String>,
+    attempts: i64,
+    next_attempt_at: Option<DateTime<Utc>>,
+    last_error: Option<String>,
+    sent_at: Option<DateTime<Utc>>,
+    interaction_id: Option<i64>,
+}
+
+impl TryFrom<ReportRow> for Report {
+    type Error = StoreError;
+    fn try_from(r: ReportRow) -> Result<Self> {
+        let state = match r.state.as_str() {
+            "draft" => ReportState::Draft,
+            "queued" => ReportState::Queued,
+            "sent" => ReportState::Sent,
+            "failed" => ReportState::Failed,
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "status_reports.state: {other}"
+                )))
+            }
+        };
+        Ok(Self {
+            id: r.id,
+            project_id: ProjectId::new(r.project_id),
+            recipient_id: PersonId::new(r.recipient_id),
+            pm_words: r.pm_words,
+            state,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            queued_at: r.queued_at,
+            subject: r.subject,
+            message_id: r.message_id,
+            attempts: r.attempts,
+            next_attempt_at: r.next_attempt_at,
+            last_error: r.last_error,
+            sent_at: r.sent_at,
+            interaction_id: r.interaction_id,
+        })
+    }
+}
+
+const SELECT_REPORT: &str = "SELECT id, project_id, recipient_id, pm_words, state, created_by, created_at, \
+     queued_at, subject, message_id, attempts, next_attempt_at, last_error, sent_at, interaction_id \
+     FROM status_reports";
+
+/// What sending freezes into a report.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub sender_id: PersonId,
+    pub subject: String,
+    pub markdown: String,
+    pub html: String,
+    pub pdf: Vec<u8>,
+    /// The whole e-mail, as the SMTP server will receive it.
+    pub message: Vec<u8>,
+    pub message_id: String,
+    pub envelope_from: String,
+    pub envelope_to: String,
+    /// The news the report contained (the open ones are told on delivery).
+    pub news_ids: Vec<i64>,
+    pub figures: Figures,
+}
+
+/// A report claimed for delivery.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub id: i64,
+    pub attempts: i64,
+    pub message: Vec<u8>,
+    pub envelope_from: String,
+    pub envelope_to: String,
+}
+
+/// The frozen documents of a queued or sent report.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportDocuments {
+    pub subject: Option<String>,
+    pub body_markdown: Option<String>,
+    pub body_html: Option<String>,
+    pub pdf: Option<Vec<u8>>,
+}
+
+/// How long a claim holds a report for its sender: longer than an SMTP
+/// exchange takes, short enough that a killed server's report is soon
+/// taken by another.
+pub const LEASE: Duration = Duration::minutes(2);
+
+/// Attempts before a report stays failed for the PM to send again.
+pub const MAX_DELIVERY_ATTEMPTS: i64 = 10;
+
+/// The wait before attempt `n + 1` after `n` failures: 30 s doubling,
+/// at most an hour.
+pub fn backoff(failures: i64) -> Duration {
+    let seconds = 30i64.saturating_mul(1i64 << failures.clamp(0, 7).max(0));
+    Duration::seconds(seconds.min(3600))
+}
+
+impl Store {
+    /// A draft report on a project for one client person.
+    pub async fn create_report(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        project_id: ProjectId,
+        recipient: PersonId,
+        pm_words: Option<&str>,
+    ) -> Result<Report> {
+        let mut tx = self.begin().await?;
+        require_project(&mut tx, project_id.get()).await?;
+        check_recipient(&mut tx, project_id.get(), recipient).await?;
+        let (id,): (i64,) = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "INSERT INTO status_reports (project_id, recipient_id, pm_words, state, created_by, created_at) \
+                 VALUES ($1, $2, $3, 'draft', $4, $5) RETURNING id",
+            )
+            .bind(project_id.get())
+            .bind(recipient.get())
+            .bind(pm_words)
+            .bind(actor)
+            .bind(now)
+            .fetch_one(conn)
+            .await?
+        });
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "status_report",
+            id,
+            "draft",
+            &recipient.get(),
+        )
+        .await?;
+        let report = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Changes a draft's words.
+    pub async fn set_report_words(&self, id: i64, pm_words: Option<&str>) -> Result<Report> {
+        let mut tx = self.begin().await?;
+        let report = load(&mut tx, id).await?;
+        if report.state != ReportState::Draft {
+            return Err(StoreError::Conflict(format!(
+                "report {id} is {}; only a draft's words change (make a new report)",
+                report.state.as_str()
+            )));
+        }
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE status_reports SET pm_words = $1 WHERE id = $2")
+                .bind(pm_words)
+                .bind(id)
+                .execute(conn)
+                .await?;
+        });
+        let report = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    pub async fn report(&self, id: i64) -> Result<Report> {
+        let mut tx = self.read_one().await?;
+        let report = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// The project a report belongs to, for the access rule.
+    pub async fn report_project(&self, id: i64) -> Result<Option<ProjectId>> {
+        let mut tx = self.read_one().await?;
+        let found: Option<(i64,)> = on_tx!(tx, conn => {
+            sqlx::query_as("SELECT project_id FROM status_reports WHERE id = $1")
+                .bind(id)
+                .fetch_optional(conn)
+                .await?
+        });
+        tx.commit().await?;
+        Ok(found.map(|(p,)| ProjectId::new(p)))
+    }
+
+    /// A project's reports, newest first.
+    pub async fn reports(&self, project_id: ProjectId) -> Result<Vec<Report>> {
+        let mut tx = self.read_one().await?;
+        let rows: Vec<ReportRow> = on_tx!(tx, conn => {
+            sqlx::query_as(&format!("{SELECT_REPORT} WHERE project_id = $1 ORDER BY id DESC"))
+                .bind(project_id.get())
+                .fetch_all(conn)
+                .await?
+        });
+        tx.commit().await?;
+        rows.into_iter().map(Report::try_from).collect()
+    }
+
+    pub async fn report_documents(&self, id: i64) -> Result<ReportDocuments> {
+        let mut tx = self.read_one().await?;
+        let docs: Option<ReportDocuments> = on_tx!(tx, conn => {
+            sqlx::query_as("SELECT subject, body_markdown, body_html, pdf FROM status_reports WHERE id = $1")
+                .bind(id)
+                .fetch_optional(conn)
+                .await?
+        });
+        tx.commit().await?;
+        docs.ok_or_else(|| StoreError::not_found("report", id))
+    }
+
+    /// The project's forecast figures now, as a report queued now states.
+    pub async fn forecast_figures(&self, project_id: ProjectId) -> Result<Figures> {
+        let mut tx = self.begin_read().await?;
+        let figures = news::current_figures(&mut tx, project_id.get()).await?;
+        tx.commit().await?;
+        Ok(figures)
+    }
+
+    /// Freezes a draft (or a failed report being sent again) and queues
+    /// it for delivery now.
+    pub async fn queue_report(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        id: i64,
+        out: &Outgoing,
+    ) -> Result<Report> {
+        let mut tx = self.begin().await?;
+        let report = load(&mut tx, id).await?;
+        match report.state {
+            ReportState::Draft => {}
+            state => {
+                return Err(StoreError::Conflict(format!(
+                    "report {id} is {}; {}",
+                    state.as_str(),
+                    match state {
+                        ReportState::Sent => "it was sent already; make a new report",
+                        ReportState::Failed => "send it again to retry it at once",
+                        _ => "it is waiting to be delivered",
+                    }
+                )))
+            }
+        }
+        let news_ids = serde_json::to_string(&out.news_ids).unwrap_or_else(|_| "[]".into());
+        let figures = serde_json::to_string(&out.figures).unwrap_or_else(|_| "{}".into());
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE status_reports SET state = 'queued', queued_at = $1, sender_id = $2, subject = $3, \
+                 body_markdown = $4, body_html = $5, pdf = $6, message = $7, message_id = $8, \
+                 envelope_from = $9, envelope_to = $10, news_ids = $11, figures = $12, attempts = 0, \
+                 next_attempt_at = $1, last_error = NULL WHERE id = $13",
+            )
+            .bind(now)
+            .bind(out.sender_id.get())
+            .bind(&out.subject)
+            .bind(&out.markdown)
+            .bind(&out.html)
+            .bind(&out.pdf)
+            .bind(&out.message)
+            .bind(&out.message_id)
+            .bind(&out.envelope_from)
+            .bind(&out.envelope_to)
+            .bind(news_ids)
+            .bind(figures)
+            .bind(id)
+            .execute(conn)
+            .await?;
+        });
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "status_report",
+            id,
+            "queue",
+            &out.envelope_to,
+        )
+        .await?;
+        let report = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Tries a failed report again at once (the PM pressed send again,
+    /// say after fixing the mail server), with a fresh count of attempts.
+    pub async fn retry_report(&self, now: DateTime<Utc>, actor: &str, id: i64) -> Result<Report> {
+        let mut tx = self.begin().await?;
+        let report = load(&mut tx, id).await?;
+        if report.state != ReportState::Failed {
+            return Err(StoreError::Conflict(format!(
+                "report {id} is {}; only a failed report is sent again",
+                report.state.as_str()
+            )));
+        }
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE status_reports SET state = 'queued', attempts = 0, next_attempt_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(conn)
+                .await?;
+        });
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "status_report",
+            id,
+            "retry",
+            &report.attempts,
+        )
+        .await?;
+        let report = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Claims the report most overdue for delivery, if any: its next
+    /// attempt moves a lease ahead, so no other sender takes it meanwhile.
+    pub async fn claim_delivery(&self, now: DateTime<Utc>) -> Result<Option<Delivery>> {
+        let mut tx = self.begin().await?;
+        crate::take_turns(&mut tx, &["report-delivery"]).await?;
+        let due: Option<(i64, i64, Vec<u8>, String, String)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT id, attempts, message, envelope_from, envelope_to FROM status_reports \
+                 WHERE state IN ('queued', 'failed') AND attempts < $1 AND next_attempt_at <= $2 \
+                 ORDER BY next_attempt_at, id LIMIT 1",
+            )
+            .bind(MAX_DELIVERY_ATTEMPTS)
+            .bind(now)
+            .fetch_optional(conn)
+            .await?
+        });
+        let Some((id, attempts, message, envelope_from, envelope_to)) = due else {
+            return Ok(None);
+        };
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE status_reports SET next_attempt_at = $1 WHERE id = $2")
+                .bind(now + LEASE)
+                .bind(id)
+                .execute(conn)
+                .await?;
+        });
+        tx.commit().await?;
+        Ok(Some(Delivery {
+            id,
+            attempts,
+            message,
+            envelope_from,
+            envelope_to,
+        }))
+    }
+
+    /// Records a failed attempt: the error, and when to try again.
+    pub async fn delivery_failed(
+        &self,
+        now: DateTime<Utc>,
+        id: i64,
+        error: &str,
+    ) -> Result<Report> {
+        let mut tx = self.begin().await?;
+        let report = load(&mut tx, id).await?;
+        if report.state == ReportState::Sent {
+            return Ok(report);
+        }
+        let failures = report.attempts + 1;
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE status_reports SET state = 'failed', attempts = $1, last_error = $2, next_attempt_at = $3 WHERE id = $4",
+            )
+            .bind(failures)
+            .bind(error.chars().take(2000).collect::<String>())
+            .bind(now + backoff(failures))
+            .bind(id)
+            .execute(conn)
+            .await?;
+        });
+        let report = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Records a delivery the SMTP server accepted, all at once: the
+    /// report sent, the e-mail as an interaction between its sender and
+    /// reader, and the news it contained (still open) told with the
+    /// figures it stated.
+    pub async fn delivered(&self, now: DateTime<Utc>, id: i64) -> Result<Report> {
+        let mut tx = self.begin().await?;
+        let report = load(&mut tx, id).await?;
+        if report.state == ReportState::Sent {
+            return Ok(report);
+        }
+        let (sender, news_json, figures_json): (Option<i64>, Option<String>, Option<String>) = on_tx!(tx, conn => {
+            sqlx::query_as("SELECT sender_id, news_ids, figures FROM status_reports WHERE id = $1")
+                .bind(id)
+                .fetch_one(conn)
+                .await?
+        });
+        let today: NaiveDate = now.date_naive();
+        let project_id = report.project_id.get();
+        let mut people = vec![
+            PersonId::new(sender.unwrap_or(report.recipient_id.get())),
+            report.recipient_id,
+        ];
+        people.dedup();
+        let summary = report
+            .subject
+            .clone()
+            .unwrap_or_else(|| format!("Status report {id}"));
+        let summary: String = format!("Sent: {summary}").chars().take(500).collect();
+        let draft = InteractionDraft::new(
+            today,
+            "email",
+            &summary,
+            Some("The status report, delivered by e-mail with its PDF."),
+            &people,
+        )
+        .map_err(StoreError::Invalid)?;
+        let interaction_id = insert_interaction(&mut tx, now, project_id, &draft).await?;
+        let ids: Vec<i64> = people.iter().map(|p| p.get()).collect();
+        insert_participants(&mut tx, interaction_id, &ids).await?;
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE status_reports SET state = 'sent', sent_at = $1, attempts = attempts + 1, \
+                 last_error = NULL, next_attempt_at = NULL, interaction_id = $2 WHERE id = $3",
+            )
+            .bind(now)
+            .bind(interaction_id)
+            .bind(id)
+            .execute(conn)
+            .await?;
+        });
+        audit(
+            &mut tx,
+            now,
+            "mail",
+            "status_report",
+            id,
+            "sent",
+            &interaction_id,
+        )
+        .await?;
+        // The news it contained that is still open is told now; what was
+        // told meanwhile in another way stays as it was.
+        let contained: Vec<i64> = news_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        let figures: Figures = figures_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        let still_open = news::open_among(&mut tx, project_id, &contained).await?;
+        if report.recipient_id == news::client_rep(&mut tx, project_id).await? {
+            news::tell(
+                &mut tx,
+                now,
+                "mail",
+                project_id,
+                &still_open,
+                today,
+                Telling::Report {
+                    interaction_id,
+                    figures,
+                },
+            )
+            .await?;
+        } else {
+            news::reevaluate(&mut tx, project_id, today).await?;
+        }
+        let report = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+}
+
+async fn load(tx: &mut Tx, id: i64) -> Result<Report> {
+    let row: Option<ReportRow> = on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{SELECT_REPORT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+    });
+    row.ok_or_else(|| StoreError::not_found("report", id))?
+        .try_into()
+}
+
+/// A report goes to a client person of the project's account.
+async fn check_recipient(tx: &mut Tx, project_id: i64, recipient: PersonId) -> Result<()> {
+    let found: Option<(String, Option<i64>, Option<String>)> = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT side, account_id, email FROM people WHERE id = $1")
+            .bind(recipient.get())
+            .fetch_optional(conn)
+            .await?
+    });
+    let account: (i64,) = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT account_id FROM projects WHERE id = $1")
+            .bind(project_id)
+            .fetch_one(conn)
+            .await?
+    });
+    match found {
+        None => Err(StoreError::invalid("recipient_id", format!("no person with id {recipient}"))),
+        Some((side, acc, _)) if side != "client" || acc != Some(account.0) => Err(StoreError::invalid(
+            "recipient_id",
+            format!("person {recipient} is not one of this project's client's people; a status report goes to the client"),
+        )),
+        Some(_) => Ok(()),
+    }
+}
