@@ -141,16 +141,20 @@ async fn serve(mut args: ServeArgs) -> Outcome {
     };
     let clock = Clock::System;
     let mut demo_users = None;
+    let mut demo_pm = None;
     if args.demo {
         let password = match demo::password() {
             Ok(password) => password,
             Err(message) => return Outcome::BadInput(message),
         };
         match rapport_store::demo::load(&store, clock.now()).await {
-            Ok(people) => match demo::add_users(&store, clock.now(), people, password).await {
-                Ok(users) => demo_users = Some(users),
-                Err(e) => return Outcome::Failure(e),
-            },
+            Ok(people) => {
+                demo_pm = Some(people.project_manager);
+                match demo::add_users(&store, clock.now(), people, password).await {
+                    Ok(users) => demo_users = Some(users),
+                    Err(e) => return Outcome::Failure(e),
+                }
+            }
             Err(rapport_store::StoreError::Conflict(message)) => {
                 return Outcome::BadInput(format!(
                     "--demo: {message}; give an empty database or leave out --database-url"
@@ -236,6 +240,13 @@ async fn serve(mut args: ServeArgs) -> Outcome {
         .with_auth(auth)
         .with_public_url(public_url.as_deref())
         .with_mail(mail);
+    if let Some(pm) = demo_pm {
+        if let Err(e) = rapport_web::reporting::demo_report(&state, pm).await {
+            return Outcome::Failure(anyhow::anyhow!(
+                "cannot write the demo's status report: {e:?}"
+            ));
+        }
+    }
     if address.ip().is_unspecified() && public_url.is_none() {
         println!("Listening on every address with no --public-url: Rapport cannot tell its own names, so it answers to any Host. Set --public-url to the address people use.");
     }

@@ -166,6 +166,42 @@ pub async fn compose(
     Ok((status_report(&input), open_ids))
 }
 
+/// The report as it stands, in every form, with what it states.
+struct Rendered {
+    model: StatusReport,
+    markdown: String,
+    html: String,
+    pdf: Vec<u8>,
+    news_ids: Vec<i64>,
+    figures: rapport_store::Figures,
+}
+
+async fn render(
+    state: &AppState,
+    report: &Report,
+    prepared_by: &str,
+) -> Result<Rendered, ApiError> {
+    let figures = state.store.forecast_figures(report.project_id).await?;
+    let (model, news_ids) = compose(state, report, prepared_by).await?;
+    let markdown = model.markdown();
+    let html = model
+        .html()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let typeset = model.clone();
+    let pdf = state
+        .heavy(move |_| typeset.pdf())
+        .await?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Rendered {
+        model,
+        markdown,
+        html,
+        pdf,
+        news_ids,
+        figures,
+    })
+}
+
 /// Renders the report as it stands, freezes it with the e-mail built from
 /// it, and queues it for the sender.
 pub async fn queue(
@@ -177,7 +213,7 @@ pub async fn queue(
 ) -> Result<Report, ApiError> {
     let Some(mail) = state.mail.clone() else {
         return Err(ApiError::Conflict(
-            "e-mail is not set up on this server: start Rapport with RAPPORT_SMTP_URL and RAPPORT_MAIL_FROM, or download the report and send it yourself".into(),
+            "e-mail is not set up on this server: start Rapport with RAPPORT_SMTP_URL and RAPPORT_MAIL_FROM, or download the report, send it yourself and record that you did".into(),
         ));
     };
     let recipient = state.store.person(report.recipient_id).await?;
@@ -190,20 +226,10 @@ pub async fn queue(
             ),
         ));
     };
-    let figures = state.store.forecast_figures(report.project_id).await?;
-    let (model, news_ids) = compose(state, report, prepared_by).await?;
-    let markdown = model.markdown();
-    let html = model
-        .html()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let typeset = model.clone();
-    let pdf = state
-        .heavy(move |_| typeset.pdf())
-        .await?
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let r = render(state, report, prepared_by).await?;
     let filename = format!(
         "{}.pdf",
-        model.title.replace(|c: char| !c.is_alphanumeric(), "-")
+        r.model.title.replace(|c: char| !c.is_alphanumeric(), "-")
     );
     let built = crate::mail::build(
         &mail,
@@ -211,10 +237,10 @@ pub async fn queue(
             report_id: report.id,
             to_name: recipient.name.clone(),
             to_address: address,
-            subject: model.title.clone(),
-            text: markdown.clone(),
-            html: html.clone(),
-            pdf: pdf.clone(),
+            subject: r.model.title.clone(),
+            text: r.markdown.clone(),
+            html: r.html.clone(),
+            pdf: r.pdf.clone(),
             filename,
         },
     )
@@ -227,19 +253,83 @@ pub async fn queue(
             report.id,
             &Outgoing {
                 sender_id: sender,
-                subject: model.title.clone(),
-                markdown,
-                html,
-                pdf,
+                subject: r.model.title,
+                markdown: r.markdown,
+                html: r.html,
+                pdf: r.pdf,
                 message: built.bytes,
                 message_id: built.message_id,
                 envelope_from: built.envelope_from,
                 envelope_to: built.envelope_to,
-                news_ids,
-                figures,
+                news_ids: r.news_ids,
+                figures: r.figures,
             },
         )
         .await?;
     state.mail_queued.notify_one();
     Ok(queued)
+}
+
+/// Records that the PM sent the report as it stands themselves: frozen,
+/// marked sent, the interaction recorded and its news told.
+pub async fn sent_by_hand(
+    state: &AppState,
+    report: &Report,
+    sender: PersonId,
+    prepared_by: &str,
+    actor: &str,
+) -> Result<Report, ApiError> {
+    let recipient = state.store.person(report.recipient_id).await?;
+    let r = render(state, report, prepared_by).await?;
+    Ok(state
+        .store
+        .sent_by_hand(
+            state.clock.now(),
+            actor,
+            report.id,
+            &Outgoing {
+                sender_id: sender,
+                subject: r.model.title,
+                markdown: r.markdown,
+                html: r.html,
+                pdf: r.pdf,
+                message: Vec::new(),
+                message_id: String::new(),
+                envelope_from: String::new(),
+                envelope_to: recipient.email.unwrap_or(recipient.name),
+                news_ids: r.news_ids,
+                figures: r.figures,
+            },
+        )
+        .await?)
+}
+
+/// The demo's sent report: the demo PM's report on the warehouse project
+/// to its client rep, which the PM sent themselves (no mail server in a
+/// demo, and nothing shows as e-mailed that was not). Its news counts as
+/// told by the report.
+pub async fn demo_report(state: &AppState, pm: PersonId) -> Result<(), ApiError> {
+    let projects = state
+        .store
+        .projects(rapport_store::Scope::Everything, None, false)
+        .await?;
+    let Some(project) = projects
+        .iter()
+        .find(|p| p.project_manager_id == pm && p.name == "Warehouse management integration")
+    else {
+        return Ok(());
+    };
+    let pm_name = state.store.person(pm).await?.name;
+    let draft = state
+        .store
+        .create_report(
+            state.clock.now(),
+            "demo",
+            project.id,
+            project.client_rep_id,
+            Some("Priyanka, as promised on the phone: the revised dates and what is driving them, in writing."),
+        )
+        .await?;
+    sent_by_hand(state, &draft, pm, &pm_name, "demo").await?;
+    Ok(())
 }

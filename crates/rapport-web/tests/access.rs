@@ -213,6 +213,7 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("GET", "/api/v1/reports/{id}", Kind::Read),
     ("PUT", "/api/v1/reports/{id}", Kind::Change),
     ("POST", "/api/v1/reports/{id}/send", Kind::Change),
+    ("POST", "/api/v1/reports/{id}/sent-by-hand", Kind::Change),
     ("GET", "/api/v1/projects/{id}/news", Kind::Read),
     ("GET", "/api/v1/projects/{id}/told", Kind::Read),
     (
@@ -237,6 +238,11 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ),
     ("GET", "/projects/{id}", Kind::Read),
     ("GET", "/projects/{id}/brief", Kind::Read),
+    ("POST", "/projects/{id}/reports", Kind::Change),
+    ("GET", "/reports/{id}", Kind::Read),
+    ("POST", "/reports/{id}/words", Kind::Change),
+    ("POST", "/reports/{id}/send", Kind::Change),
+    ("POST", "/reports/{id}/sent-by-hand", Kind::Change),
     (
         "POST",
         "/projects/{id}/news/learned-elsewhere",

@@ -489,5 +489,19 @@ pub fn is_surprise(deadline: NaiveDate, told_on: NaiveDate, learned_elsewhere: b
     learned_elsewhere || told_on > deadline
 }
 
+/// When a reader with a report cadence of `cadence_days` is due their
+/// next report: `cadence_days` after the last one sent (or after `since`,
+/// the project's start, when none was), and by how many days it is past
+/// that on `today` (0: due today). `None` while not yet due.
+pub fn report_due(
+    last_sent: Option<NaiveDate>,
+    since: NaiveDate,
+    cadence_days: i64,
+    today: NaiveDate,
+) -> Option<(NaiveDate, i64)> {
+    let due = last_sent.unwrap_or(since) + chrono::Duration::days(cadence_days.max(1));
+    (today >= due).then(|| (due, (today - due).num_days()))
+}
+
 #[cfg(test)]
 mod tests;

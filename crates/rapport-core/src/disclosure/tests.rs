@@ -357,3 +357,22 @@ fn each_figure_is_measured_against_the_telling_that_last_moved_it() {
     assert!(NewsRule::FinishSlip.moves_the_ledger());
     assert!(!NewsRule::CommitmentAtRisk.moves_the_ledger());
 }
+
+/// Every 7 days: sent on the 20th, due on the 27th (today: 0 days past),
+/// not due on the 26th; never sent, due 7 days after the start.
+#[test]
+fn a_report_is_due_its_cadence_after_the_last_one() {
+    let start = d("2026-11-01");
+    assert_eq!(
+        report_due(Some(d("2026-11-20")), start, 7, d("2026-11-27")),
+        Some((d("2026-11-27"), 0))
+    );
+    assert_eq!(
+        report_due(Some(d("2026-11-20")), start, 7, d("2026-11-26")),
+        None
+    );
+    assert_eq!(
+        report_due(None, start, 7, d("2026-11-27")),
+        Some((d("2026-11-08"), 19))
+    );
+}

@@ -308,7 +308,9 @@ fn bottom_line(input: &StatusInput) -> String {
         );
     };
     let eac = m.metrics.eac.manager.or(m.metrics.eac.cpi);
-    let cost = match eac.and_then(|e| c.to_minor(e.round()).ok()) {
+    // Exact to the cent, as the news and the tables state it: one set of
+    // numbers in one report.
+    let cost = match eac.and_then(|e| c.to_minor(e).ok()) {
         Some(eac_minor) if eac_minor > input.bac_minor => format!(
             "The cost at completion is forecast at {}, {} over the {} budget",
             c.say(eac_minor),

@@ -175,7 +175,7 @@ fn amiable_and_expressive_readers_get_their_own_sections() {
 fn the_bottom_line_says_cost_and_finish_exactly() {
     let r = status_report(&input(Some(Style::Driver), None));
     assert!(
-        r.headline.starts_with("The cost at completion is forecast at USD 466,667, USD 46,667 over the USD 420,000 budget; the finish is forecast for 2026-06-"),
+        r.headline.starts_with("The cost at completion is forecast at USD 466,666.67, USD 46,666.67 over the USD 420,000 budget; the finish is forecast for 2026-06-"),
         "{}",
         r.headline
     );

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(read, words))
         .routes(routes!(send))
+        .routes(routes!(sent_by_hand))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -277,4 +278,33 @@ pub async fn send(
     };
     state.mail_queued.notify_one();
     Ok((StatusCode::ACCEPTED, Json(queued.into())))
+}
+
+/// Record that you sent the report yourself (downloaded, e-mailed from
+/// your own client or handed over): it is frozen as it stands, marked
+/// sent, recorded as an e-mail with the reader, and its news told.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/sent-by-hand", tag = "reports",
+    params(("id" = i64, Path, description = "report id")),
+    responses((status = 200, body = ReportView), (status = 409, body = ErrorBody, description = "not a draft")))]
+pub async fn sent_by_hand(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ReportView>> {
+    let report = state.store.report(id).await?;
+    if report.state != ReportState::Draft {
+        return Err(ApiError::Conflict(format!(
+            "report {id} is {}; only a draft can be recorded as sent by hand",
+            report.state.as_str()
+        )));
+    }
+    let sent = crate::reporting::sent_by_hand(
+        &state,
+        &report,
+        current.user.person_id,
+        &current.user.name,
+        &current.actor(),
+    )
+    .await?;
+    Ok(Json(sent.into()))
 }

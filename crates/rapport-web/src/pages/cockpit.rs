@@ -126,6 +126,7 @@ pub struct CockpitPage {
     pub notice: Option<&'static str>,
     pub error: Option<String>,
     pub news: super::news::NewsPanel,
+    pub reports: super::reports::ReportsPanel,
 }
 
 /// The status form's values and what it says about them.
@@ -479,7 +480,9 @@ pub async fn page(
         today,
     )
     .await?;
+    let reports = super::reports::panel(state, &project).await?;
     Ok(CockpitPage {
+        reports,
         news,
         nav: Nav::of(current),
         id,

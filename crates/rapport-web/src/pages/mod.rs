@@ -24,6 +24,7 @@ mod ledger;
 mod news;
 mod people;
 mod profile;
+mod reports;
 mod search;
 mod settings;
 mod status;
@@ -48,6 +49,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(status::record))
         .routes(routes!(news::learned_elsewhere))
         .routes(routes!(news::acknowledge))
+        .routes(routes!(reports::show))
+        .routes(routes!(reports::create))
+        .routes(routes!(reports::words))
+        .routes(routes!(reports::send))
+        .routes(routes!(reports::sent_by_hand))
         .routes(routes!(follow_up::answer))
         .routes(routes!(follow_up::confirm))
         .routes(routes!(follow_up::resolve))

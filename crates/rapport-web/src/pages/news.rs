@@ -137,7 +137,7 @@ fn back(id: i64, outcome: Result<&str, String>) -> Response {
     Redirect::to(&format!("/projects/{id}?{query}#news")).into_response()
 }
 
-fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

@@ -12,7 +12,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use chrono::NaiveDate;
 use rapport_core::agenda::{agenda, EntryKind, Urgency};
-use rapport_core::disclosure::Severity;
+use rapport_core::disclosure::{report_due, Severity};
 use rapport_core::ids::{PersonId, ProjectId};
 use rapport_core::style::{guidance, Style};
 
@@ -49,6 +49,16 @@ pub struct NewsRow {
     pub advice: String,
 }
 
+/// A report due by its reader's cadence, or one that failed to go out.
+pub struct ReportRow {
+    pub project: String,
+    pub project_id: i64,
+    pub reason: String,
+    pub link: String,
+    pub action: &'static str,
+    pub failed: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "today/show.html")]
 pub struct TodayPage {
@@ -57,6 +67,7 @@ pub struct TodayPage {
     pub now: Vec<EntryRow>,
     pub soon: Vec<EntryRow>,
     pub news: Vec<NewsRow>,
+    pub reports: Vec<ReportRow>,
 }
 
 /// The signed-in user's agenda for today.
@@ -73,9 +84,13 @@ pub async fn show(
         .await?;
     let entries = agenda(&facts);
     let open_news = state.store.open_news(current.scope()).await?;
+    let reported = state.store.reported_to(current.user.person_id).await?;
+    let failed = state.store.failed_reports(current.scope()).await?;
     // Promises may be on projects the user does not manage: name them all.
     let mut ids: Vec<ProjectId> = entries.iter().map(|e| e.project_id).collect();
     ids.extend(open_news.iter().map(|(n, _)| n.project_id));
+    ids.extend(reported.iter().map(|r| ProjectId::new(r.project_id)));
+    ids.extend(failed.iter().map(|r| r.project_id));
     let names: HashMap<ProjectId, String> = state.store.project_names(&ids).await?;
     let (mut now, mut soon) = (Vec::new(), Vec::new());
     for e in entries {
@@ -135,7 +150,9 @@ pub async fn show(
             Urgency::Amber => soon.push(row),
         }
     }
-    let reps: Vec<PersonId> = open_news.iter().map(|(_, rep)| *rep).collect();
+    let mut reps: Vec<PersonId> = open_news.iter().map(|(_, rep)| *rep).collect();
+    reps.extend(reported.iter().map(|r| PersonId::new(r.person_id)));
+    reps.extend(failed.iter().map(|r| r.recipient_id));
     let rep_names: HashMap<PersonId, String> = state
         .store
         .people_named(&reps)
@@ -162,12 +179,65 @@ pub async fn show(
             }
         })
         .collect();
+    let mut reports: Vec<ReportRow> = failed
+        .iter()
+        .map(|r| ReportRow {
+            project: names.get(&r.project_id).cloned().unwrap_or_default(),
+            project_id: r.project_id.get(),
+            reason: format!(
+                "The report to {} did not go out: {}",
+                rep_names.get(&r.recipient_id).cloned().unwrap_or_default(),
+                r.last_error.clone().unwrap_or_default()
+            ),
+            link: format!("/reports/{}", r.id),
+            action: "See it and send it again",
+            failed: true,
+        })
+        .collect();
+    for r in &reported {
+        let person = PersonId::new(r.person_id);
+        let Some(cadence) = profiles
+            .get(&person)
+            .and_then(|p| p.profile.report_cadence_days())
+        else {
+            continue;
+        };
+        let last = r.last_sent.map(|t| t.date_naive());
+        if let Some((due, late)) = report_due(last, r.project_start, cadence, today) {
+            let who = rep_names.get(&person).cloned().unwrap_or_default();
+            let last = match last {
+                Some(l) => format!("the last went on {l}"),
+                None => "none has been sent yet".into(),
+            };
+            let when = match late {
+                0 => "due today".to_string(),
+                n => format!(
+                    "{n} day{} past due (since {due})",
+                    if n == 1 { "" } else { "s" }
+                ),
+            };
+            reports.push(ReportRow {
+                project: names
+                    .get(&ProjectId::new(r.project_id))
+                    .cloned()
+                    .unwrap_or_default(),
+                project_id: r.project_id,
+                reason: format!(
+                    "{who} expects a status report every {cadence} days; {last}. It is {when}."
+                ),
+                link: format!("/projects/{}#reports", r.project_id),
+                action: "Write the report",
+                failed: false,
+            });
+        }
+    }
     Ok(TodayPage {
         nav: Nav::of(&current),
         today: today.format("%A %-d %B %Y").to_string(),
         now,
         soon,
         news,
+        reports,
     })
 }
 

@@ -19,6 +19,7 @@ mod cockpit;
 mod news;
 mod portfolio;
 mod profiles;
+mod reports;
 mod sign_in;
 
 struct Driver {
