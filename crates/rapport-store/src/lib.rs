@@ -30,6 +30,7 @@ pub use agenda::{LedgerEntry, RelationshipSummary};
 mod audit_log;
 mod briefs;
 pub use briefs::{Concern, MissionBrief};
+mod calendar;
 mod clock;
 pub mod demo;
 mod estimates;

@@ -69,7 +69,8 @@ pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
         | "/commitments" | "/api/v1/search" => return Some(Rule::SignedIn),
         _ => {}
     }
-    if pattern.starts_with("/static/") {
+    // The calendar feed's secret in its path is its credential.
+    if pattern.starts_with("/static/") || pattern == "/calendar/{secret}" {
         return Some(Rule::Public);
     }
     if pattern == "/settings" || pattern.starts_with("/settings/") {

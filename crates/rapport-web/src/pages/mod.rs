@@ -16,6 +16,7 @@ use crate::AppState;
 mod accounts;
 mod admin;
 mod brief;
+mod calendar;
 pub mod capture;
 mod cockpit;
 mod follow_up;
@@ -50,6 +51,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(news::learned_elsewhere))
         .routes(routes!(news::acknowledge))
         .routes(routes!(reports::show))
+        .routes(routes!(calendar::feed))
+        .routes(routes!(calendar::start))
+        .routes(routes!(calendar::stop))
         .routes(routes!(reports::create))
         .routes(routes!(reports::words))
         .routes(routes!(reports::send))

@@ -36,6 +36,10 @@ pub struct SettingsPage {
     pub tokens: Vec<TokenRow>,
     /// A token just made, shown this once.
     pub new_token: Option<String>,
+    /// A calendar address just made, shown this once.
+    pub new_calendar: Option<String>,
+    /// When the live calendar feed was started, if there is one.
+    pub calendar_started: Option<String>,
     pub notice: Option<&'static str>,
     pub error: Option<String>,
 }
@@ -72,7 +76,7 @@ fn token_rows(tokens: Vec<ApiToken>, now: chrono::DateTime<chrono::Utc>) -> Vec<
         .collect()
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     current: &CurrentUser,
     new_token: Option<String>,
@@ -80,10 +84,13 @@ async fn page(
     error: Option<String>,
 ) -> Result<SettingsPage, ApiError> {
     let tokens = state.store.tokens_of(current.user.id).await?;
+    let started = state.store.calendar_feed_started(current.user.id).await?;
     Ok(SettingsPage {
         nav: Nav::of(current),
         tokens: token_rows(tokens, state.clock.now()),
         new_token,
+        new_calendar: None,
+        calendar_started: started.map(|t| t.format("%Y-%m-%d").to_string()),
         notice,
         error,
     })
@@ -100,6 +107,9 @@ pub async fn show(
     let notice = match query.done.as_deref() {
         Some("revoked") => Some("The token was revoked; it no longer works."),
         Some("password") => Some("Your password was changed. Other sessions were signed out."),
+        Some("calendar-stopped") => {
+            Some("The calendar feed was stopped; its address no longer works.")
+        }
         _ => None,
     };
     page(&state, &current, None, notice, None).await

@@ -1,5 +1,7 @@
-//! The no-surprises story against a real SMTP server (Python's aiosmtpd,
-//! started by the test, storing what it receives in a Maildir): a status
+//! Rapport against real implementations of the standards it speaks.
+//!
+//! E-mail: the no-surprises story against a real SMTP server (Python's
+//! aiosmtpd, started by the test, storing what it receives in a Maildir): a status
 //! record drops CPI below the client rep's own threshold → news with its
 //! deadline → reports drafted for an Analytical reader and a Driver reader
 //! (both carry the news; they differ in form) → sent → the message arrives
@@ -7,10 +9,14 @@
 //! server down: the report stays unsent, the failure shows, nothing is
 //! told; with the server back, sending again delivers it.
 //!
-//! Needs a Python with aiosmtpd: `RAPPORT_TEST_AIOSMTPD` names it (as
-//! `.ci/run` sets it, from a throwaway virtual environment), else
-//! `python3` if it has aiosmtpd. Without one the suite reports SKIPPED,
-//! and fails when `RAPPORT_REQUIRE_SMTP=1`.
+//! Calendar: the feed read by Python's `icalendar` parser — all-day
+//! items as dates, alarms, stable UIDs — and a revoked address answering
+//! 404.
+//!
+//! Needs a Python with aiosmtpd and icalendar: `RAPPORT_TEST_PYTHON`
+//! names it (as `.ci/run` sets it, from a throwaway virtual environment),
+//! else `python3` if it has both. Without one the suite reports SKIPPED,
+//! and fails when `RAPPORT_REQUIRE_PYTHON=1`.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test, with its line
 
@@ -26,16 +32,16 @@ fn now() -> chrono::DateTime<chrono::Utc> {
     "2026-11-27T09:00:00Z".parse().unwrap()
 }
 
-/// A Python that can run aiosmtpd, or `None` (and a SKIPPED line).
+/// A Python with aiosmtpd and icalendar, or `None` (and a SKIPPED line).
 fn python() -> Option<String> {
-    let required = std::env::var("RAPPORT_REQUIRE_SMTP").is_ok_and(|v| v == "1");
-    let candidates: Vec<String> = std::env::var("RAPPORT_TEST_AIOSMTPD")
+    let required = std::env::var("RAPPORT_REQUIRE_PYTHON").is_ok_and(|v| v == "1");
+    let candidates: Vec<String> = std::env::var("RAPPORT_TEST_PYTHON")
         .into_iter()
         .chain(["python3".to_string()])
         .collect();
     for python in candidates {
         let ok = Command::new(&python)
-            .args(["-c", "import aiosmtpd"])
+            .args(["-c", "import aiosmtpd, icalendar"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -46,11 +52,11 @@ fn python() -> Option<String> {
     }
     assert!(
         !required,
-        "an SMTP server is required (RAPPORT_REQUIRE_SMTP=1) but no Python with aiosmtpd was found; set RAPPORT_TEST_AIOSMTPD"
+        "a Python with aiosmtpd and icalendar is required (RAPPORT_REQUIRE_PYTHON=1) but none was found; set RAPPORT_TEST_PYTHON"
     );
     let _ = writeln!(
         std::io::stderr(),
-        "SKIPPED: mail tests: set RAPPORT_TEST_AIOSMTPD to a Python with aiosmtpd"
+        "SKIPPED: interop tests (SMTP, iCalendar): set RAPPORT_TEST_PYTHON to a Python with aiosmtpd and icalendar"
     );
     None
 }
@@ -120,6 +126,8 @@ fn messages(maildir: &Path) -> Vec<String> {
 struct App {
     address: String,
     http: reqwest::Client,
+    /// A browser's session cookie (its CSRF token is `csrf`).
+    cookie: String,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -205,6 +213,18 @@ async fn spawn(smtp_port: u16) -> App {
     let (token, _) = rapport_web::auth::issue_token(&state, "test", admin.id, "tests", None)
         .await
         .unwrap();
+    let session = format!("{:064x}", admin.id.get());
+    state
+        .store
+        .create_session(
+            now(),
+            admin.id,
+            &rapport_web::auth::secret::digest(&session),
+            "csrf",
+            now() + chrono::TimeDelta::days(1),
+        )
+        .await
+        .unwrap();
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::AUTHORIZATION,
@@ -226,6 +246,7 @@ async fn spawn(smtp_port: u16) -> App {
             .default_headers(headers)
             .build()
             .unwrap(),
+        cookie: format!("rapport_session={session}"),
         _dir: dir,
         _stop: tx,
     }
@@ -494,5 +515,194 @@ async fn a_report_carries_the_news_to_the_client_by_email_and_survives_a_server_
             .iter()
             .all(|n| n["state"] != "open"),
         "{news}"
+    );
+}
+
+impl App {
+    /// Posts a settings form as the signed-in browser; returns the page.
+    async fn form(&self, path: &str) -> String {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(format!("{}{path}", self.address))
+            .header("cookie", &self.cookie)
+            .form(&[("csrf_token", "csrf")])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}
+
+/// The calendar's events as Python's icalendar reads them: uid, summary,
+/// start (ISO), whether the start is a date, and the alarm triggers.
+fn parse_calendar(python: &str, ics: &str) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("feed.ics");
+    std::fs::write(&file, ics).unwrap();
+    let script = r#"
+import json, sys, datetime, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+out = []
+for e in cal.walk('VEVENT'):
+    start = e.decoded('DTSTART')
+    out.append({
+        'uid': str(e.get('UID')),
+        'summary': str(e.get('SUMMARY')),
+        'start': start.isoformat(),
+        'is_date': isinstance(start, datetime.date) and not isinstance(start, datetime.datetime),
+        'alarms': [a.get('TRIGGER').to_ical().decode() for a in e.walk('VALARM')],
+    })
+print(json.dumps(out))
+"#;
+    let output = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "icalendar could not read the feed: {}\n{ics}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice::<Vec<Value>>(&output.stdout).unwrap()
+}
+
+/// The address a settings page shows, from `/calendar/` to `.ics`.
+fn address_in(page: &str) -> String {
+    let start = page.find("/calendar/").expect("the address, shown once");
+    page[start..]
+        .chars()
+        .take_while(|c| *c != '<' && *c != '"')
+        .collect()
+}
+
+#[tokio::test]
+async fn the_calendar_feed_reads_in_a_real_parser_and_a_revoked_address_is_gone() {
+    let Some(python) = python() else {
+        return;
+    };
+    let app = spawn(free_port()).await;
+    let account = app
+        .post("/api/v1/accounts", json!({"name": "Northwind Water"}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let me = app.get("/api/v1/me").await["person_id"].as_i64().unwrap();
+    let rep = app
+        .post(
+            "/api/v1/people",
+            json!({"side": "client", "account_id": account, "name": "Dana Whitfield", "email": "dana@northwind.example"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    app.put(
+        &format!("/api/v1/people/{rep}/profile"),
+        json!({"style": "analytical", "report_cadence_days": 7}),
+    )
+    .await;
+    let project = app
+        .post(
+            "/api/v1/projects",
+            json!({"account_id": account, "name": "Pump station retrofit", "project_manager_id": me, "client_rep_id": rep,
+                   "baseline": {"currency": "USD", "bac": 420000, "start": "2026-01-01", "finish": "2026-05-31",
+                                "planned": [{"period_end": "2026-01-31", "pv": 30000}, {"period_end": "2026-02-28", "pv": 90000},
+                                            {"period_end": "2026-03-31", "pv": 180000}, {"period_end": "2026-04-30", "pv": 300000},
+                                            {"period_end": "2026-05-31", "pv": 420000}]}}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &format!("/api/v1/projects/{project}/status"),
+        json!({"status_date": "2026-02-28", "ev": 81000, "ac": 90000}),
+    )
+    .await;
+    let captured = app
+        .post(
+            &format!("/api/v1/projects/{project}/interactions"),
+            json!({"occurred_on": "2026-11-20", "kind": "call", "summary": "Weekly call", "participant_ids": [me, rep],
+                   "questions": [{"question": "Which pump goes first?", "asked_of_id": rep}],
+                   "commitments": [{"promised_by_id": me, "promised_to_id": rep, "description": "Send the cut-over plan", "due_on": "2026-12-04"}]}),
+        )
+        .await;
+    let commitment = captured["commitments"][0]["id"].as_i64().unwrap();
+
+    let path = address_in(&app.form("/settings/calendar").await);
+    assert!(path.ends_with(".ics"), "{path}");
+    // Read as a calendar application reads it: no credentials.
+    let response = reqwest::get(format!("{}{path}", app.address))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let ics = response.text().await.unwrap();
+    let events = parse_calendar(&python, &ics);
+    let with_uid = |prefix: &str| -> Vec<&Value> {
+        events
+            .iter()
+            .filter(|e| e["uid"].as_str().unwrap_or("").starts_with(prefix))
+            .collect()
+    };
+    let promise = with_uid(&format!("commitment-{commitment}-2026-12-04@rapport"));
+    assert_eq!(promise.len(), 1, "{events:?}");
+    assert_eq!(
+        (
+            promise[0]["start"].as_str(),
+            promise[0]["is_date"].as_bool()
+        ),
+        (Some("2026-12-04"), Some(true))
+    );
+    assert_eq!(
+        promise[0]["summary"],
+        "Promise due to Dana Whitfield: Send the cut-over plan"
+    );
+    assert_eq!(promise[0]["alarms"], json!(["-PT9H"]));
+    let question = with_uid("question-");
+    assert_eq!(
+        question[0]["start"], "2026-11-27",
+        "a week after it was asked"
+    );
+    let news = with_uid("news-");
+    assert!(!news.is_empty(), "{events:?}");
+    for n in &news {
+        assert_eq!(
+            (n["start"].as_str(), &n["alarms"]),
+            (Some("2026-12-01"), &json!(["PT8H"]))
+        );
+        assert!(n["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Tell Dana Whitfield:"));
+    }
+    let report = with_uid("report-");
+    assert_eq!(report[0]["start"], "2026-11-27", "long past due: today");
+    assert!(
+        ics.contains("DTSTAMP:20261127T090000Z"),
+        "stamped by the app's clock"
+    );
+
+    // A new address replaces the old; stopping the feed leaves none.
+    let newer = address_in(&app.form("/settings/calendar").await);
+    assert_ne!(newer, path);
+    let status = |p: &str| {
+        let url = format!("{}{p}", app.address);
+        async move { reqwest::get(url).await.unwrap().status() }
+    };
+    assert_eq!(status(&path).await, StatusCode::NOT_FOUND);
+    assert_eq!(status(&newer).await, StatusCode::OK);
+    app.form("/settings/calendar/revoke").await;
+    assert_eq!(status(&newer).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        status("/calendar/nonsense.ics").await,
+        StatusCode::NOT_FOUND
     );
 }
