@@ -221,8 +221,11 @@ pub async fn load(store: &Store, now: DateTime<Utc>) -> Result<DemoPeople> {
             detail_level: Some(spec.detail),
         })
         .map_err(StoreError::Invalid)?;
+        // Placed three weeks ago, as a PM would have after the first
+        // meetings: the report cadence runs from then.
+        let placed = now - chrono::Duration::days(21);
         store
-            .set_profile(now, ACTOR, person, firm[spec.assessor], &draft)
+            .set_profile(placed, ACTOR, person, firm[spec.assessor], &draft)
             .await?;
     }
     news_history(store, now, &projects).await?;

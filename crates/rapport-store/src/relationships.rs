@@ -160,9 +160,10 @@ impl Store {
             // News is told to the client rep: they must have been there.
             let rep = crate::news::client_rep(&mut tx, project_id).await?;
             if !draft.participant_ids().contains(&rep) {
+                let name = crate::people::load_person(&mut tx, rep.get()).await?.name;
                 return Err(StoreError::invalid(
                     "told_news_ids",
-                    format!("news is told to the client rep (person {rep}), who did not take part in this conversation; add them to who took part, or leave the news open"),
+                    format!("news is told to the client rep, {name}, who did not take part in this conversation; tick them under who took part, or leave the news unticked"),
                 ));
             }
             crate::news::tell(

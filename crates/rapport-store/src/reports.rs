@@ -481,6 +481,45 @@ impl Store {
         tx.commit().await?;
         Ok(report)
     }
+
+    /// Records that the PM sent a report that failed to go out themselves
+    /// (as it was frozen to go): sent, with its interaction and news told.
+    pub async fn failed_sent_by_hand(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+        id: i64,
+    ) -> Result<Report> {
+        let mut tx = self.begin().await?;
+        let report = load(&mut tx, id).await?;
+        if report.state != ReportState::Failed {
+            return Err(StoreError::Conflict(format!(
+                "report {id} is {}; only a draft or a failed report can be recorded as sent by hand",
+                report.state.as_str()
+            )));
+        }
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE status_reports SET next_attempt_at = NULL WHERE id = $1")
+                .bind(id)
+                .execute(conn)
+                .await?;
+        });
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "status_report",
+            id,
+            "sent_by_hand",
+            &report.attempts,
+        )
+        .await?;
+        let notes =
+            "The status report, sent by the project manager themselves after e-mail failed.";
+        let report = mark_delivered(&mut tx, now, report, actor, notes).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
 }
 
 /// Writes what sending freezes into the row, in `state`, due now.

@@ -74,6 +74,8 @@ pub struct Letter {
     pub to_name: String,
     pub to_address: String,
     pub subject: String,
+    /// Where replies go: the project manager who sent it, not Rapport.
+    pub reply_to: Option<String>,
     /// The plain-text part (the report's Markdown).
     pub text: String,
     pub html: String,
@@ -89,6 +91,7 @@ pub fn build(config: &MailConfig, letter: Letter) -> Result<Built, String> {
         to_name,
         to_address,
         subject,
+        reply_to,
         text,
         html,
         pdf,
@@ -104,9 +107,11 @@ pub fn build(config: &MailConfig, letter: Letter) -> Result<Built, String> {
         .map_err(|e| format!("no randomness for the Message-ID: {e}"))?;
     let message_id = format!("<report-{report_id}.{}@{domain}>", hex::encode(random));
     let pdf_type = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
-    let message = Message::builder()
-        .from(config.from.clone())
-        .to(to)
+    let mut builder = Message::builder().from(config.from.clone()).to(to);
+    if let Some(reply) = reply_to.and_then(|r| r.parse::<Mailbox>().ok()) {
+        builder = builder.reply_to(reply);
+    }
+    let message = builder
         .subject(subject)
         .message_id(Some(message_id.clone()))
         .multipart(

@@ -24,6 +24,30 @@ const RECENT_DAYS: i64 = 30;
 /// Promises due within this many days are the next steps.
 const NEXT_DAYS: i64 = 21;
 
+/// Refuses a report to anyone but the client rep while it carries news
+/// the rep has not been told: the rep must never hear it second.
+pub async fn rep_told_first(state: &AppState, report: &Report) -> Result<(), ApiError> {
+    let project = state.store.project(report.project_id).await?;
+    if report.recipient_id == project.client_rep_id {
+        return Ok(());
+    }
+    let open = state
+        .store
+        .news(report.project_id)
+        .await?
+        .into_iter()
+        .filter(|n| n.state == NewsState::Open)
+        .count();
+    if open > 0 {
+        let rep = state.store.person(project.client_rep_id).await?.name;
+        return Err(ApiError::Conflict(format!(
+            "this report carries {open} item{} of news that {rep}, the client rep, has not been told; tell {rep} first (record the conversation, or send them their report), then send this one",
+            if open == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
 /// The report as it stands now, and the open news it contains.
 pub async fn compose(
     state: &AppState,
@@ -51,16 +75,27 @@ pub async fn compose(
         let standing = match n.state {
             NewsState::Open => {
                 open_ids.push(n.id);
-                "new".to_string()
+                String::new()
             }
             NewsState::Told | NewsState::Acknowledged if n.told_on.is_some_and(|t| t >= recent) => {
-                format!("told on {}", n.told_on.unwrap_or(today))
+                let on = n.told_on.unwrap_or(today);
+                if n.learned_elsewhere {
+                    format!("which reached you on {on} before we told you")
+                } else {
+                    format!("as we told you on {on}")
+                }
             }
             _ => continue,
         };
+        // Worded for the reader: a promise to them is theirs.
+        let message = n.client_message.replacen(
+            &format!("Promised to {}:", recipient.name),
+            "Promised to you:",
+            1,
+        );
         lines.push(NewsLine {
             critical: n.severity == Severity::Critical,
-            message: n.message.clone(),
+            message,
             standing,
         });
     }
@@ -226,18 +261,31 @@ pub async fn queue(
             ),
         ));
     };
+    rep_told_first(state, report).await?;
     let r = render(state, report, prepared_by).await?;
-    let filename = format!(
-        "{}.pdf",
-        r.model.title.replace(|c: char| !c.is_alphanumeric(), "-")
-    );
+    let today = state.clock.today();
+    let stem: String = r
+        .model
+        .title
+        .split(':')
+        .next()
+        .unwrap_or("report")
+        .to_string();
+    let stem = stem
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let filename = format!("{stem}-status-{today}.pdf");
+    let reply_to = state.store.person(sender).await?.email;
     let built = crate::mail::build(
         &mail,
         crate::mail::Letter {
             report_id: report.id,
             to_name: recipient.name.clone(),
             to_address: address,
-            subject: r.model.title.clone(),
+            subject: format!("{}, {}", r.model.title, today.format("%-d %B %Y")),
+            reply_to,
             text: r.markdown.clone(),
             html: r.html.clone(),
             pdf: r.pdf.clone(),
@@ -280,6 +328,14 @@ pub async fn sent_by_hand(
     actor: &str,
 ) -> Result<Report, ApiError> {
     let recipient = state.store.person(report.recipient_id).await?;
+    if report.state == rapport_store::ReportState::Failed {
+        // Already frozen as it was to go: record that as sent.
+        return Ok(state
+            .store
+            .failed_sent_by_hand(state.clock.now(), actor, report.id)
+            .await?);
+    }
+    rep_told_first(state, report).await?;
     let r = render(state, report, prepared_by).await?;
     Ok(state
         .store

@@ -75,6 +75,10 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/login", Kind::Public(403)),
     ("GET", "/api/openapi.json", Kind::Public(200)),
     ("GET", "/static/rapport.css", Kind::Public(200)),
+    // The feed's secret is its credential; a wrong one is not there.
+    ("GET", "/calendar/{secret}", Kind::Public(404)),
+    ("POST", "/settings/calendar", Kind::SignedIn),
+    ("POST", "/settings/calendar/revoke", Kind::SignedIn),
     ("GET", "/", Kind::SignedIn),
     ("GET", "/api/v1/me", Kind::SignedIn),
     ("GET", "/today", Kind::SignedIn),
@@ -695,6 +699,7 @@ fn concrete(f: &Fixture, caller: Caller, method: &str, pattern: &str) -> String 
         .replace("{question_id}", &f.question_p.to_string())
         .replace("{concern_id}", &f.concern_p.to_string())
         .replace("{news_id}", "1")
+        .replace("{secret}", "not-a-feed.ics")
         .replace("{commitment_id}", &f.commitment_p.to_string())
         .replace("{person_id}", &f.person_a.to_string())
         .replace("{token_id}", &f.token_id(caller).to_string())

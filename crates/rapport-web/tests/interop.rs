@@ -365,10 +365,13 @@ async fn a_report_carries_the_news_to_the_client_by_email_and_survives_a_server_
         .await;
     for report in [&analytical, &driver] {
         assert!(report.contains("News you should hear from us"), "{report}");
+        // Worded for the client: the facts, not the rule's threshold.
         assert!(
-            report.contains("CPI is 0.97 at the 2026-02-28 status"),
+            report.contains("Cost performance at the 2026-02-28 status is 0.97"),
             "{report}"
         );
+        assert!(!report.contains("the client is to hear about"), "{report}");
+        assert!(!report.contains("shaped for"), "the PM's note: {report}");
     }
     assert!(
         analytical.contains("## How the forecasts are made")
@@ -684,7 +687,10 @@ async fn the_calendar_feed_reads_in_a_real_parser_and_a_revoked_address_is_gone(
             .starts_with("Tell Dana Whitfield:"));
     }
     let report = with_uid("report-");
-    assert_eq!(report[0]["start"], "2026-11-27", "long past due: today");
+    assert_eq!(
+        report[0]["start"], "2026-12-04",
+        "a week after the cadence was set"
+    );
     assert!(
         ics.contains("DTSTAMP:20261127T090000Z"),
         "stamped by the app's clock"

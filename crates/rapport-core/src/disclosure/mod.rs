@@ -304,7 +304,14 @@ pub struct Finding {
     /// rule firing after a new telling is a new item.
     pub key: String,
     pub severity: Severity,
+    /// For the project manager: what changed, against which rule.
     pub message: String,
+    /// For the client, as a report states it: the same facts without the
+    /// rule's thresholds or the PM's shorthand.
+    pub client_message: String,
+    /// A day the news must be told by whatever its severity (a promise is
+    /// told about before it falls due, not after).
+    pub tell_by: Option<NaiveDate>,
 }
 
 /// The news in a situation, by the rules, on `today`.
@@ -344,7 +351,19 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
                     ),
                     _ => format!(
                         "work is being done at {:.0}% of the planned pace",
-                        (value * 100.0).floor()
+                        (value * 100.0).round()
+                    ),
+                };
+                let client_message = match rule {
+                    NewsRule::CpiBelow => format!(
+                        "Cost performance at the {} status is {value:.2}: each {c} 1 spent has earned {c} {value:.2} of the planned work.",
+                        f.status_date,
+                        c = s.currency.code()
+                    ),
+                    _ => format!(
+                        "Progress at the {} status is running at {:.0}% of the planned pace.",
+                        f.status_date,
+                        (value * 100.0).round()
                     ),
                 };
                 let was = match told {
@@ -356,6 +375,8 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
                     key: format!("{}@{since}", rule.as_str()),
                     severity,
                     message: format!("{name} is {value:.2} at the {} status ({meaning}), below the {threshold:.2} the client is to hear about{was}.", f.status_date),
+                    client_message,
+                    tell_by: None,
                 });
             }
         }
@@ -374,6 +395,11 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
                     key: format!("finish_slip@{since}"),
                     severity,
                     message: format!("The forecast finish is {now}, {late} business days after the {then} {told_when}."),
+                    client_message: format!(
+                        "We now forecast finishing on {now}, {late} business days after the {then} {}.",
+                        if told.entry.is_some() { "we last gave you" } else { "in the agreed plan" }
+                    ),
+                    tell_by: None,
                 });
             }
         }
@@ -403,6 +429,14 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
                             floor_tenth(rise),
                             s.currency.say(then)
                         ),
+                        client_message: format!(
+                            "We now forecast the cost at completion at {}, more than {}% above the {} {}.",
+                            s.currency.say(now),
+                            floor_tenth(rise),
+                            s.currency.say(then),
+                            if told.entry.is_some() { "we last gave you" } else { "of the agreed budget" }
+                        ),
+                        tell_by: None,
                     });
                 }
             }
@@ -431,6 +465,14 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
                         e.previous_version,
                         s.currency.say(e.previous_minor)
                     ),
+                    client_message: format!(
+                        "The revised estimate puts the cost at {}, more than {}% {} the previous estimate of {}.",
+                        s.currency.say(e.headline_minor),
+                        floor_tenth(change.abs()),
+                        if change > 0.0 { "above" } else { "below" },
+                        s.currency.say(e.previous_minor)
+                    ),
+                    tell_by: None,
                 });
             }
         }
@@ -463,6 +505,12 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
                     "The promise to {} to \"{}\" {when}.",
                     p.promised_to, p.description
                 ),
+                client_message: format!(
+                    "Promised to {}: \"{}\" {when}.",
+                    p.promised_to, p.description
+                ),
+                // Before it falls due: afterwards the client knows anyway.
+                tell_by: Some(p.due_on.max(today)),
             });
         }
     }
@@ -472,6 +520,15 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
 /// A percentage rounded down to a tenth, so "more than 7.7%" stays true.
 fn floor_tenth(percent: f64) -> String {
     format!("{:.1}", (percent * 10.0).floor() / 10.0)
+}
+
+/// The last day to tell a finding found on `found_on`: by its severity,
+/// and never after its own tell-by day.
+pub fn deadline_of(rules: &Rules, finding: &Finding, found_on: NaiveDate) -> NaiveDate {
+    let by_severity = deadline(rules, finding.severity, found_on);
+    finding
+        .tell_by
+        .map_or(by_severity, |by| by_severity.min(by))
 }
 
 /// The last day to tell news of `severity` found on `found_on`.

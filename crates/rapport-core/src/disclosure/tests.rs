@@ -253,6 +253,15 @@ fn a_promise_to_the_client_about_to_be_missed_is_news_across_the_weekend() {
     );
     assert_eq!(findings(&with("2026-12-02")), []);
     assert!(findings(&with(TODAY))[0].message.ends_with("is due today."));
+    // Told before it falls due, whatever the severity's two days say:
+    // due Tuesday, found Monday 2026-11-30, tell by Tuesday.
+    let monday = d("2026-11-30");
+    let found = evaluate(&DEFAULT_RULES, &with("2026-12-01"), monday);
+    assert_eq!(
+        deadline_of(&DEFAULT_RULES, &found[0], monday),
+        d("2026-12-01")
+    );
+    assert_eq!(found[0].client_message, "Promised to Dana Whitfield: \"Send the cut-over plan\" is due on 2026-12-01, in 1 business day, and is still open.");
     let late = findings(&with("2026-11-26"));
     assert_eq!(late[0].severity, Severity::Critical);
     assert!(late[0]

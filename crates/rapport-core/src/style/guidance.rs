@@ -12,7 +12,7 @@
 //! as a verdict on the person: a style describes what others see someone
 //! do, not who they are.
 
-use super::{DecisionStyle, Style};
+use super::{DecisionStyle, Scores, Style, BORDERLINE};
 
 /// The advice for one style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,12 +64,21 @@ pub fn guidance(style: Style) -> Guidance {
     }
 }
 
-/// What a borderline placement adds: the advice of the style across the
-/// nearer axis may fit as well.
-pub fn borderline_hint(style: Style) -> String {
+/// What a borderline placement adds: the style across each axis the
+/// scores sit near may fit as well, named.
+pub fn borderline_hint(style: Style, scores: Scores) -> String {
+    let mut neighbours = Vec::new();
+    if scores.assertiveness.abs() < BORDERLINE {
+        neighbours.push(Style::of(!style.tells(), style.expressive()));
+    }
+    if scores.responsiveness.abs() < BORDERLINE {
+        neighbours.push(Style::of(style.tells(), !style.expressive()));
+    }
+    let names: Vec<&str> = neighbours.iter().map(|s| s.label()).collect();
     format!(
-        "The answers fall near an axis, so this {} placement is tentative: read the neighbouring style's advice too, and place them again after a few more meetings.",
-        style.label()
+        "The answers fall near the middle, so this {} placement is tentative: the {} advice may fit as well. Place them again after a few more meetings.",
+        style.label(),
+        names.join(" or the ")
     )
 }
 
@@ -163,6 +172,23 @@ mod tests {
         let hints = pairing(Style::Analytical, Style::Expressive);
         assert!(hints[0].starts_with("You ask, they tell"));
         assert!(hints[1].starts_with("You keep feelings in"));
+    }
+
+    /// Assertiveness +0.08 (near the middle), responsiveness −1: a
+    /// tentative Driver whose neighbour across that axis is Analytical.
+    #[test]
+    fn a_tentative_placement_names_the_neighbouring_style() {
+        let hint = borderline_hint(
+            Style::Driver,
+            Scores {
+                assertiveness: 0.08,
+                responsiveness: -1.0,
+            },
+        );
+        assert!(
+            hint.contains("the Analytical advice may fit as well"),
+            "{hint}"
+        );
     }
 
     #[test]

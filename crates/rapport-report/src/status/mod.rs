@@ -27,8 +27,10 @@ mod tests;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewsLine {
     pub critical: bool,
+    /// Worded for the client.
     pub message: String,
-    /// "new", or "told on 2026-11-20" for news told recently.
+    /// Empty for news this report tells; "as we told you on 2026-11-20"
+    /// for news told recently.
     pub standing: String,
 }
 
@@ -110,7 +112,8 @@ impl Section {
 pub struct StatusReport {
     pub title: String,
     pub subtitle: String,
-    /// Who it is for and the form it takes, in a line.
+    /// Who it is for and the form it takes, in a line: for the PM's
+    /// preview only; no rendering for the reader carries it.
     pub shaped: String,
     pub pm_words: Option<String>,
     /// The one-sentence bottom line.
@@ -166,13 +169,13 @@ pub fn status_report(input: &StatusInput) -> StatusReport {
                 sections.push(figures);
             }
             if detail != DetailLevel::Headline && input.evm.len() > 1 {
-                let mut history = Section::new("history", "Status by status");
+                let mut history = Section::new("history", "At each status date");
                 history.table = Some(history_table(input));
                 sections.push(history);
             }
             let mut method = Section::new("method", "How the forecasts are made");
             method.paragraphs.push(format!(
-                "Earned value (EV) is the budgeted cost of the work done; actual cost (AC) what it cost; planned value (PV) what was planned by the status date. CPI = EV / AC and SPI(t) = ES / AT, where the earned schedule ES is the time at which the baseline planned today's EV (Lipke, Earned Schedule, 2009). The cost at completion is the project manager's own estimate where given, else BAC / CPI; the forecast finish is the baseline duration divided by SPI(t). Amounts are in {} and exact to the cent as recorded.",
+                "Earned value (EV) is the budgeted cost of the work done; actual cost (AC) what it cost; planned value (PV) what was planned by the status date. The cost performance index CPI = EV / AC. The schedule performance index SPI(t) = ES / AT, where AT is the time elapsed to the status date and the earned schedule ES the time by which the plan expected today's EV (Lipke, Earned Schedule, 2009). The cost at completion is our project manager's own estimate where given, else the budget divided by CPI; the forecast finish is the planned duration divided by SPI(t). Amounts are in {} and exact to the cent as recorded.",
                 c.code()
             ));
             sections.push(method);
@@ -367,7 +370,11 @@ fn news_section(input: &StatusInput) -> Section {
     }
     s.bullets.extend(input.news.iter().map(|n| {
         let mark = if n.critical { "Important: " } else { "" };
-        format!("{mark}{} ({})", n.message, n.standing)
+        if n.standing.is_empty() {
+            format!("{mark}{}", n.message)
+        } else {
+            format!("{mark}{} ({})", n.message, n.standing)
+        }
     }));
     s
 }

@@ -38,13 +38,8 @@ fn md(text: &str) -> String {
 impl StatusReport {
     pub fn markdown(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# {}\n\n{}\n\n*{}*\n",
-            md(&self.title),
-            md(&self.subtitle),
-            md(&self.shaped)
-        );
+        // `shaped` is the PM's note on the form; the reader never sees it.
+        let _ = writeln!(out, "# {}\n\n{}\n", md(&self.title), md(&self.subtitle));
         if let Some(words) = &self.pm_words {
             for line in words.lines() {
                 let _ = writeln!(out, "> {}", md(line));

@@ -49,12 +49,12 @@ fn input(style: Option<Style>, detail: Option<DetailLevel>) -> StatusInput {
             NewsLine {
                 critical: false,
                 message: "CPI is 0.90 at the 2026-02-28 status, below the 0.95 the client is to hear about.".into(),
-                standing: "new".into(),
+                standing: String::new(),
             },
             NewsLine {
                 critical: true,
                 message: "The promise to Dana to \"send the *revised* plan | v2\" was due on 2026-03-02 and is not kept.".into(),
-                standing: "new".into(),
+                standing: "as we told you on 2026-03-02".into(),
             },
         ],
         goal: Some("No loss of supply during cut-over".into()),
@@ -112,6 +112,12 @@ fn no_form_or_level_of_detail_leaves_out_any_news() {
                 let _ = n;
             }
             assert!(html.contains("CPI is 0.90 at the 2026-02-28 status"));
+            // The note on the form is the PM's, never the reader's.
+            assert!(
+                !md.contains("shaped for") && !html.contains("shaped for"),
+                "{md}"
+            );
+            assert!(md.contains("(as we told you on 2026-03-02)"));
         }
     }
 }

@@ -42,6 +42,8 @@ CREATE TABLE news_items (
     key TEXT NOT NULL,
     severity TEXT NOT NULL CHECK (severity IN ('critical', 'major')),
     message TEXT NOT NULL,
+    -- The same facts worded for the client, as a report states them.
+    client_message TEXT NOT NULL,
     found_on DATE NOT NULL,
     deadline DATE NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('open', 'told', 'acknowledged', 'resolved')),

@@ -31,6 +31,8 @@ pub struct NewsItem {
     pub key: String,
     pub severity: Severity,
     pub message: String,
+    /// The same facts worded for the client.
+    pub client_message: String,
     pub found_on: NaiveDate,
     /// The last day to tell it.
     pub deadline: NaiveDate,
@@ -51,6 +53,7 @@ struct ItemRow {
     key: String,
     severity: String,
     message: String,
+    client_message: String,
     found_on: NaiveDate,
     deadline: NaiveDate,
     state: String,
@@ -72,6 +75,7 @@ impl TryFrom<ItemRow> for NewsItem {
             key: r.key,
             severity: parse_stored(&r.severity, "news_items.severity")?,
             message: r.message,
+            client_message: r.client_message,
             found_on: r.found_on,
             deadline: r.deadline,
             state: parse_stored(&r.state, "news_items.state")?,
@@ -93,7 +97,7 @@ struct OpenRow {
 }
 
 const SELECT_ITEM: &str =
-    "SELECT n.id, n.project_id, n.rule, n.key, n.severity, n.message, n.found_on, \
+    "SELECT n.id, n.project_id, n.rule, n.key, n.severity, n.message, n.client_message, n.found_on, \
      n.deadline, n.state, n.told_on, n.told_interaction_id, n.learned_elsewhere, n.surprise, \
      n.acknowledged_on, n.resolved_on FROM news_items n";
 
@@ -374,7 +378,7 @@ pub(crate) async fn reevaluate(tx: &mut Tx, project_id: i64, today: NaiveDate) -
                     tx,
                     project_id,
                     finding,
-                    disclosure::deadline(&rules, finding.severity, today),
+                    disclosure::deadline_of(&rules, finding, today),
                     today,
                 )
                 .await?
@@ -383,14 +387,14 @@ pub(crate) async fn reevaluate(tx: &mut Tx, project_id: i64, today: NaiveDate) -
                 if item.state == NewsState::Open
                     && (item.severity != finding.severity || item.message != finding.message) =>
             {
-                let deadline =
-                    disclosure::deadline(&rules, finding.severity, today).min(item.deadline);
+                let deadline = disclosure::deadline_of(&rules, finding, today).min(item.deadline);
                 on_tx!(tx, conn => {
-                    sqlx::query("UPDATE news_items SET severity = $1, message = $2, deadline = $3 WHERE id = $4")
+                    sqlx::query("UPDATE news_items SET severity = $1, message = $2, deadline = $3, client_message = $5 WHERE id = $4")
                         .bind(finding.severity.as_str())
                         .bind(&finding.message)
                         .bind(deadline)
                         .bind(item.id)
+                        .bind(&finding.client_message)
                         .execute(conn)
                         .await?;
                 });
@@ -421,8 +425,8 @@ async fn insert_item(
 ) -> Result<()> {
     on_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO news_items (project_id, rule, key, severity, message, found_on, deadline, state) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open')",
+            "INSERT INTO news_items (project_id, rule, key, severity, message, client_message, found_on, deadline, state) \
+             VALUES ($1, $2, $3, $4, $5, $8, $6, $7, 'open')",
         )
         .bind(project_id)
         .bind(finding.rule.as_str())
@@ -431,6 +435,7 @@ async fn insert_item(
         .bind(&finding.message)
         .bind(today)
         .bind(deadline)
+        .bind(&finding.client_message)
         .execute(conn)
         .await?;
     });

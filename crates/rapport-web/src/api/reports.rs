@@ -292,9 +292,9 @@ pub async fn sent_by_hand(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ReportView>> {
     let report = state.store.report(id).await?;
-    if report.state != ReportState::Draft {
+    if !matches!(report.state, ReportState::Draft | ReportState::Failed) {
         return Err(ApiError::Conflict(format!(
-            "report {id} is {}; only a draft can be recorded as sent by hand",
+            "report {id} is {}; only a draft or a failed report can be recorded as sent by hand",
             report.state.as_str()
         )));
     }

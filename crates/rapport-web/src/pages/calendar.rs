@@ -165,17 +165,18 @@ pub async fn feed(
         .await?;
     for r in &reported {
         let person = PersonId::new(r.person_id);
-        let Some(cadence) = profiles
-            .get(&person)
-            .and_then(|p| p.profile.report_cadence_days())
-        else {
+        let Some(profile) = profiles.get(&person) else {
+            continue;
+        };
+        let Some(cadence) = profile.profile.report_cadence_days() else {
             continue;
         };
         let last = r.last_sent.map(|t| t.date_naive());
+        let since = r.project_start.max(profile.assessed_at.date_naive());
         // The next due date: past due shows today, else the day it falls due.
-        let due = match report_due(last, r.project_start, cadence, today) {
+        let due = match report_due(last, since, cadence, today) {
             Some(_) => today,
-            None => last.unwrap_or(r.project_start) + Duration::days(cadence),
+            None => last.unwrap_or(since) + Duration::days(cadence),
         };
         calendar.push(item(
             format!("report-{}-{}-{}@rapport", r.project_id, r.person_id, due),

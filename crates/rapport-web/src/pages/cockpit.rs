@@ -157,8 +157,6 @@ impl StatusFormView {
 #[derive(Debug, Deserialize)]
 pub struct CockpitQuery {
     pub done: Option<String>,
-    /// A refusal of one of the news panel's forms, to show at the top.
-    pub error: Option<String>,
 }
 
 pub(super) fn kind_label(kind: rapport_core::domain::InteractionKind) -> &'static str {
@@ -211,7 +209,7 @@ pub(super) fn due_words(due: NaiveDate, today: NaiveDate) -> (String, &'static s
 
 /// The cockpit of one project.
 #[utoipa::path(get, path = "/projects/{id}", tag = "pages",
-    params(("id" = i64, Path, description = "project id"), ("done" = Option<String>, Query, description = "what was just done, for the notice"), ("error" = Option<String>, Query, description = "why a news form was refused")),
+    params(("id" = i64, Path, description = "project id"), ("done" = Option<String>, Query, description = "what was just done, for the notice")),
     responses((status = 200, description = "the project cockpit", content_type = "text/html")))]
 pub async fn show(
     State(state): State<AppState>,
@@ -232,13 +230,7 @@ pub async fn show(
         Some("acknowledged") => Some("Recorded: the client rep acknowledged it."),
         _ => None,
     };
-    // The news forms redirect here with their refusal; it is shown as
-    // text (escaped by the template), never as markup.
-    let error = query
-        .error
-        .filter(|e| !e.is_empty())
-        .map(|e| e.chars().take(500).collect());
-    page(&state, &current, id, access, notice, error, None).await
+    page(&state, &current, id, access, notice, None, None).await
 }
 
 /// The cockpit, with a notice of what was just done or an error of a form

@@ -5,15 +5,18 @@
 //! conversation that told it (the capture form ticks it).
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use chrono::NaiveDate;
+use rapport_core::access::ProjectAccess;
 use rapport_core::disclosure::{NewsState, Severity};
 use rapport_core::ids::{PersonId, ProjectId};
 use serde::Deserialize;
 
 use super::today::{due, telling_advice};
 use crate::api::wire::parse_iso_date;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, ProjectAccessOf};
 use crate::error::{ApiError, ApiPath, PageForm};
 use crate::AppState;
 
@@ -128,24 +131,23 @@ fn day(state: &AppState, text: &str) -> Result<NaiveDate, String> {
     Ok(on)
 }
 
-/// Back to the cockpit's news panel, with what happened or what was wrong.
-fn back(id: i64, outcome: Result<&str, String>) -> Response {
-    let query = match outcome {
-        Ok(done) => format!("done={done}"),
-        Err(message) => format!("error={}", urlencode(&message)),
-    };
-    Redirect::to(&format!("/projects/{id}?{query}#news")).into_response()
-}
-
-pub(super) fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// Back to the cockpit's news panel with what happened; or, refused, the
+/// cockpit again with why (shown, never passed through the address).
+async fn back(
+    state: &AppState,
+    current: &CurrentUser,
+    access: ProjectAccess,
+    id: i64,
+    outcome: Result<&str, String>,
+) -> Result<Response, ApiError> {
+    match outcome {
+        Ok(done) => Ok(Redirect::to(&format!("/projects/{id}?done={done}#news")).into_response()),
+        Err(message) => {
+            let page =
+                super::cockpit::page(state, current, id, access, None, Some(message), None).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 /// Record that the client rep heard news from someone else.
@@ -156,22 +158,19 @@ pub async fn learned_elsewhere(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
+    Extension(ProjectAccessOf(access)): Extension<ProjectAccessOf>,
     PageForm(form): PageForm<ElsewhereForm>,
 ) -> Result<Response, ApiError> {
     let on = match day(&state, &form.on) {
         Ok(on) => on,
         Err(e) => {
-            return Ok(back(
-                id,
-                Err(format!("Nothing was recorded: the date {e}.")),
-            ))
+            let why = format!("Nothing was recorded: the date {e}.");
+            return back(&state, &current, access, id, Err(why)).await;
         }
     };
     let Ok(news_id) = form.news_id.trim().parse::<i64>() else {
-        return Ok(back(
-            id,
-            Err("Nothing was recorded: choose an item of news.".into()),
-        ));
+        let why = "Nothing was recorded: choose an item of news.".to_string();
+        return back(&state, &current, access, id, Err(why)).await;
     };
     let done = state
         .store
@@ -184,9 +183,16 @@ pub async fn learned_elsewhere(
         )
         .await;
     match done {
-        Ok(_) => Ok(back(id, Ok("elsewhere"))),
+        Ok(_) => back(&state, &current, access, id, Ok("elsewhere")).await,
         Err(rapport_store::StoreError::Invalid(e)) => {
-            Ok(back(id, Err(format!("Nothing was recorded. {e}"))))
+            back(
+                &state,
+                &current,
+                access,
+                id,
+                Err(format!("Nothing was recorded. {e}")),
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -200,15 +206,14 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath((id, news_id)): ApiPath<(i64, i64)>,
+    Extension(ProjectAccessOf(access)): Extension<ProjectAccessOf>,
     PageForm(form): PageForm<AcknowledgeForm>,
 ) -> Result<Response, ApiError> {
     let on = match day(&state, &form.on) {
         Ok(on) => on,
         Err(e) => {
-            return Ok(back(
-                id,
-                Err(format!("Nothing was recorded: the date {e}.")),
-            ))
+            let why = format!("Nothing was recorded: the date {e}.");
+            return back(&state, &current, access, id, Err(why)).await;
         }
     };
     let done = state
@@ -222,9 +227,16 @@ pub async fn acknowledge(
         )
         .await;
     match done {
-        Ok(_) => Ok(back(id, Ok("acknowledged"))),
+        Ok(_) => back(&state, &current, access, id, Ok("acknowledged")).await,
         Err(rapport_store::StoreError::Invalid(e)) => {
-            Ok(back(id, Err(format!("Nothing was recorded. {e}"))))
+            back(
+                &state,
+                &current,
+                access,
+                id,
+                Err(format!("Nothing was recorded. {e}")),
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }

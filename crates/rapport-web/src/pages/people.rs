@@ -264,10 +264,9 @@ fn style_panel(
     }
     StylePanel {
         label: d.style().label(),
-        tentative: if d.borderline() {
-            borderline_hint(d.style())
-        } else {
-            String::new()
+        tentative: match d.scores().filter(|_| d.borderline()) {
+            Some(scores) => borderline_hint(d.style(), scores),
+            None => String::new(),
         },
         placed: format!(
             "Placed by {by} {how} on {}{earlier}.",

@@ -8,14 +8,16 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use rapport_core::ids::{PersonId, ProjectId};
 use rapport_report::StatusReport;
 use rapport_store::ReportState;
 use serde::Deserialize;
 
 use super::Nav;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, ProjectAccessOf};
 use crate::error::{ApiError, ApiPath, PageForm};
 use crate::AppState;
 
@@ -37,6 +39,8 @@ pub struct ReportPage {
     pub report: StatusReport,
     pub pm_words: String,
     pub mail_ready: bool,
+    /// Why the report may not go yet: the client rep has not been told.
+    pub rep_warning: String,
     pub notice: Option<&'static str>,
     pub error: Option<String>,
 }
@@ -44,12 +48,11 @@ pub struct ReportPage {
 #[derive(Debug, Deserialize)]
 pub struct ReportQuery {
     pub done: Option<String>,
-    pub error: Option<String>,
 }
 
 /// A report, previewed as its reader will read it.
 #[utoipa::path(get, path = "/reports/{id}", tag = "pages",
-    params(("id" = i64, Path, description = "report id"), ("done" = Option<String>, Query, description = "what was just done"), ("error" = Option<String>, Query, description = "why an action was refused")),
+    params(("id" = i64, Path, description = "report id"), ("done" = Option<String>, Query, description = "what was just done")),
     responses((status = 200, description = "the report", content_type = "text/html")))]
 pub async fn show(
     State(state): State<AppState>,
@@ -57,11 +60,30 @@ pub async fn show(
     ApiPath(id): ApiPath<i64>,
     Query(query): Query<ReportQuery>,
 ) -> Result<ReportPage, ApiError> {
+    let notice = match query.done.as_deref() {
+        Some("words") => Some("Your words are in the report."),
+        Some("queued") => Some("Queued: the report goes out as soon as the mail server takes it."),
+        Some("by-hand") => Some(
+            "Recorded as sent by you: the e-mail is on the timeline and its news counts as told.",
+        ),
+        _ => None,
+    };
+    page(&state, &current, id, notice, None).await
+}
+
+/// The report page, with a notice or a refusal.
+async fn page(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+    notice: Option<&'static str>,
+    error: Option<String>,
+) -> Result<ReportPage, ApiError> {
     let store = &state.store;
     let report = store.report(id).await?;
     let project = store.project(report.project_id).await?;
     let recipient = store.person(report.recipient_id).await?;
-    let (model, _) = crate::reporting::compose(&state, &report, &current.user.name).await?;
+    let (model, _) = crate::reporting::compose(state, &report, &current.user.name).await?;
     let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
     };
@@ -95,8 +117,17 @@ pub async fn show(
             }
         ),
     };
+    let rep_warning = if report.state == ReportState::Draft {
+        match crate::reporting::rep_told_first(state, &report).await {
+            Err(ApiError::Conflict(why)) => format!("Not yet: {why}."),
+            _ => String::new(),
+        }
+    } else {
+        String::new()
+    };
     Ok(ReportPage {
-        nav: Nav::of(&current),
+        rep_warning,
+        nav: Nav::of(current),
         id,
         project_id: project.id.get(),
         project: project.name.clone(),
@@ -110,13 +141,8 @@ pub async fn show(
         report: model,
         pm_words: report.pm_words.clone().unwrap_or_default(),
         mail_ready: state.mail.is_some(),
-        notice: match query.done.as_deref() {
-            Some("words") => Some("Your words are in the report."),
-            Some("queued") => Some("Queued: the report goes out as soon as the mail server takes it."),
-            Some("by-hand") => Some("Recorded as sent by you: the e-mail is on the timeline and its news counts as told."),
-            _ => None,
-        },
-        error: query.error.filter(|e| !e.is_empty()).map(|e| e.chars().take(500).collect()),
+        notice,
+        error,
     })
 }
 
@@ -134,13 +160,19 @@ pub async fn create(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
+    Extension(ProjectAccessOf(access)): Extension<ProjectAccessOf>,
     PageForm(form): PageForm<NewReportForm>,
 ) -> Result<Response, ApiError> {
+    let refused = |why: String| {
+        let (state, current) = (&state, &current);
+        async move {
+            let page =
+                super::cockpit::page(state, current, id, access, None, Some(why), None).await?;
+            Ok::<Response, ApiError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    };
     let Ok(recipient) = form.recipient_id.trim().parse::<i64>() else {
-        return Ok(Redirect::to(&format!(
-            "/projects/{id}?error=Choose+who+the+report+is+for.#reports"
-        ))
-        .into_response());
+        return refused("No report was made: choose who it is for.".into()).await;
     };
     match state
         .store
@@ -154,11 +186,9 @@ pub async fn create(
         .await
     {
         Ok(report) => Ok(Redirect::to(&format!("/reports/{}", report.id)).into_response()),
-        Err(rapport_store::StoreError::Invalid(e)) => Ok(Redirect::to(&format!(
-            "/projects/{id}?error={}#reports",
-            super::news::urlencode(&format!("No report was made. {e}"))
-        ))
-        .into_response()),
+        Err(rapport_store::StoreError::Invalid(e)) => {
+            refused(format!("No report was made. {e}")).await
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -169,12 +199,21 @@ pub struct WordsForm {
     pub pm_words: String,
 }
 
-fn back(id: i64, outcome: Result<&str, String>) -> Response {
-    let query = match outcome {
-        Ok(done) => format!("done={done}"),
-        Err(e) => format!("error={}", super::news::urlencode(&e)),
-    };
-    Redirect::to(&format!("/reports/{id}?{query}")).into_response()
+/// Back to the report with what happened; or, refused, the report again
+/// with why (shown, never passed through the address).
+async fn back(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+    outcome: Result<&str, String>,
+) -> Result<Response, ApiError> {
+    match outcome {
+        Ok(done) => Ok(Redirect::to(&format!("/reports/{id}?done={done}")).into_response()),
+        Err(why) => {
+            let page = page(state, current, id, None, Some(why)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 /// Puts the PM's own words at the head of a draft.
@@ -183,22 +222,21 @@ fn back(id: i64, outcome: Result<&str, String>) -> Response {
     responses((status = 303, description = "back to the preview")))]
 pub async fn words(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     PageForm(form): PageForm<WordsForm>,
 ) -> Result<Response, ApiError> {
     let words = match crate::api::reports::words_text(Some(&form.pm_words)) {
         Ok(words) => words,
         Err(ApiError::Unprocessable { message, .. }) => {
-            return Ok(back(
-                id,
-                Err(format!("Your words were not saved: {message}")),
-            ))
+            let why = format!("Your words were not saved: {message}");
+            return back(&state, &current, id, Err(why)).await;
         }
         Err(other) => return Err(other),
     };
     match state.store.set_report_words(id, words.as_deref()).await {
-        Ok(_) => Ok(back(id, Ok("words"))),
-        Err(rapport_store::StoreError::Conflict(e)) => Ok(back(id, Err(e))),
+        Ok(_) => back(&state, &current, id, Ok("words")).await,
+        Err(rapport_store::StoreError::Conflict(e)) => back(&state, &current, id, Err(e)).await,
         Err(other) => Err(other.into()),
     }
 }
@@ -231,9 +269,11 @@ pub async fn send(
     };
     state.mail_queued.notify_one();
     match outcome {
-        Ok(_) => Ok(back(id, Ok("queued"))),
-        Err(ApiError::Conflict(e)) => Ok(back(id, Err(e))),
-        Err(ApiError::Unprocessable { message, .. }) => Ok(back(id, Err(message))),
+        Ok(_) => back(&state, &current, id, Ok("queued")).await,
+        Err(ApiError::Conflict(e)) => back(&state, &current, id, Err(e)).await,
+        Err(ApiError::Unprocessable { message, .. }) => {
+            back(&state, &current, id, Err(message)).await
+        }
         Err(other) => Err(other),
     }
 }
@@ -248,11 +288,14 @@ pub async fn sent_by_hand(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
     let report = state.store.report(id).await?;
-    if report.state != ReportState::Draft {
-        return Ok(back(
+    if !matches!(report.state, ReportState::Draft | ReportState::Failed) {
+        return back(
+            &state,
+            &current,
             id,
-            Err("Only a draft can be recorded as sent by hand.".into()),
-        ));
+            Err("Only a draft or a failed report can be recorded as sent by hand.".into()),
+        )
+        .await;
     }
     match crate::reporting::sent_by_hand(
         &state,
@@ -263,8 +306,8 @@ pub async fn sent_by_hand(
     )
     .await
     {
-        Ok(_) => Ok(back(id, Ok("by-hand"))),
-        Err(ApiError::Conflict(e)) => Ok(back(id, Err(e))),
+        Ok(_) => back(&state, &current, id, Ok("by-hand")).await,
+        Err(ApiError::Conflict(e)) => back(&state, &current, id, Err(e)).await,
         Err(other) => Err(other),
     }
 }

@@ -196,14 +196,23 @@ pub async fn show(
         .collect();
     for r in &reported {
         let person = PersonId::new(r.person_id);
-        let Some(cadence) = profiles
-            .get(&person)
-            .and_then(|p| p.profile.report_cadence_days())
-        else {
+        let Some(profile) = profiles.get(&person) else {
             continue;
         };
+        let Some(cadence) = profile.profile.report_cadence_days() else {
+            continue;
+        };
+        // A report that failed to go is listed above; not twice.
+        if failed
+            .iter()
+            .any(|f| f.project_id.get() == r.project_id && f.recipient_id == person)
+        {
+            continue;
+        }
         let last = r.last_sent.map(|t| t.date_naive());
-        if let Some((due, late)) = report_due(last, r.project_start, cadence, today) {
+        // The cadence runs from when it was set, or the project's start.
+        let since = r.project_start.max(profile.assessed_at.date_naive());
+        if let Some((due, late)) = report_due(last, since, cadence, today) {
             let who = rep_names.get(&person).cloned().unwrap_or_default();
             let last = match last {
                 Some(l) => format!("the last went on {l}"),

@@ -51,10 +51,23 @@ async fn a_pm_previews_the_report_for_two_readers_each_in_their_form() {
     let cockpit = format!("/projects/{pump}");
 
     let analytical = preview_for(&client, &address, &cockpit, "Dana Whitfield").await;
-    assert!(
-        analytical.contains("shaped for an Analytical reader"),
-        "{analytical}"
-    );
+    let shaped = |client: &Client| {
+        let client = client.clone();
+        async move {
+            client
+                .find(Locator::Id("shaped"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    // The note on the form is the PM's, beside the report, not in it.
+    assert!(shaped(&client)
+        .await
+        .contains("shaped for an Analytical reader"));
+    assert!(!analytical.contains("shaped for"), "{analytical}");
     assert!(
         analytical.contains("How the forecasts are made"),
         "{analytical}"
@@ -64,7 +77,7 @@ async fn a_pm_previews_the_report_for_two_readers_each_in_their_form() {
         "{analytical}"
     );
     assert!(
-        analytical.contains("CPI is 0.88 at the 2026-10-31 status"),
+        analytical.contains("Cost performance at the 2026-10-31 status is 0.88"),
         "{analytical}"
     );
     // The PM's own words go at the top.
@@ -105,17 +118,25 @@ async fn a_pm_previews_the_report_for_two_readers_each_in_their_form() {
     client.set_window_size(1280, 1000).await.unwrap();
 
     let expressive = preview_for(&client, &address, &cockpit, "Marcus Oyelaran").await;
-    assert!(
-        expressive.contains("shaped for an Expressive reader"),
-        "{expressive}"
-    );
+    assert!(shaped(&client)
+        .await
+        .contains("shaped for an Expressive reader"));
+    // Marcus is not the client rep: his report waits until Dana has heard.
+    let first = client
+        .find(Locator::Id("rep-first"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(first.contains("tell Dana Whitfield first"), "{first}");
     assert!(expressive.contains("The big picture"), "{expressive}");
     assert!(
         !expressive.contains("How the forecasts are made"),
         "{expressive}"
     );
     assert!(
-        expressive.contains("CPI is 0.88 at the 2026-10-31 status"),
+        expressive.contains("Cost performance at the 2026-10-31 status is 0.88"),
         "the news, whatever the form"
     );
     for width in [1280, 390] {
