@@ -10,6 +10,7 @@ pub mod disclosure;
 pub mod domain;
 pub mod estimate;
 pub mod evm;
+pub mod health;
 pub mod evm_file;
 pub mod ids;
 pub mod ledger;

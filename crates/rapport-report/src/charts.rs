@@ -9,7 +9,9 @@ use rapport_core::estimate::simulate::Summary;
 
 mod earned_value;
 pub use earned_value::{earned_value, EarnedValueSeries};
+mod sparkline;
 mod style_grid;
+pub use sparkline::sparkline;
 pub use style_grid::style_grid;
 
 const WIDTH: f64 = 640.0;

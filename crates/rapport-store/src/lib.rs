@@ -34,6 +34,7 @@ mod calendar;
 mod clock;
 pub mod demo;
 mod estimates;
+mod health;
 mod jobs;
 mod news;
 mod people;

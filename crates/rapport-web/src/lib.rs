@@ -30,6 +30,7 @@ use utoipa_axum::routes;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod health;
 pub mod hosts;
 pub mod mail;
 pub mod pages;

@@ -34,7 +34,8 @@ const BEAT: Duration = Duration::from_secs(1);
 const SWEEP: Duration = Duration::from_secs(15 * 60);
 
 /// Evaluates every live project's news once a day (at start, then when
-/// the date turns): the rules look at how near a promise to the client is
+/// the date turns), then keeps each account's relationship health for
+/// its history: the rules look at how near a promise to the client is
 /// to its due date, so a day passing makes news that no change recorded.
 /// Changes evaluate their own project as they are recorded. Several
 /// servers sweeping the same day find the same items (one live item per
@@ -47,6 +48,17 @@ pub async fn sweep_news(state: AppState) {
             match state.store.reevaluate_all_news(today).await {
                 Ok(projects) => {
                     tracing::info!(projects, %today, "news evaluated for the day");
+                    // Then the day's relationship health of each account,
+                    // for its history.
+                    match crate::health::all_accounts(&state).await {
+                        Ok(scores) => {
+                            let scores: Vec<_> = scores.into_iter().collect();
+                            if let Err(e) = state.store.save_health(today, &scores).await {
+                                tracing::warn!(error = %e, "cannot keep the day's health scores");
+                            }
+                        }
+                        Err(e) => tracing::warn!(error = ?e, "cannot score the accounts' health"),
+                    }
                     swept = Some(today);
                 }
                 Err(e) => {

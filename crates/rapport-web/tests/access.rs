@@ -208,6 +208,8 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/api/v1/questions/{id}/answer", Kind::Contribute),
     ("POST", "/api/v1/questions/{id}/confirm", Kind::Contribute),
     ("POST", "/api/v1/commitments/{id}/resolve", Kind::Contribute),
+    ("GET", "/api/v1/accounts/{id}/health", Kind::Read),
+    ("GET", "/api/v1/people/{id}/health", Kind::Read),
     ("GET", "/api/v1/accounts/{id}/news-rules", Kind::Read),
     ("PUT", "/api/v1/accounts/{id}/news-rules", Kind::Change),
     ("GET", "/api/v1/people/{id}/news-rules", Kind::Read),

@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod briefs;
 pub mod commitments;
 pub mod estimates;
+pub mod health;
 pub mod interactions;
 pub mod news;
 pub mod people;
@@ -77,6 +78,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(simulations::router())
         .merge(interactions::router())
         .merge(news::router())
+        .merge(health::router())
         .merge(reports::router())
         .merge(questions::router())
         .merge(commitments::router())

@@ -52,6 +52,7 @@ pub struct RecordRow {
 #[template(path = "accounts/show.html")]
 pub struct AccountPage {
     pub nav: Nav,
+    pub health: Option<crate::health::HealthPanel>,
     pub name: String,
     pub industry: String,
     pub notes: String,
@@ -112,7 +113,18 @@ pub async fn show(
         .collect();
     record_rows.sort_by(|a, b| a.name.cmp(&b.name));
 
+    let health = crate::health::account_health(&state, scope, account_id).await?;
+    let history = store
+        .health_history(account_id, today - chrono::Duration::days(90))
+        .await?;
+    let points: Vec<(chrono::NaiveDate, u8)> = history.iter().map(|s| (s.on, s.score)).collect();
+    let sparkline = if points.len() > 1 {
+        rapport_report::charts::sparkline(&format!("{} health, last 90 days", account.name), &points)
+    } else {
+        String::new()
+    };
     Ok(AccountPage {
+        health: Some(crate::health::HealthPanel::of(&health, sparkline)),
         nav: Nav::of(&current),
         name: account.name.clone(),
         industry: account.industry.clone().unwrap_or_default(),

@@ -84,6 +84,7 @@ pub struct PersonPage {
     pub received: String,
     pub rows: Rows,
     pub profile: Option<StylePanel>,
+    pub health: Option<crate::health::HealthPanel>,
     /// Whether the signed-in user may place this person.
     pub may_assess: bool,
     pub notice: Option<&'static str>,
@@ -184,7 +185,14 @@ pub async fn show(
         (Some(t), None) => t.clone(),
         (None, None) => String::new(),
     };
+    let health = if person.side == Side::Client {
+        let h = crate::health::person_health(&state, scope, person_id).await?;
+        Some(crate::health::HealthPanel::of(&h, String::new()))
+    } else {
+        None
+    };
     Ok(PersonPage {
+        health,
         nav: Nav::of(&current),
         id,
         name: person.name.clone(),

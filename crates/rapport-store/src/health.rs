@@ -1,0 +1,50 @@
+//! The history of each account's relationship health: one score a day.
+
+use chrono::NaiveDate;
+use rapport_core::health::Snapshot;
+use rapport_core::ids::AccountId;
+
+use crate::{on_tx, Result, Store};
+
+impl Store {
+    /// Keeps today's score of each account (again today: replaced).
+    pub async fn save_health(&self, on: NaiveDate, scores: &[(AccountId, u8)]) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for (account, score) in scores {
+            on_tx!(tx, conn => {
+                sqlx::query("DELETE FROM health_snapshots WHERE account_id = $1 AND taken_on = $2")
+                    .bind(account.get())
+                    .bind(on)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("INSERT INTO health_snapshots (account_id, taken_on, score) VALUES ($1, $2, $3)")
+                    .bind(account.get())
+                    .bind(on)
+                    .bind(i64::from(*score))
+                    .execute(&mut *conn)
+                    .await?;
+            });
+        }
+        tx.commit().await
+    }
+
+    /// An account's scores, oldest first, the last `days` days.
+    pub async fn health_history(&self, account: AccountId, since: NaiveDate) -> Result<Vec<Snapshot>> {
+        let mut tx = self.read_one().await?;
+        let rows: Vec<(NaiveDate, i64)> = on_tx!(tx, conn => {
+            sqlx::query_as("SELECT taken_on, score FROM health_snapshots WHERE account_id = $1 AND taken_on >= $2 ORDER BY taken_on")
+                .bind(account.get())
+                .bind(since)
+                .fetch_all(conn)
+                .await?
+        });
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|(on, score)| Snapshot {
+                on,
+                score: u8::try_from(score.clamp(0, 100)).unwrap_or(0),
+            })
+            .collect())
+    }
+}
