@@ -129,7 +129,9 @@ pub fn health(f: &HealthFacts) -> Health {
             (Some(v), None) | (None, Some(v)) => Some(*v),
             (None, None) => None,
         })
-        .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.min(v))));
+        .fold(None, |acc: Option<f64>, v| {
+            Some(acc.map_or(v, |a| a.min(v)))
+        });
     raw.push((
         "delivery",
         25.0,
@@ -137,7 +139,8 @@ pub fn health(f: &HealthFacts) -> Health {
             (
                 linear(w, 1.0, 0.8),
                 format!("lowest CPI or SPI(t) {w:.2}"),
-                "1.00 or better scores full marks, 0.80 or worse none; the worst project counts".into(),
+                "1.00 or better scores full marks, 0.80 or worse none; the worst project counts"
+                    .into(),
             )
         }),
     ));
@@ -154,7 +157,11 @@ pub fn health(f: &HealthFacts) -> Health {
                 format!("{days} days since the last conversation"),
                 format!("within {ideal} days scores full marks, {max} or more none"),
             ),
-            None => (0.0, "no conversation recorded".into(), "record the conversations you have".into()),
+            None => (
+                0.0,
+                "no conversation recorded".into(),
+                "record the conversations you have".into(),
+            ),
         }),
     ));
 
@@ -194,7 +201,8 @@ pub fn health(f: &HealthFacts) -> Health {
         Some((
             (1.0 - 0.25 * f.stale_questions as f64).max(0.0),
             format!("{} waiting more than two weeks", f.stale_questions),
-            "each follow-up question left open past two weeks costs a quarter of this factor".into(),
+            "each follow-up question left open past two weeks costs a quarter of this factor"
+                .into(),
         )),
     ));
 
@@ -219,14 +227,23 @@ pub fn health(f: &HealthFacts) -> Health {
             Some(days) => (
                 linear(days as f64, cadence as f64, 2.0 * cadence as f64),
                 format!("last report {days} days ago, every {cadence} expected"),
-                "within the reader's cadence scores full marks, a whole cadence overdue none".into(),
+                "within the reader's cadence scores full marks, a whole cadence overdue none"
+                    .into(),
             ),
-            None => (0.0, format!("none sent, every {cadence} days expected"), "send the first report".into()),
+            None => (
+                0.0,
+                format!("none sent, every {cadence} days expected"),
+                "send the first report".into(),
+            ),
         }),
     ));
 
     let total_weight: f64 = raw.iter().filter(|r| r.2.is_some()).map(|r| r.1).sum();
-    let scale = if total_weight > 0.0 { 100.0 / total_weight } else { 0.0 };
+    let scale = if total_weight > 0.0 {
+        100.0 / total_weight
+    } else {
+        0.0
+    };
     let factors: Vec<Factor> = raw
         .into_iter()
         .filter_map(|(name, weight, measured)| {
@@ -280,7 +297,10 @@ mod tests {
         let h = health(&good());
         assert_eq!(h.score, 100);
         assert_eq!(h.factors.len(), 7);
-        assert!(h.factors.iter().all(|f| f.contribution == f.weight), "{h:?}");
+        assert!(
+            h.factors.iter().all(|f| f.contribution == f.weight),
+            "{h:?}"
+        );
         assert_eq!(h.factors.iter().map(|f| f.weight).sum::<f64>(), 100.0);
     }
 

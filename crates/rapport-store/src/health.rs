@@ -29,7 +29,11 @@ impl Store {
     }
 
     /// An account's scores, oldest first, the last `days` days.
-    pub async fn health_history(&self, account: AccountId, since: NaiveDate) -> Result<Vec<Snapshot>> {
+    pub async fn health_history(
+        &self,
+        account: AccountId,
+        since: NaiveDate,
+    ) -> Result<Vec<Snapshot>> {
         let mut tx = self.read_one().await?;
         let rows: Vec<(NaiveDate, i64)> = on_tx!(tx, conn => {
             sqlx::query_as("SELECT taken_on, score FROM health_snapshots WHERE account_id = $1 AND taken_on >= $2 ORDER BY taken_on")

@@ -23,6 +23,8 @@ use crate::{audit, on_tx, Result, Store, StoreError, Tx};
 pub enum ReportState {
     Draft,
     Queued,
+    /// Claimed by a sender, which holds it until its lease runs out.
+    Sending,
     Sent,
     Failed,
 }
@@ -32,6 +34,7 @@ impl ReportState {
         match self {
             ReportState::Draft => "draft",
             ReportState::Queued => "queued",
+            ReportState::Sending => "sending",
             ReportState::Sent => "sent",
             ReportState::Failed => "failed",
         }
@@ -83,6 +86,7 @@ impl TryFrom<ReportRow> for Report {
         let state = match r.state.as_str() {
             "draft" => ReportState::Draft,
             "queued" => ReportState::Queued,
+            "sending" => ReportState::Sending,
             "sent" => ReportState::Sent,
             "failed" => ReportState::Failed,
             other => {
@@ -119,6 +123,9 @@ const SELECT_REPORT: &str = "SELECT id, project_id, recipient_id, pm_words, stat
 #[derive(Debug, Clone)]
 pub struct Outgoing {
     pub sender_id: PersonId,
+    /// The PM's words the documents were written with: the freeze is
+    /// refused if the draft's words changed meanwhile.
+    pub pm_words: Option<String>,
     pub subject: String,
     pub markdown: String,
     pub html: String,
@@ -208,24 +215,25 @@ impl Store {
         Ok(report)
     }
 
-    /// Changes a draft's words.
+    /// Changes a draft's words (only while it is a draft: a report being
+    /// sent keeps the words it is sent with).
     pub async fn set_report_words(&self, id: i64, pm_words: Option<&str>) -> Result<Report> {
         let mut tx = self.begin().await?;
+        let changed = on_tx!(tx, conn => {
+            sqlx::query("UPDATE status_reports SET pm_words = $1 WHERE id = $2 AND state = 'draft'")
+                .bind(pm_words)
+                .bind(id)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
         let report = load(&mut tx, id).await?;
-        if report.state != ReportState::Draft {
+        if changed == 0 {
             return Err(StoreError::Conflict(format!(
                 "report {id} is {}; only a draft's words change (make a new report)",
                 report.state.as_str()
             )));
         }
-        on_tx!(tx, conn => {
-            sqlx::query("UPDATE status_reports SET pm_words = $1 WHERE id = $2")
-                .bind(pm_words)
-                .bind(id)
-                .execute(conn)
-                .await?;
-        });
-        let report = load(&mut tx, id).await?;
         tx.commit().await?;
         Ok(report)
     }
@@ -303,7 +311,7 @@ impl Store {
                     match state {
                         ReportState::Sent => "it was sent already; make a new report",
                         ReportState::Failed => "send it again to retry it at once",
-                        _ => "it is waiting to be delivered",
+                        _ => "it is waiting for the mail server",
                     }
                 )))
             }
@@ -335,13 +343,20 @@ impl Store {
                 report.state.as_str()
             )));
         }
-        on_tx!(tx, conn => {
-            sqlx::query("UPDATE status_reports SET state = 'queued', attempts = 0, next_attempt_at = $1 WHERE id = $2")
+        // Not while a sender holds it: that attempt may yet succeed.
+        let changed = on_tx!(tx, conn => {
+            sqlx::query("UPDATE status_reports SET state = 'queued', attempts = 0, next_attempt_at = $1 WHERE id = $2 AND state = 'failed'")
                 .bind(now)
                 .bind(id)
                 .execute(conn)
-                .await?;
+                .await?
+                .rows_affected()
         });
+        if changed == 0 {
+            return Err(StoreError::Conflict(format!(
+                "report {id} is being handed to the mail server now; wait for the outcome"
+            )));
+        }
         audit(
             &mut tx,
             now,
@@ -365,7 +380,7 @@ impl Store {
         let due: Option<(i64, i64, Vec<u8>, String, String)> = on_tx!(tx, conn => {
             sqlx::query_as(
                 "SELECT id, attempts, message, envelope_from, envelope_to FROM status_reports \
-                 WHERE state IN ('queued', 'failed') AND attempts < $1 AND next_attempt_at <= $2 \
+                 WHERE state IN ('queued', 'failed', 'sending') AND attempts < $1 AND next_attempt_at <= $2 \
                  ORDER BY next_attempt_at, id LIMIT 1",
             )
             .bind(MAX_DELIVERY_ATTEMPTS)
@@ -377,7 +392,7 @@ impl Store {
             return Ok(None);
         };
         on_tx!(tx, conn => {
-            sqlx::query("UPDATE status_reports SET next_attempt_at = $1 WHERE id = $2")
+            sqlx::query("UPDATE status_reports SET state = 'sending', next_attempt_at = $1 WHERE id = $2")
                 .bind(now + LEASE)
                 .bind(id)
                 .execute(conn)
@@ -405,7 +420,12 @@ impl Store {
         if report.state == ReportState::Sent {
             return Ok(report);
         }
-        let failures = report.attempts + 1;
+        // A permanent refusal (5xx) will not go by waiting: stop retrying.
+        let failures = if error.contains("permanently refused") {
+            MAX_DELIVERY_ATTEMPTS
+        } else {
+            report.attempts + 1
+        };
         on_tx!(tx, conn => {
             sqlx::query(
                 "UPDATE status_reports SET state = 'failed', attempts = $1, last_error = $2, next_attempt_at = $3 WHERE id = $4",
@@ -530,14 +550,17 @@ async fn freeze(
     out: &Outgoing,
     state: &str,
 ) -> Result<()> {
+    // Only a draft whose words are still those the documents were written
+    // with: what is stored is what is sent.
     let news_ids = serde_json::to_string(&out.news_ids).unwrap_or_else(|_| "[]".into());
     let figures = serde_json::to_string(&out.figures).unwrap_or_else(|_| "{}".into());
-    on_tx!(tx, conn => {
+    let changed: u64 = on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE status_reports SET state = $14, queued_at = $1, sender_id = $2, subject = $3, \
              body_markdown = $4, body_html = $5, pdf = $6, message = $7, message_id = $8, \
              envelope_from = $9, envelope_to = $10, news_ids = $11, figures = $12, attempts = 0, \
-             next_attempt_at = $1, last_error = NULL WHERE id = $13",
+             next_attempt_at = $1, last_error = NULL \
+             WHERE id = $13 AND state = 'draft' AND COALESCE(pm_words, '') = COALESCE($15, '')",
         )
         .bind(now)
         .bind(out.sender_id.get())
@@ -553,10 +576,16 @@ async fn freeze(
         .bind(figures)
         .bind(id)
         .bind(state)
+        .bind(out.pm_words.as_deref())
         .execute(conn)
-        .await?;
+        .await?
+        .rows_affected()
     });
-    Ok(())
+    (changed == 1).then_some(()).ok_or_else(|| {
+        StoreError::Conflict(format!(
+            "report {id} changed while it was being sent (its words were edited, or it went meanwhile); look at it again, then send it"
+        ))
+    })
 }
 
 /// A delivery, recorded inside the caller's transaction: the report sent,

@@ -100,7 +100,13 @@ pub fn build(config: &MailConfig, letter: Letter) -> Result<Built, String> {
     let address: Address = to_address.trim().parse().map_err(|e| {
         format!("the reader's e-mail address \"{to_address}\" cannot be used ({e}); correct it on their page")
     })?;
-    let to = Mailbox::new(Some(to_name), address.clone());
+    // A display name on one line, whatever was stored (a control
+    // character would break the header).
+    let to_name: String = to_name
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let to = Mailbox::new(Some(to_name.trim().to_string()), address.clone());
     let domain = config.from.email.domain().to_string();
     let mut random = [0u8; 12];
     getrandom::getrandom(&mut random)
@@ -151,5 +157,63 @@ pub async fn send(
         .send_raw(&envelope, bytes)
         .await
         .map(|_| ())
-        .map_err(|e| format!("{} refused or could not be reached: {e}", config.server()))
+        .map_err(|e| {
+            let permanent = if e.is_permanent() { "permanently " } else { "" };
+            format!(
+                "{} {permanent}refused or could not be reached: {e}",
+                config.server()
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stored name with a line break (pasted, or from before names were
+    /// one line) cannot add a header: it is flattened, and no panic.
+    #[test]
+    fn a_line_break_in_the_readers_name_cannot_add_a_header() {
+        let config =
+            MailConfig::new("smtp://127.0.0.1:25", "Rapport <rapport@firm.example>").unwrap();
+        let built = build(
+            &config,
+            Letter {
+                report_id: 7,
+                to_name: "Line\r\nBcc: a@evil.example".into(),
+                to_address: "rep@client.example".into(),
+                subject: "Status".into(),
+                reply_to: Some("pm@firm.example".into()),
+                text: "text".into(),
+                html: "<p>html</p>".into(),
+                pdf: b"%PDF-1.7".to_vec(),
+                filename: "status.pdf".into(),
+            },
+        )
+        .unwrap();
+        let text = String::from_utf8_lossy(&built.bytes);
+        assert!(!text.contains("\r\nBcc:"), "{text}");
+        assert!(text.contains("Reply-To: pm@firm.example"), "{text}");
+        assert_eq!(built.envelope_to, "rep@client.example");
+        assert!(
+            built.message_id.starts_with("<report-7.")
+                && built.message_id.ends_with("@firm.example>")
+        );
+    }
+
+    #[test]
+    fn only_smtp_addresses_and_a_real_sender_are_taken() {
+        assert!(MailConfig::new("http://mail.example", "a@b.example")
+            .unwrap_err()
+            .contains("smtp://"));
+        assert!(MailConfig::new("smtp://127.0.0.1:25", "not an address")
+            .unwrap_err()
+            .contains("RAPPORT_MAIL_FROM"));
+        let c = MailConfig::new("smtps://user:secret@mail.example:465", "a@b.example").unwrap();
+        assert_eq!(
+            c.server(),
+            "smtps://mail.example:465",
+            "no password in messages"
+        );
+    }
 }

@@ -246,6 +246,13 @@ pub async fn queue(
     prepared_by: &str,
     actor: &str,
 ) -> Result<Report, ApiError> {
+    if report.state != rapport_store::ReportState::Draft {
+        return Err(ApiError::Conflict(format!(
+            "report {} is {}; only a draft is sent (a failed one is sent again)",
+            report.id,
+            report.state.as_str()
+        )));
+    }
     let Some(mail) = state.mail.clone() else {
         return Err(ApiError::Conflict(
             "e-mail is not set up on this server: start Rapport with RAPPORT_SMTP_URL and RAPPORT_MAIL_FROM, or download the report, send it yourself and record that you did".into(),
@@ -301,6 +308,7 @@ pub async fn queue(
             report.id,
             &Outgoing {
                 sender_id: sender,
+                pm_words: report.pm_words.clone(),
                 subject: r.model.title,
                 markdown: r.markdown,
                 html: r.html,
@@ -345,6 +353,7 @@ pub async fn sent_by_hand(
             report.id,
             &Outgoing {
                 sender_id: sender,
+                pm_words: report.pm_words.clone(),
                 subject: r.model.title,
                 markdown: r.markdown,
                 html: r.html,

@@ -102,6 +102,10 @@ impl PersonDraft {
             );
         }
         let name = required_text(&mut errors, "name", input.name, 200);
+        // A name heads e-mails and reports on one line.
+        if name.contains(['\n', '\r']) {
+            errors.add("name", "is one line; remove the line break");
+        }
         let email = optional_text(&mut errors, "email", input.email, 320);
         if let Some(email) = &email {
             // One `@`, no spaces, and a dot inside the domain: the
@@ -189,6 +193,26 @@ pub(crate) fn check_intervals(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn a_name_is_one_line() {
+        let errors = PersonDraft::new(PersonInput {
+            side: "firm",
+            account_id: None,
+            name: "Line\r\nBcc: a@evil.example",
+            title: None,
+            organisation: None,
+            email: None,
+            phone: None,
+            behaviour_style: None,
+            communication_preferences: None,
+            contact_ideal_days: None,
+            contact_max_days: None,
+        })
+        .unwrap_err();
+        assert_eq!(errors.0[0].field, "name");
+        assert!(errors.0[0].message.contains("one line"));
+    }
+
     #[test]
     fn a_client_person_needs_an_account_and_a_real_email() {
         let errors = PersonDraft::new(PersonInput {

@@ -27,7 +27,13 @@ pub fn sparkline(label: &str, points: &[(NaiveDate, u8)]) -> String {
     let y = |s: u8| h - pad - f64::from(s) / 100.0 * (h - 2.0 * pad);
     let mut path = String::new();
     for (k, (d, s)) in points.iter().enumerate() {
-        let _ = write!(path, "{}{:.1},{:.1}", if k == 0 { "M" } else { " L" }, x(*d), y(*s));
+        let _ = write!(
+            path,
+            "{}{:.1},{:.1}",
+            if k == 0 { "M" } else { " L" },
+            x(*d),
+            y(*s)
+        );
     }
     let _ = write!(
         out,

@@ -3,7 +3,8 @@
 -- PDF, the whole e-mail with our own Message-ID) into the row, with the
 -- news it contained and the figures it stated, and queues it: the row is
 -- its own outbox entry, written in the same transaction. The sender
--- claims due rows, delivers, and only when the SMTP server accepts marks
+-- claims due rows (state 'sending', with a lease in next_attempt_at),
+-- delivers, and only when the SMTP server accepts marks
 -- the report sent, records the e-mail as an interaction and tells the
 -- news, in one transaction; a failure keeps the error and the time of the
 -- next attempt. Mirrors sqlite/0012_reports.sql.
@@ -13,7 +14,7 @@ CREATE TABLE status_reports (
     project_id BIGINT NOT NULL REFERENCES projects(id),
     recipient_id BIGINT NOT NULL REFERENCES people(id),
     pm_words TEXT,
-    state TEXT NOT NULL CHECK (state IN ('draft', 'queued', 'sent', 'failed')),
+    state TEXT NOT NULL CHECK (state IN ('draft', 'queued', 'sending', 'sent', 'failed')),
     created_by TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     sender_id BIGINT REFERENCES people(id),

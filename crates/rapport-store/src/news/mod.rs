@@ -464,15 +464,25 @@ pub(crate) async fn tell(
     take_turns(tx, &[&format!("news:{project_id}")]).await?;
     let items = select_items(tx, item_ids).await?;
     let mut errors = rapport_core::domain::ValidationErrors::default();
+    let field = match how {
+        Telling::Elsewhere => "news_ids",
+        _ => "told_news_ids",
+    };
     for (k, id) in item_ids.iter().enumerate() {
         match items.iter().find(|i| i.id == *id) {
+            // Told before it was found would pass a late telling for an
+            // early one.
+            Some(i) if i.project_id.get() == project_id && i.state == NewsState::Open && on < i.found_on => errors.add(
+                format!("{field}[{k}]"),
+                format!("news item {id} was found on {}; it cannot have been told on {on}, before that", i.found_on),
+            ),
             Some(i) if i.project_id.get() == project_id && i.state == NewsState::Open => {}
             Some(i) if i.project_id.get() == project_id => errors.add(
-                format!("told_news_ids[{k}]"),
+                format!("{field}[{k}]"),
                 format!("news item {id} is already {}; tell only open news", i.state),
             ),
             _ => errors.add(
-                format!("told_news_ids[{k}]"),
+                format!("{field}[{k}]"),
                 format!("no open news item {id} on project {project_id}"),
             ),
         }

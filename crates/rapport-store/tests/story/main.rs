@@ -16,6 +16,7 @@ mod capture;
 mod jobs;
 mod news;
 mod profiles;
+mod reports;
 mod seed;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -572,6 +573,9 @@ async fn story(store: Store) {
     profiles::story(&store, pm.id, rep.id).await;
     // Last: it adds an account of its own.
     capture::story(&store, created.id, pm.id, rep.id).await;
+    // After the capture story, which reads the project's conversations
+    // newest first: a sent report adds one dated today.
+    reports::story(&store, created.id, pm.id, rep.id).await;
 }
 
 #[tokio::test]

@@ -176,6 +176,22 @@ pub async fn story(store: &Store) {
     assert_eq!(store.told_ledger(project).await.unwrap().len(), 1);
     assert_eq!(store.interactions(project).await.unwrap().len(), 1);
 
+    // Told in a conversation dated before the news was found: refused
+    // (it would pass a late telling for an early one).
+    let early = store
+        .capture_interaction(
+            later,
+            ACTOR,
+            project,
+            &call("2026-03-02", &[pm, rep]),
+            &[finish.id],
+        )
+        .await;
+    assert!(
+        matches!(early, Err(StoreError::Invalid(ref e)) if e.0[0].message.contains("cannot have been told on 2026-03-02")),
+        "{early:?}"
+    );
+
     // Friday: the client heard about the pace from their own engineers.
     let spi = item(&news, NewsRule::SpiTBelow);
     let told = store

@@ -167,6 +167,12 @@ pub async fn set_person_rules(
     ApiJson(body): ApiJson<RulesBody>,
 ) -> ApiResult<Json<RulesView>> {
     let settings = settings_of(body)?;
+    if state.store.person(PersonId::new(id)).await?.side != rapport_core::domain::Side::Client {
+        return Err(ApiError::invalid_field(
+            "id",
+            format!("person {id} is on the firm's side; news rules are tightened for client people (the client reps who hear the news)"),
+        ));
+    }
     let of = SettingsOf::Person(PersonId::new(id));
     state
         .store

@@ -119,7 +119,10 @@ pub async fn show(
         .await?;
     let points: Vec<(chrono::NaiveDate, u8)> = history.iter().map(|s| (s.on, s.score)).collect();
     let sparkline = if points.len() > 1 {
-        rapport_report::charts::sparkline(&format!("{} health, last 90 days", account.name), &points)
+        rapport_report::charts::sparkline(
+            &format!("{} health, last 90 days", account.name),
+            &points,
+        )
     } else {
         String::new()
     };

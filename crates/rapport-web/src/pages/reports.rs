@@ -95,6 +95,10 @@ async fn page(
             "Queued for e-mail at {}; it shows as sent once the mail server accepts it.",
             at(report.queued_at)
         ),
+        ReportState::Sending => {
+            "Being handed to the mail server now; it shows as sent once the server accepts it."
+                .to_string()
+        }
         ReportState::Sent if report.message_id.as_deref().is_some_and(|m| !m.is_empty()) => {
             format!(
                 "Sent by e-mail on {} (the mail server accepted it; Message-ID {}).",
@@ -385,6 +389,7 @@ pub async fn panel(
                 when: match r.state {
                     ReportState::Draft => format!("drafted {}", at(Some(r.created_at))),
                     ReportState::Queued => format!("queued {}", at(r.queued_at)),
+                    ReportState::Sending => "being sent".to_string(),
                     ReportState::Sent => format!("sent {}", at(r.sent_at)),
                     ReportState::Failed => format!(
                         "not sent after {} attempt{}",
