@@ -104,6 +104,10 @@ pub struct Health {
     pub factors: Vec<Factor>,
 }
 
+/// What a factor measured: its score 0..1, the value in words and the
+/// rule, or `None` when there was nothing to measure.
+type Measured = Option<(f64, String, String)>;
+
 /// A factor's score 0..1 falling linearly from `good` (1) to `bad` (0).
 fn linear(value: f64, good: f64, bad: f64) -> f64 {
     if good == bad {
@@ -114,9 +118,7 @@ fn linear(value: f64, good: f64, bad: f64) -> f64 {
 
 /// The health of a relationship from its facts.
 pub fn health(f: &HealthFacts) -> Health {
-    // (name, weight, Some((score 0..1, value, explanation)) or None if
-    // nothing to measure)
-    let mut raw: Vec<(&'static str, f64, Option<(f64, String, String)>)> = Vec::new();
+    let mut raw: Vec<(&'static str, f64, Measured)> = Vec::new();
 
     // Delivery, 25: the worse of CPI and SPI(t) on the worst project;
     // 1.00 or better scores full, 0.80 or worse nothing (the portfolio's
