@@ -28,6 +28,29 @@ impl Store {
         tx.commit().await
     }
 
+    /// Each account's latest score, for the portfolio.
+    pub async fn latest_health(&self) -> Result<std::collections::HashMap<AccountId, u8>> {
+        let mut tx = self.read_one().await?;
+        let rows: Vec<(i64, i64)> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT h.account_id, h.score FROM health_snapshots h \
+                 WHERE h.taken_on = (SELECT MAX(l.taken_on) FROM health_snapshots l WHERE l.account_id = h.account_id)",
+            )
+            .fetch_all(conn)
+            .await?
+        });
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|(a, s)| {
+                (
+                    AccountId::new(a),
+                    u8::try_from(s.clamp(0, 100)).unwrap_or(0),
+                )
+            })
+            .collect())
+    }
+
     /// An account's scores, oldest first, the last `days` days.
     pub async fn health_history(
         &self,

@@ -434,6 +434,16 @@ async fn a_report_carries_the_news_to_the_client_by_email_and_survives_a_server_
         (ledger[0]["source"].as_str(), ledger[0]["cpi"].as_f64()),
         (Some("report"), Some(0.97))
     );
+    // The relationship's health counts the news told in time.
+    let health = app.get(&format!("/api/v1/people/{rep}/health")).await;
+    let told_factor = health["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "news told on time")
+        .unwrap_or_else(|| panic!("{health}"));
+    assert_eq!(told_factor["value"], "1 of 1 in time");
+    assert_eq!(told_factor["contribution"], told_factor["weight"]);
     let (status, again) = app
         .call(
             reqwest::Method::POST,

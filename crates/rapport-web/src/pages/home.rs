@@ -38,6 +38,10 @@ pub struct ProjectRow {
     pub overdue_commitments: i64,
     /// The worse of CPI and SPI(t), for ordering by risk.
     worst_index: Option<f64>,
+    /// The account's relationship health, as the last daily score.
+    pub health: String,
+    pub health_class: &'static str,
+    health_score: Option<u8>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -50,6 +54,8 @@ pub struct HomePage {
     /// Whether a filter narrows the list.
     pub filtered: bool,
     pub location: Option<String>,
+    /// Ordered by relationship health rather than delivery.
+    pub by_health: bool,
 }
 
 /// One choice of a portfolio filter.
@@ -67,6 +73,10 @@ pub struct PortfolioQuery {
     pub account: String,
     #[serde(default)]
     pub pm: String,
+    /// `health`: weakest client relationship first (for leadership);
+    /// otherwise most at risk on delivery first.
+    #[serde(default)]
+    pub order: String,
 }
 
 struct PortfolioFilter {
@@ -99,7 +109,7 @@ pub(super) fn status_label(status: ProjectStatus) -> &'static str {
 
 /// The portfolio: every project the user may see, most at risk first.
 #[utoipa::path(get, path = "/", tag = "pages",
-    params(("account" = Option<i64>, Query, description = "only this account's projects"), ("pm" = Option<i64>, Query, description = "only the projects this person manages")),
+    params(("account" = Option<i64>, Query, description = "only this account's projects"), ("pm" = Option<i64>, Query, description = "only the projects this person manages"), ("order" = Option<String>, Query, description = "`health`: weakest client relationship first")),
     responses((status = 200, description = "the portfolio page", content_type = "text/html")))]
 pub async fn show(
     State(state): State<AppState>,
@@ -121,6 +131,9 @@ pub async fn show(
     };
     let store = &state.store;
     let scope = current.scope();
+    // One query: the daily score kept by the sweep (the factors are on
+    // each account's page, computed live).
+    let health = store.latest_health().await?;
     let accounts: HashMap<AccountId, String> = store
         .accounts(scope, true)
         .await?
@@ -257,6 +270,16 @@ pub async fn show(
             },
             open_questions: relationship.open_questions,
             overdue_commitments: relationship.overdue_commitments,
+            health: health
+                .get(&project.account_id)
+                .map_or_else(|| "—".into(), |s| s.to_string()),
+            health_class: match health.get(&project.account_id) {
+                Some(70..) => "good",
+                Some(40..) => "watch",
+                Some(_) => "bad",
+                None => "none",
+            },
+            health_score: health.get(&project.account_id).copied(),
             worst_index: match (m.and_then(|m| m.cpi), m.and_then(|m| m.spi_t)) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -270,12 +293,18 @@ pub async fn show(
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.name.cmp(&b.name),
     });
+    let by_health = query.order == "health";
+    if by_health {
+        // Weakest relationship first, unscored last; delivery within.
+        projects.sort_by_key(|p| p.health_score.map_or(u16::MAX, u16::from));
+    }
     Ok(HomePage {
         nav: Nav::of(&current),
         projects,
         account_options,
         manager_options,
         filtered: filter.account.is_some() || filter.pm.is_some(),
+        by_health,
         // Where the data lives is for administrators, not every reader.
         location: current
             .user
