@@ -208,7 +208,10 @@ pub fn document_access(document: &mut Document) {
                         add("403", "a cross-site request, a missing or wrong CSRF token, or a role that may not do this");
                     }
                     match rule {
-                        Rule::Project(_) | Rule::Account { .. } | Rule::Person { .. } => {
+                        Rule::Project(_)
+                        | Rule::Account { .. }
+                        | Rule::Person { .. }
+                        | Rule::Record(..) => {
                             add("403", "the caller may see this but not change it");
                             add("404", "no such record, or one the caller may not see");
                         }
@@ -216,7 +219,8 @@ pub fn document_access(document: &mut Document) {
                             add("403", "the caller's role may not do this");
                         }
                         Rule::AssessPerson => {
-                            add("403", "the caller's role may not place people, or the person is the caller (nobody places themselves)");
+                            add("403", "the caller's role may not place people");
+                            add("409", "the person is the caller: nobody places themselves");
                             add("404", "no such person, or one the caller may not see");
                         }
                         _ => {}

@@ -157,12 +157,14 @@ pub struct ReadQuery {
     /// `json` (the report's state, the default), `html`, `md` or `pdf`:
     /// a draft is written from live data; a queued or sent report is what
     /// was sent.
+    #[param(pattern = "^(json|html|md|pdf)$")]
     pub format: Option<String>,
 }
 
 /// A report: its state, or the document itself.
 #[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", params(("id" = i64, Path, description = "report id"), ReadQuery),
-    responses((status = 200, body = ReportView, description = "the state as JSON, or the document as text/html, text/markdown or application/pdf"),
+    responses((status = 200, description = "the state as JSON, or the document as text/html, text/markdown or application/pdf",
+            content((ReportView = "application/json"), (String = "text/html"), (String = "text/markdown"), (Vec<u8> = "application/pdf"))),
         (status = 400, body = ErrorBody, description = "an unknown format")))]
 pub async fn read(
     State(state): State<AppState>,

@@ -334,7 +334,7 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, ApiErr
                 )));
             }
             if user.person_id.get() == id {
-                return Err(ApiError::Forbidden(
+                return Err(ApiError::Conflict(
                     "a profile records what others observe; ask a colleague to fill it in for you"
                         .into(),
                 ));

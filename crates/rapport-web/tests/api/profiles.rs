@@ -156,7 +156,7 @@ async fn a_profile_is_refused_with_every_problem_named_and_never_placed_by_onese
             &json!({"style": "driver"}),
         )
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body["error"]["message"]
         .as_str()
         .unwrap()
