@@ -336,6 +336,26 @@ pub(crate) async fn keep_results(
     .await
 }
 
+/// The kept results of a project's `n` latest simulated versions, newest
+/// first: (version, results JSON).
+pub(crate) async fn latest_results(
+    tx: &mut Tx,
+    project_id: i64,
+    n: i64,
+) -> Result<Vec<(i64, String)>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT v.version, r.results FROM estimate_results r \
+             JOIN estimate_versions v ON v.id = r.estimate_id WHERE v.project_id = $1 \
+             ORDER BY v.version DESC LIMIT $2",
+        )
+        .bind(project_id)
+        .bind(n)
+        .fetch_all(conn)
+        .await?
+    }))
+}
+
 /// A project's estimate versions, oldest first, each with its kept
 /// results (if simulated): two queries whatever the number of versions.
 pub(crate) async fn versions_with_results(

@@ -12,7 +12,7 @@ use rapport_core::disclosure::{
 use rapport_core::domain::project_evm;
 use rapport_core::estimate::EstimateResults;
 
-use crate::estimates::versions_with_results;
+use crate::estimates::latest_results;
 use crate::projects::{load_project, Project};
 use crate::status::live_statuses;
 use crate::{on_tx, Result, StoreError, Tx};
@@ -117,16 +117,18 @@ pub(crate) async fn load(tx: &mut Tx, project_id: i64) -> Result<(Project, Rules
 
     // The two latest versions with results: their headline is the cost at
     // the chosen confidence, the figure the cockpit and the basis of
-    // estimate lead with.
-    let headlines: Vec<(i64, i64)> = versions_with_results(tx, project_id)
+    // estimate lead with. Only those two are read and parsed: this runs in
+    // every status, promise and estimate transaction.
+    let mut headlines: Vec<(i64, i64)> = latest_results(tx, project_id, 2)
         .await?
         .into_iter()
-        .filter_map(|(version, kept)| {
-            let results: EstimateResults = serde_json::from_str(&kept?.results).ok()?;
+        .filter_map(|(version, json)| {
+            let results: EstimateResults = serde_json::from_str(&json).ok()?;
             let minor = currency.to_minor(results.cost.at_confidence.round()).ok()?;
-            Some((version.version, minor))
+            Some((version, minor))
         })
         .collect();
+    headlines.reverse();
     let estimate = match headlines.as_slice() {
         [.., (previous_version, previous_minor), (version, headline_minor)] => {
             Some(EstimateChange {

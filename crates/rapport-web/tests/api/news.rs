@@ -164,3 +164,51 @@ async fn news_is_found_told_in_a_call_heard_elsewhere_and_acknowledged() {
     assert!(today.contains("The forecast finish is"), "{today}");
     assert!(today.contains(&format!("tell={finish}")), "{today}");
 }
+
+/// A second estimate whose headline moves by more than 10 % is news; the
+/// headline is the cost at the chosen confidence of each simulation.
+#[tokio::test]
+async fn a_new_estimate_that_moves_the_headline_is_news() {
+    let app = spawn_app().await;
+    let (id, _, _) = project(&app).await;
+    let base = format!("/api/v1/projects/{id}/estimates");
+    let estimate = |hours: [u32; 3]| {
+        format!(
+            "[estimate]\nname = \"Upgrade\"\ncurrency = \"USD\"\niterations = 2000\nseed = 7\n\
+             [[role]]\nid = \"engineer\"\nrate = 150\n\
+             [[item]]\nid = \"design\"\nrole = \"engineer\"\nhours = [{}, {}, {}]\n",
+            hours[0], hours[1], hours[2]
+        )
+    };
+    for (k, hours) in [[80, 120, 200], [160, 240, 400]].into_iter().enumerate() {
+        let response = app
+            .client
+            .post(format!("{}{base}", app.address))
+            .header("content-type", "application/toml")
+            .body(estimate(hours))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let (status, results) = app
+            .post(&format!("{base}/{}/simulate", k + 1), &json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{results}");
+    }
+    let (_, news) = app.get(&format!("/api/v1/projects/{id}/news")).await;
+    let moved = news
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["rule"] == "estimate_move")
+        .unwrap_or_else(|| panic!("{news}"));
+    // Twice the hours: the headline doubles, far past 2.5 × 10 %.
+    assert_eq!(moved["severity"], "critical");
+    assert!(
+        moved["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Estimate version 2 puts the cost at USD "),
+        "{moved}"
+    );
+}
