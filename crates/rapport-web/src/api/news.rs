@@ -131,8 +131,23 @@ pub async fn set_account_rules(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RulesBody>,
 ) -> ApiResult<Json<RulesView>> {
+    save_rules(
+        &state,
+        &current,
+        SettingsOf::Account(AccountId::new(id)),
+        body,
+    )
+    .await
+}
+
+/// Checks and keeps an account's or a person's settings.
+async fn save_rules(
+    state: &AppState,
+    current: &CurrentUser,
+    of: SettingsOf,
+    body: RulesBody,
+) -> ApiResult<Json<RulesView>> {
     let settings = settings_of(body)?;
-    let of = SettingsOf::Account(AccountId::new(id));
     state
         .store
         .set_news_settings(state.clock.now(), &current.actor(), of, &settings)
@@ -166,19 +181,19 @@ pub async fn set_person_rules(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RulesBody>,
 ) -> ApiResult<Json<RulesView>> {
-    let settings = settings_of(body)?;
     if state.store.person(PersonId::new(id)).await?.side != rapport_core::domain::Side::Client {
         return Err(ApiError::invalid_field(
             "id",
             format!("person {id} is on the firm's side; news rules are tightened for client people (the client reps who hear the news)"),
         ));
     }
-    let of = SettingsOf::Person(PersonId::new(id));
-    state
-        .store
-        .set_news_settings(state.clock.now(), &current.actor(), of, &settings)
-        .await?;
-    Ok(Json(view(Some(settings))))
+    save_rules(
+        &state,
+        &current,
+        SettingsOf::Person(PersonId::new(id)),
+        body,
+    )
+    .await
 }
 
 #[derive(Debug, Serialize, ToSchema)]
