@@ -67,7 +67,8 @@ pub use relationships::{
     Timeline, TimelineEntry,
 };
 pub use reports::{
-    backoff, Delivery, Outgoing, Report, ReportDocuments, ReportState, LEASE, MAX_DELIVERY_ATTEMPTS,
+    backoff, Delivery, Outgoing, Report, ReportDocuments, ReportState, ReportedTo, LEASE,
+    MAX_DELIVERY_ATTEMPTS,
 };
 pub use scope::Scope;
 pub use sessions::{ApiToken, NewToken, SessionRecord};

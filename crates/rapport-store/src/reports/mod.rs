@@ -6,15 +6,18 @@
 //! ledger and the news told commit together, and only after the SMTP
 //! server accepted the message.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rapport_core::domain::InteractionDraft;
+use chrono::{DateTime, Duration, Utc};
 use rapport_core::ids::{PersonId, ProjectId};
 use serde::Serialize;
 
-use crate::news::{self, Figures, Telling};
+use crate::news::{self, Figures};
 use crate::projects::require_project;
-use crate::relationships::statements::{insert_interaction, insert_participants};
 use crate::{audit, on_tx, Result, Store, StoreError, Tx};
+
+mod delivery;
+mod due;
+
+pub use due::ReportedTo;
 
 /// A report's life: draft → queued → sent, or failed (with the error,
 /// and retried until it is sent).
@@ -371,179 +374,10 @@ impl Store {
         tx.commit().await?;
         Ok(report)
     }
-
-    /// Claims the report most overdue for delivery, if any: its next
-    /// attempt moves a lease ahead, so no other sender takes it meanwhile.
-    pub async fn claim_delivery(&self, now: DateTime<Utc>) -> Result<Option<Delivery>> {
-        let mut tx = self.begin().await?;
-        crate::take_turns(&mut tx, &["report-delivery"]).await?;
-        let due: Option<(i64, i64, Vec<u8>, String, String)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT id, attempts, message, envelope_from, envelope_to FROM status_reports \
-                 WHERE state IN ('queued', 'failed', 'sending') AND attempts < $1 AND next_attempt_at <= $2 \
-                 ORDER BY next_attempt_at, id LIMIT 1",
-            )
-            .bind(MAX_DELIVERY_ATTEMPTS)
-            .bind(now)
-            .fetch_optional(conn)
-            .await?
-        });
-        let Some((id, attempts, message, envelope_from, envelope_to)) = due else {
-            return Ok(None);
-        };
-        on_tx!(tx, conn => {
-            sqlx::query("UPDATE status_reports SET state = 'sending', next_attempt_at = $1 WHERE id = $2")
-                .bind(now + LEASE)
-                .bind(id)
-                .execute(conn)
-                .await?;
-        });
-        tx.commit().await?;
-        Ok(Some(Delivery {
-            id,
-            attempts,
-            message,
-            envelope_from,
-            envelope_to,
-        }))
-    }
-
-    /// Records a failed attempt: the error, and when to try again.
-    pub async fn delivery_failed(
-        &self,
-        now: DateTime<Utc>,
-        id: i64,
-        error: &str,
-    ) -> Result<Report> {
-        let mut tx = self.begin().await?;
-        let report = load(&mut tx, id).await?;
-        if report.state == ReportState::Sent {
-            return Ok(report);
-        }
-        // A permanent refusal (5xx) will not go by waiting: stop retrying.
-        let failures = if error.contains("permanently refused") {
-            MAX_DELIVERY_ATTEMPTS
-        } else {
-            report.attempts + 1
-        };
-        on_tx!(tx, conn => {
-            sqlx::query(
-                "UPDATE status_reports SET state = 'failed', attempts = $1, last_error = $2, next_attempt_at = $3 WHERE id = $4",
-            )
-            .bind(failures)
-            .bind(error.chars().take(2000).collect::<String>())
-            .bind(now + backoff(failures))
-            .bind(id)
-            .execute(conn)
-            .await?;
-        });
-        let report = load(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(report)
-    }
-
-    /// Records a delivery the SMTP server accepted, all at once: the
-    /// report sent, the e-mail as an interaction between its sender and
-    /// reader, and the news it contained (still open) told with the
-    /// figures it stated.
-    pub async fn delivered(&self, now: DateTime<Utc>, id: i64) -> Result<Report> {
-        let mut tx = self.begin().await?;
-        let report = load(&mut tx, id).await?;
-        if report.state == ReportState::Sent {
-            return Ok(report);
-        }
-        let notes = "The status report, delivered by e-mail with its PDF.";
-        let report = mark_delivered(&mut tx, now, report, "mail", notes).await?;
-        tx.commit().await?;
-        Ok(report)
-    }
-
-    /// Records that the PM sent a draft themselves (downloaded and
-    /// e-mailed, or handed over): its documents frozen as they went, then,
-    /// as for a delivery, the interaction and the news told — on their
-    /// word, since Rapport did not send it.
-    pub async fn sent_by_hand(
-        &self,
-        now: DateTime<Utc>,
-        actor: &str,
-        id: i64,
-        out: &Outgoing,
-    ) -> Result<Report> {
-        let mut tx = self.begin().await?;
-        let report = load(&mut tx, id).await?;
-        if report.state != ReportState::Draft {
-            return Err(StoreError::Conflict(format!(
-                "report {id} is {}; only a draft can be recorded as sent by hand",
-                report.state.as_str()
-            )));
-        }
-        freeze(&mut tx, now, id, out, "queued").await?;
-        // Never the sender's to take: it has no message to send.
-        on_tx!(tx, conn => {
-            sqlx::query("UPDATE status_reports SET next_attempt_at = NULL WHERE id = $1")
-                .bind(id)
-                .execute(conn)
-                .await?;
-        });
-        audit(
-            &mut tx,
-            now,
-            actor,
-            "status_report",
-            id,
-            "sent_by_hand",
-            &out.envelope_to,
-        )
-        .await?;
-        let report = load(&mut tx, id).await?;
-        let notes = "The status report, sent by the project manager themselves.";
-        let report = mark_delivered(&mut tx, now, report, actor, notes).await?;
-        tx.commit().await?;
-        Ok(report)
-    }
-
-    /// Records that the PM sent a report that failed to go out themselves
-    /// (as it was frozen to go): sent, with its interaction and news told.
-    pub async fn failed_sent_by_hand(
-        &self,
-        now: DateTime<Utc>,
-        actor: &str,
-        id: i64,
-    ) -> Result<Report> {
-        let mut tx = self.begin().await?;
-        let report = load(&mut tx, id).await?;
-        if report.state != ReportState::Failed {
-            return Err(StoreError::Conflict(format!(
-                "report {id} is {}; only a draft or a failed report can be recorded as sent by hand",
-                report.state.as_str()
-            )));
-        }
-        on_tx!(tx, conn => {
-            sqlx::query("UPDATE status_reports SET next_attempt_at = NULL WHERE id = $1")
-                .bind(id)
-                .execute(conn)
-                .await?;
-        });
-        audit(
-            &mut tx,
-            now,
-            actor,
-            "status_report",
-            id,
-            "sent_by_hand",
-            &report.attempts,
-        )
-        .await?;
-        let notes =
-            "The status report, sent by the project manager themselves after e-mail failed.";
-        let report = mark_delivered(&mut tx, now, report, actor, notes).await?;
-        tx.commit().await?;
-        Ok(report)
-    }
 }
 
 /// Writes what sending freezes into the row, in `state`, due now.
-async fn freeze(
+pub(super) async fn freeze(
     tx: &mut Tx,
     now: DateTime<Utc>,
     id: i64,
@@ -588,75 +422,7 @@ async fn freeze(
     })
 }
 
-/// A delivery, recorded inside the caller's transaction: the report sent,
-/// the e-mail as an interaction, and the news it contained told.
-async fn mark_delivered(
-    tx: &mut Tx,
-    now: DateTime<Utc>,
-    report: Report,
-    actor: &str,
-    notes: &str,
-) -> Result<Report> {
-    let id = report.id;
-    let (sender, news_json, figures_json): (Option<i64>, Option<String>, Option<String>) = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT sender_id, news_ids, figures FROM status_reports WHERE id = $1")
-            .bind(id)
-            .fetch_one(conn)
-            .await?
-    });
-    let today: NaiveDate = now.date_naive();
-    let project_id = report.project_id.get();
-    let mut people = vec![
-        PersonId::new(sender.unwrap_or(report.recipient_id.get())),
-        report.recipient_id,
-    ];
-    people.dedup();
-    let summary = report
-        .subject
-        .clone()
-        .unwrap_or_else(|| format!("Status report {id}"));
-    let summary: String = format!("Sent: {summary}").chars().take(500).collect();
-    let draft = InteractionDraft::new(today, "email", &summary, Some(notes), &people)
-        .map_err(StoreError::Invalid)?;
-    let interaction_id = insert_interaction(tx, now, project_id, &draft).await?;
-    let ids: Vec<i64> = people.iter().map(|p| p.get()).collect();
-    insert_participants(tx, interaction_id, &ids).await?;
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE status_reports SET state = 'sent', sent_at = $1, attempts = attempts + 1, \
-             last_error = NULL, next_attempt_at = NULL, interaction_id = $2 WHERE id = $3",
-        )
-        .bind(now)
-        .bind(interaction_id)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    });
-    audit(tx, now, actor, "status_report", id, "sent", &interaction_id).await?;
-    // The news it contained that is still open is told now; what was
-    // told meanwhile in another way stays as it was.
-    let contained: Vec<i64> = news_json
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok())
-        .unwrap_or_default();
-    let figures: Figures = figures_json
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok())
-        .unwrap_or_default();
-    let still_open = news::open_among(tx, project_id, &contained).await?;
-    if report.recipient_id == news::client_rep(tx, project_id).await? {
-        let how = Telling::Report {
-            interaction_id,
-            figures,
-        };
-        news::tell(tx, now, actor, project_id, &still_open, today, how).await?;
-    } else {
-        news::reevaluate(tx, project_id, today).await?;
-    }
-    load(tx, id).await
-}
-
-async fn load(tx: &mut Tx, id: i64) -> Result<Report> {
+pub(super) async fn load(tx: &mut Tx, id: i64) -> Result<Report> {
     let row: Option<ReportRow> = on_tx!(tx, conn => {
         sqlx::query_as(&format!("{SELECT_REPORT} WHERE id = $1"))
             .bind(id)
@@ -688,62 +454,5 @@ async fn check_recipient(tx: &mut Tx, project_id: i64, recipient: PersonId) -> R
             format!("person {recipient} is not one of this project's client's people; a status report goes to the client"),
         )),
         Some(_) => Ok(()),
-    }
-}
-
-/// A client person a PM reports to on a project, and when the last
-/// report to them there was sent.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct ReportedTo {
-    pub project_id: i64,
-    pub person_id: i64,
-    pub last_sent: Option<DateTime<Utc>>,
-    pub project_start: NaiveDate,
-}
-
-impl Store {
-    /// The client people (reps and client stakeholders) of the live
-    /// projects `manager` manages, with their last report sent there.
-    pub async fn reported_to(&self, manager: PersonId) -> Result<Vec<ReportedTo>> {
-        let mut tx = self.read_one().await?;
-        let rows: Vec<ReportedTo> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT p.id AS project_id, x.person_id, \
-                 (SELECT MAX(r.sent_at) FROM status_reports r WHERE r.project_id = p.id \
-                  AND r.recipient_id = x.person_id AND r.state = 'sent') AS last_sent, \
-                 p.baseline_start AS project_start \
-                 FROM projects p \
-                 JOIN (SELECT id AS project_id, client_rep_id AS person_id FROM projects \
-                       UNION SELECT project_id, person_id FROM project_stakeholders) x ON x.project_id = p.id \
-                 JOIN people pe ON pe.id = x.person_id AND pe.side = 'client' \
-                 WHERE p.project_manager_id = $1 AND NOT p.archived AND p.status IN ('proposed', 'active', 'on_hold') \
-                 ORDER BY p.id, x.person_id",
-            )
-            .bind(manager.get())
-            .fetch_all(conn)
-            .await?
-        });
-        tx.commit().await?;
-        Ok(rows)
-    }
-
-    /// Reports of the scope's projects that failed to go out.
-    pub async fn failed_reports(&self, scope: crate::Scope) -> Result<Vec<Report>> {
-        let (all, person, user) = scope.binds();
-        let mut tx = self.read_one().await?;
-        let rows: Vec<ReportRow> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!(
-                "{SELECT_REPORT} WHERE state = 'failed' AND project_id IN \
-                 (SELECT p.id FROM projects p WHERE {}) ORDER BY id",
-                crate::scope::project_visible("p", 1)
-            ))
-            .bind(all)
-            .bind(person)
-            .bind(user)
-            .fetch_all(conn)
-            .await?
-        });
-        tx.commit().await?;
-        rows.into_iter().map(Report::try_from).collect()
     }
 }

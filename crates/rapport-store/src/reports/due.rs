@@ -1,0 +1,65 @@
+//! Who is due a report: the client people a PM reports to, with their
+//! last report sent; and the reports that failed to go.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_core::ids::PersonId;
+
+use super::{Report, ReportRow, SELECT_REPORT};
+use crate::{on_tx, Result, Store};
+
+/// A client person a PM reports to on a project, and when the last
+/// report to them there was sent.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ReportedTo {
+    pub project_id: i64,
+    pub person_id: i64,
+    pub last_sent: Option<DateTime<Utc>>,
+    pub project_start: NaiveDate,
+}
+
+impl Store {
+    /// The client people (reps and client stakeholders) of the live
+    /// projects `manager` manages, with their last report sent there.
+    pub async fn reported_to(&self, manager: PersonId) -> Result<Vec<ReportedTo>> {
+        let mut tx = self.read_one().await?;
+        let rows: Vec<ReportedTo> = on_tx!(tx, conn => {
+            sqlx::query_as(
+                "SELECT p.id AS project_id, x.person_id, \
+                 (SELECT MAX(r.sent_at) FROM status_reports r WHERE r.project_id = p.id \
+                  AND r.recipient_id = x.person_id AND r.state = 'sent') AS last_sent, \
+                 p.baseline_start AS project_start \
+                 FROM projects p \
+                 JOIN (SELECT id AS project_id, client_rep_id AS person_id FROM projects \
+                       UNION SELECT project_id, person_id FROM project_stakeholders) x ON x.project_id = p.id \
+                 JOIN people pe ON pe.id = x.person_id AND pe.side = 'client' \
+                 WHERE p.project_manager_id = $1 AND NOT p.archived AND p.status IN ('proposed', 'active', 'on_hold') \
+                 ORDER BY p.id, x.person_id",
+            )
+            .bind(manager.get())
+            .fetch_all(conn)
+            .await?
+        });
+        tx.commit().await?;
+        Ok(rows)
+    }
+
+    /// Reports of the scope's projects that failed to go out.
+    pub async fn failed_reports(&self, scope: crate::Scope) -> Result<Vec<Report>> {
+        let (all, person, user) = scope.binds();
+        let mut tx = self.read_one().await?;
+        let rows: Vec<ReportRow> = on_tx!(tx, conn => {
+            sqlx::query_as(&format!(
+                "{SELECT_REPORT} WHERE state = 'failed' AND project_id IN \
+                 (SELECT p.id FROM projects p WHERE {}) ORDER BY id",
+                crate::scope::project_visible("p", 1)
+            ))
+            .bind(all)
+            .bind(person)
+            .bind(user)
+            .fetch_all(conn)
+            .await?
+        });
+        tx.commit().await?;
+        rows.into_iter().map(Report::try_from).collect()
+    }
+}
