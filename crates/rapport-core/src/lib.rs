@@ -15,4 +15,5 @@ pub mod health;
 pub mod ids;
 pub mod ledger;
 pub mod located;
+pub mod relevance;
 pub mod style;

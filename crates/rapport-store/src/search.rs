@@ -14,6 +14,11 @@ use crate::{on_tx, Result, Scope, Store, TxInner};
 /// The most hits one search returns.
 pub const MAX_HITS: i64 = 100;
 
+/// A user's hits on SQLite are ranked by [`rapport_core::relevance`] over
+/// at most this many, the newest: FTS5's own `bm25()` would first count
+/// each word over the whole firm's index, most of a search's time.
+const CANDIDATES: i64 = 2_000;
+
 /// One record that matched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
@@ -72,8 +77,10 @@ impl Store {
                     return Ok(Vec::new());
                 };
                 // Narrowed inside the index to the projects the user sees
-                // (their tokens, "p42"), so only their hits are ranked; the
-                // join below checks access again.
+                // (their tokens, "p42"), so only their hits are read; the
+                // join below checks access again. Everything (an admin)
+                // may match tens of thousands: FTS5 ranks those itself.
+                let ranked_here = matches!(scope, Scope::User { .. });
                 let query = match scope {
                     Scope::Everything => format!("body : ({words})"),
                     Scope::User { .. } => {
@@ -107,18 +114,35 @@ impl Store {
                      LEFT JOIN mission_briefs b ON search_index.kind = 'brief' AND b.id = search_index.record_id \
                      LEFT JOIN concerns k ON search_index.kind = 'concern' AND k.id = search_index.record_id \
                      WHERE search_index MATCH $1 AND NOT pr.archived AND {} \
-                     ORDER BY search_index.rank, on_date DESC LIMIT $4",
-                    project_visible("pr", 2)
+                     ORDER BY {} LIMIT $4",
+                    project_visible("pr", 2),
+                    if ranked_here {
+                        "search_index.rowid DESC"
+                    } else {
+                        "search_index.rank, on_date DESC"
+                    }
                 );
-                on_tx!(tx, conn => {
+                let rows: Vec<HitRow> = on_tx!(tx, conn => {
                     sqlx::query_as(&sql)
                         .bind(query)
                         .bind(everything)
                         .bind(person)
-                        .bind(limit)
+                        .bind(if ranked_here { CANDIDATES } else { limit })
                         .fetch_all(conn)
                         .await?
-                })
+                });
+                if ranked_here {
+                    let bodies: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
+                    let order = rapport_core::relevance::order(text, &bodies);
+                    let mut rows: Vec<Option<HitRow>> = rows.into_iter().map(Some).collect();
+                    order
+                        .into_iter()
+                        .take(usize::try_from(limit).unwrap_or(0))
+                        .filter_map(|i| rows[i].take())
+                        .collect()
+                } else {
+                    rows
+                }
             }
             TxInner::Postgres(_) => {
                 if text.trim().is_empty() {

@@ -53,8 +53,17 @@ pub async fn sweep_news(state: AppState) {
                     match crate::health::all_accounts(&state).await {
                         Ok(scores) => {
                             let scores: Vec<_> = scores.into_iter().collect();
-                            if let Err(e) = state.store.save_health(today, &scores).await {
-                                tracing::warn!(error = %e, "cannot keep the day's health scores");
+                            let accounts = scores.len();
+                            match state.store.save_health(today, &scores).await {
+                                Ok(()) => tracing::info!(
+                                    accounts,
+                                    %today,
+                                    "relationship health kept for the day"
+                                ),
+                                Err(e) => tracing::warn!(
+                                    error = %e,
+                                    "cannot keep the day's health scores"
+                                ),
                             }
                         }
                         Err(e) => tracing::warn!(error = ?e, "cannot score the accounts' health"),

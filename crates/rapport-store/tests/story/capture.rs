@@ -202,6 +202,44 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
         .await
         .unwrap()
         .is_empty());
+    // The PM's own search lists the best fit first, whatever its age: a
+    // short record naming the word twice before the rest.
+    let mut rehearsal = None;
+    for (on, summary) in [
+        ("2026-04-01", "Cut-over rehearsal: the cut-over ran long"),
+        (
+            "2026-04-02",
+            "Review of the schedule, the budget, the staffing plan and, last, the cut-over",
+        ),
+    ] {
+        let draft = CaptureDraft::new(
+            InteractionDraft::new(date(on), "meeting", summary, None, &[pm]),
+            vec![],
+            vec![],
+        )
+        .unwrap();
+        let captured = store
+            .capture_interaction(now, ACTOR, project_id, &draft, &[])
+            .await
+            .unwrap();
+        rehearsal.get_or_insert(captured.interaction.id);
+    }
+    let pm_scope = Scope::User {
+        user_id: rapport_core::ids::UserId::new(999_998),
+        person_id: pm,
+    };
+    let hits = store.search(pm_scope, "cut-over", 20).await.unwrap();
+    assert_eq!(
+        (hits[0].kind.as_str(), Some(hits[0].record_id)),
+        ("interaction", rehearsal),
+        "{hits:?}"
+    );
+    assert!(hits.len() >= 4, "{hits:?}");
+    assert_eq!(
+        store.search(pm_scope, "cut-over", 2).await.unwrap().len(),
+        2,
+        "the limit holds after ranking"
+    );
     let answered = store
         .answer_question(
             now,
