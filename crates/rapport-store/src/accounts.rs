@@ -177,7 +177,7 @@ async fn select_accounts(
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(&format!(
             "{SELECT_ACCOUNT} WHERE ($1 OR NOT archived) AND {} ORDER BY name, id",
-            account_visible("accounts", 2)
+            account_visible(scope, "accounts", 2)
         ))
         .bind(include_archived)
         .bind(all)

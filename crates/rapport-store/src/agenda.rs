@@ -55,7 +55,7 @@ impl Store {
              c.description, c.due_on, c.state, c.resolved_on, c.reason FROM commitments c \
              JOIN projects pr ON pr.id = c.project_id \
              WHERE NOT c.archived AND NOT pr.archived AND {} ORDER BY c.due_on, c.id",
-            crate::scope::project_visible("pr", 1)
+            crate::scope::project_visible(scope, "pr", 1)
         );
         let mut tx = self.read_one().await?;
         let rows: Vec<LedgerEntry> = on_tx!(tx, conn => {
@@ -84,18 +84,18 @@ impl Store {
              JOIN interaction_participants p ON p.person_id = pr.client_rep_id \
              JOIN interactions i ON i.id = p.interaction_id AND NOT i.archived \
              WHERE {} AND {} GROUP BY pr.id",
-            project_visible("pr", 1),
-            project_id_visible("i.project_id", 1)
+            project_visible(scope, "pr", 1),
+            project_id_visible(scope, "i.project_id", 1)
         );
         let questions_sql = format!(
             "SELECT project_id, COUNT(*) FROM follow_up_questions \
              WHERE NOT archived AND state IN ('open', 'answered') AND {} GROUP BY project_id",
-            project_id_visible("project_id", 1)
+            project_id_visible(scope, "project_id", 1)
         );
         let overdue_sql = format!(
             "SELECT project_id, COUNT(*) FROM commitments WHERE NOT archived \
              AND state IN ('open', 'renegotiated') AND due_on < $3 AND {} GROUP BY project_id",
-            project_id_visible("project_id", 1)
+            project_id_visible(scope, "project_id", 1)
         );
         let mut tx = self.begin_read().await?;
         let contacts: Vec<(i64, NaiveDate)> = on_tx!(tx, conn => {
@@ -213,7 +213,7 @@ impl Store {
                  JOIN interactions i ON i.id = p.interaction_id \
                  WHERE NOT i.archived AND p.person_id IN ({}) AND {} GROUP BY p.person_id",
                 crate::in_list(contact_ids.len()),
-                crate::scope::project_id_visible("i.project_id", contact_ids.len() + 1)
+                crate::scope::project_id_visible(scope, "i.project_id", contact_ids.len() + 1)
             );
             on_tx!(tx, conn => {
                 let mut query = sqlx::query_as(&sql);

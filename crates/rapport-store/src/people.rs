@@ -290,7 +290,7 @@ async fn select_people(
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(&format!(
             "{SELECT_PERSON} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) AND {} ORDER BY name, id",
-            person_visible("people", 4)
+            person_visible(scope, "people", 4)
         ))
         .bind(include_archived)
         .bind(account_id)

@@ -396,10 +396,10 @@ async fn select_planned_of(tx: &mut Tx, project_id: i64) -> Result<Vec<PlannedPo
 /// archived), `$2` and `$3` (the account, twice), `$4` and `$5` (the
 /// scope), as [`bind_listing`] does; the planned values and stakeholders of
 /// a list are read for the same projects.
-fn listed(alias: &str) -> String {
+fn listed(scope: Scope, alias: &str) -> String {
     format!(
         "($1 OR NOT {alias}.archived) AND ($2 IS NULL OR {alias}.account_id = $3) AND {}",
-        project_visible(alias, 4)
+        project_visible(scope, alias, 4)
     )
 }
 
@@ -423,7 +423,7 @@ async fn select_projects(
 ) -> Result<Vec<ProjectRow>> {
     let sql = format!(
         "{SELECT_PROJECT} WHERE {} ORDER BY name, id",
-        listed("projects")
+        listed(scope, "projects")
     );
     Ok(on_tx!(tx, conn => {
         bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
@@ -441,7 +441,7 @@ async fn select_listed_planned(
     let sql = format!(
         "SELECT pv.project_id, pv.period_end, pv.pv_minor FROM planned_values pv \
          JOIN projects lp ON lp.id = pv.project_id WHERE {} ORDER BY pv.project_id, pv.period",
-        listed("lp")
+        listed(scope, "lp")
     );
     Ok(on_tx!(tx, conn => {
         bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
@@ -459,7 +459,7 @@ async fn select_listed_stakeholders(
     let sql = format!(
         "SELECT s.project_id, s.person_id, s.role FROM project_stakeholders s \
          JOIN projects lp ON lp.id = s.project_id WHERE {} ORDER BY s.project_id, s.person_id",
-        listed("lp")
+        listed(scope, "lp")
     );
     let rows: Vec<stakeholders::StakeholderRow> = on_tx!(tx, conn => {
         bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)

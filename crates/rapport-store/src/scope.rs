@@ -44,13 +44,22 @@ impl Scope {
 /// projects they manage, those they are on the team of; each by an index)
 /// rather than a test of every project, so a PM's lists cost what their
 /// own projects cost, not what the firm's thousands do.
-pub(crate) fn project_visible(alias: &str, n: usize) -> String {
-    project_id_visible(&format!("{alias}.id"), n)
+/// For [`Scope::Everything`] the text is a constant test instead, so the
+/// statement differs by scope (each is prepared once and cached).
+pub(crate) fn project_visible(scope: Scope, alias: &str, n: usize) -> String {
+    project_id_visible(scope, &format!("{alias}.id"), n)
 }
 
 /// The project id in `column` (a record's `project_id`) is of a visible
 /// project. Binds as [`project_visible`].
-pub(crate) fn project_id_visible(column: &str, n: usize) -> String {
+pub(crate) fn project_id_visible(scope: Scope, column: &str, n: usize) -> String {
+    // Everything is a constant test, not a list of every project: as a
+    // list, every statement of an admin's page (and of the daily sweep,
+    // account by account) read and sorted all the firm's projects.
+    // `$n` stays bound either way, so the statement binds the same values.
+    if scope == Scope::Everything {
+        return format!("(${n} OR ${p} IS NULL)", p = n + 1);
+    }
     format!(
         "{column} IN (SELECT sv_all.id FROM projects sv_all WHERE ${n} \
          UNION SELECT sv_pm.id FROM projects sv_pm WHERE sv_pm.project_manager_id = ${p} \
@@ -61,25 +70,25 @@ pub(crate) fn project_id_visible(column: &str, n: usize) -> String {
 
 /// An account row aliased `alias` is visible. Binds as [`Scope::binds`]
 /// from `$n`.
-pub(crate) fn account_visible(alias: &str, n: usize) -> String {
+pub(crate) fn account_visible(scope: Scope, alias: &str, n: usize) -> String {
     format!(
         "(${n} OR {alias}.created_by_user_id = ${u} OR EXISTS (SELECT 1 FROM projects vp \
          WHERE vp.account_id = {alias}.id AND {project}))",
         u = n + 2,
-        project = project_visible("vp", n),
+        project = project_visible(scope, "vp", n),
     )
 }
 
 /// A person row aliased `alias` is visible. Binds as [`Scope::binds`] from
 /// `$n`.
-pub(crate) fn person_visible(alias: &str, n: usize) -> String {
+pub(crate) fn person_visible(scope: Scope, alias: &str, n: usize) -> String {
     format!(
         "(${n} OR {alias}.side = 'firm' \
          OR EXISTS (SELECT 1 FROM accounts va WHERE va.id = {alias}.account_id AND {account}) \
          OR EXISTS (SELECT 1 FROM projects vq WHERE {project_q} AND ({alias}.id = vq.client_rep_id \
             OR EXISTS (SELECT 1 FROM project_stakeholders vr WHERE vr.project_id = vq.id AND vr.person_id = {alias}.id))))",
-        account = account_visible("va", n),
-        project_q = project_visible("vq", n),
+        account = account_visible(scope, "va", n),
+        project_q = project_visible(scope, "vq", n),
     )
 }
 
@@ -200,7 +209,7 @@ impl Store {
         let id = id.get();
         let sql = format!(
             "SELECT a.id FROM accounts a WHERE {} AND a.id = $4",
-            account_visible("a", 1)
+            account_visible(scope, "a", 1)
         );
         let mut tx = self.read_one().await?;
         let found = exists(&mut tx, &sql, scope, id).await?;
@@ -213,7 +222,7 @@ impl Store {
         let id = id.get();
         let sql = format!(
             "SELECT pe.id FROM people pe WHERE {} AND pe.id = $4",
-            person_visible("pe", 1)
+            person_visible(scope, "pe", 1)
         );
         let mut tx = self.read_one().await?;
         let found = exists(&mut tx, &sql, scope, id).await?;

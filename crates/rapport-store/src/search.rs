@@ -86,7 +86,7 @@ impl Store {
                     Scope::User { .. } => {
                         let sql = format!(
                             "SELECT pr.id FROM projects pr WHERE NOT pr.archived AND {}",
-                            project_visible("pr", 1)
+                            project_visible(scope, "pr", 1)
                         );
                         let visible: Vec<(i64,)> = on_tx!(tx, conn => {
                             sqlx::query_as(&sql)
@@ -115,7 +115,7 @@ impl Store {
                      LEFT JOIN concerns k ON search_index.kind = 'concern' AND k.id = search_index.record_id \
                      WHERE search_index MATCH $1 AND NOT pr.archived AND {} \
                      ORDER BY {} LIMIT $4",
-                    project_visible("pr", 2),
+                    project_visible(scope, "pr", 2),
                     if ranked_here {
                         "search_index.rowid DESC"
                     } else {
@@ -175,7 +175,7 @@ impl Store {
                        FROM concerns k, websearch_to_tsquery('simple', $1) w(q) WHERE k.search @@ w.q AND NOT k.archived \
                      ) h JOIN projects pr ON pr.id = h.project_id \
                      WHERE NOT pr.archived AND {} ORDER BY h.rank DESC, h.on_date DESC LIMIT $4",
-                    project_visible("pr", 2)
+                    project_visible(scope, "pr", 2)
                 );
                 on_tx!(tx, conn => {
                     sqlx::query_as(&sql)

@@ -191,7 +191,7 @@ impl Store {
                 "SELECT x.*, p.client_rep_id FROM ({SELECT_ITEM} WHERE n.state = 'open') x \
                  JOIN projects p ON p.id = x.project_id \
                  WHERE NOT p.archived AND {} ORDER BY x.deadline, x.id",
-                project_visible("p", 1)
+                project_visible(scope, "p", 1)
             ))
             .bind(all)
             .bind(person)

@@ -137,11 +137,11 @@ impl Store {
 
 /// The interactions of the subject on visible projects, `FROM`/`WHERE`
 /// part shared by the page and its count.
-fn entries_from(subject: Subject) -> String {
+fn entries_from(scope: Scope, subject: Subject) -> String {
     format!(
         "FROM interactions i JOIN projects pr ON pr.id = i.project_id \
          WHERE NOT i.archived AND NOT pr.archived AND {} AND {}",
-        project_visible("pr", 1),
+        project_visible(scope, "pr", 1),
         // From the person's participations (an index on person_id), not a
         // check of every conversation of the firm: as `EXISTS (… WHERE
         // ip.interaction_id = i.id …)` SQLite read all 200,000 of them,
@@ -164,7 +164,7 @@ async fn select_entries(
     let sql = format!(
         "SELECT i.id, i.project_id, pr.name AS project_name, i.occurred_on, i.kind, i.summary, i.notes \
          {} ORDER BY i.occurred_on DESC, i.id DESC LIMIT $4",
-        entries_from(subject)
+        entries_from(scope, subject)
     );
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(&sql)
@@ -197,7 +197,7 @@ where
 }
 
 async fn count_entries(tx: &mut Tx, scope: Scope, subject: Subject) -> Result<i64> {
-    let sql = format!("SELECT COUNT(*) {}", entries_from(subject));
+    let sql = format!("SELECT COUNT(*) {}", entries_from(scope, subject));
     let counted: Vec<(i64,)> = fetch_about(tx, &sql, scope, subject).await?;
     Ok(counted.first().map_or(0, |(n,)| *n))
 }
@@ -212,7 +212,7 @@ async fn select_promises(
          c.description, c.due_on, c.state, c.resolved_on, c.reason, c.interaction_id \
          FROM commitments c JOIN projects pr ON pr.id = c.project_id \
          WHERE NOT c.archived AND NOT pr.archived AND {} AND {} ORDER BY c.due_on, c.id",
-        project_visible("pr", 1),
+        project_visible(scope, "pr", 1),
         about(subject, "(c.promised_by_id = $3 OR c.promised_to_id = $3)")
     );
     fetch_about(tx, &sql, scope, subject).await
@@ -229,7 +229,7 @@ async fn select_questions(
          FROM follow_up_questions q JOIN projects pr ON pr.id = q.project_id \
          WHERE NOT q.archived AND NOT pr.archived AND q.state IN ('open', 'answered') \
          AND {} AND {} ORDER BY q.asked_on, q.id",
-        project_visible("pr", 1),
+        project_visible(scope, "pr", 1),
         about(subject, "q.asked_of_id = $3")
     );
     fetch_about(tx, &sql, scope, subject).await
@@ -252,7 +252,7 @@ async fn select_last_contact(
         "SELECT p.person_id, MAX(i.occurred_on) FROM interaction_participants p \
          JOIN interactions i ON i.id = p.interaction_id JOIN projects pr ON pr.id = i.project_id \
          WHERE {whose} AND NOT i.archived AND {} GROUP BY p.person_id",
-        project_visible("pr", 1)
+        project_visible(scope, "pr", 1)
     );
     fetch_about(tx, &sql, scope, subject).await
 }

@@ -57,7 +57,7 @@ impl Store {
             sqlx::query_as(&format!(
                 "{SELECT_REPORT} WHERE state = 'failed' AND project_id IN \
                  (SELECT p.id FROM projects p WHERE {}) ORDER BY id",
-                crate::scope::project_visible("p", 1)
+                crate::scope::project_visible(scope, "p", 1)
             ))
             .bind(all)
             .bind(person)
