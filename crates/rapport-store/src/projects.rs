@@ -395,10 +395,17 @@ async fn select_planned_of(tx: &mut Tx, project_id: i64) -> Result<Vec<PlannedPo
 /// account's when given, those the scope sees. Binds `$1` (include
 /// archived), `$2` and `$3` (the account, twice), `$4` and `$5` (the
 /// scope), as [`bind_listing`] does; the planned values and stakeholders of
-/// a list are read for the same projects.
-fn listed(scope: Scope, alias: &str) -> String {
+/// a list are read for the same projects. One account's list is found
+/// by its index: as `($2 IS NULL OR account_id = $3)` every project of
+/// the firm was read for it (the daily health sweep lists each account's).
+fn listed(scope: Scope, alias: &str, account_id: Option<i64>) -> String {
+    let account = if account_id.is_some() {
+        format!("$2 IS NOT NULL AND {alias}.account_id = $3")
+    } else {
+        "$2 IS NULL AND $3 IS NULL".to_string()
+    };
     format!(
-        "($1 OR NOT {alias}.archived) AND ($2 IS NULL OR {alias}.account_id = $3) AND {}",
+        "($1 OR NOT {alias}.archived) AND {account} AND {}",
         project_visible(scope, alias, 4)
     )
 }
@@ -423,7 +430,7 @@ async fn select_projects(
 ) -> Result<Vec<ProjectRow>> {
     let sql = format!(
         "{SELECT_PROJECT} WHERE {} ORDER BY name, id",
-        listed(scope, "projects")
+        listed(scope, "projects", account_id)
     );
     Ok(on_tx!(tx, conn => {
         bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
@@ -441,7 +448,7 @@ async fn select_listed_planned(
     let sql = format!(
         "SELECT pv.project_id, pv.period_end, pv.pv_minor FROM planned_values pv \
          JOIN projects lp ON lp.id = pv.project_id WHERE {} ORDER BY pv.project_id, pv.period",
-        listed(scope, "lp")
+        listed(scope, "lp", account_id)
     );
     Ok(on_tx!(tx, conn => {
         bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
@@ -459,7 +466,7 @@ async fn select_listed_stakeholders(
     let sql = format!(
         "SELECT s.project_id, s.person_id, s.role FROM project_stakeholders s \
          JOIN projects lp ON lp.id = s.project_id WHERE {} ORDER BY s.project_id, s.person_id",
-        listed(scope, "lp")
+        listed(scope, "lp", account_id)
     );
     let rows: Vec<stakeholders::StakeholderRow> = on_tx!(tx, conn => {
         bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
