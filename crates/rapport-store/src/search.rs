@@ -117,7 +117,7 @@ impl Store {
                      ORDER BY {} LIMIT $4",
                     project_visible(scope, "pr", 2),
                     if ranked_here {
-                        "search_index.rowid DESC"
+                        "on_date DESC, search_index.rowid DESC"
                     } else {
                         "search_index.rank, on_date DESC"
                     }

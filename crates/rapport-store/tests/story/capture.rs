@@ -240,6 +240,29 @@ pub async fn story(store: &Store, project_id: ProjectId, pm: PersonId, rep: Pers
         2,
         "the limit holds after ranking"
     );
+    // Equal fits: the newer conversation first, whatever order they were
+    // recorded in.
+    let mut same = Vec::new();
+    for on in ["2026-03-20", "2026-03-01"] {
+        let draft = CaptureDraft::new(
+            InteractionDraft::new(date(on), "call", "Cut-over call", None, &[pm]),
+            vec![],
+            vec![],
+        )
+        .unwrap();
+        let captured = store
+            .capture_interaction(now, ACTOR, project_id, &draft, &[])
+            .await
+            .unwrap();
+        same.push(captured.interaction.id);
+    }
+    let hits = store.search(pm_scope, "cut-over", 20).await.unwrap();
+    let place = |id: i64| {
+        hits.iter()
+            .position(|h| h.record_id == id && h.kind == "interaction")
+    };
+    assert!(place(same[0]) < place(same[1]), "{hits:?}");
+    assert!(place(same[0]).is_some(), "{hits:?}");
     let answered = store
         .answer_question(
             now,
