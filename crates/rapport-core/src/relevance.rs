@@ -4,8 +4,9 @@
 //!
 //! The score is BM25's term-frequency part (S. Robertson and H. Zaragoza,
 //! "The Probabilistic Relevance Framework: BM25 and Beyond", Foundations
-//! and Trends in Information Retrieval 3(4), 2009, eq. 3.15), summed over
-//! the words searched for:
+//! and Trends in Information Retrieval 3(4), 2009, section 3, the BM25
+//! weight with its length-normalised term frequency), summed over the
+//! words searched for:
 //!
 //! ```text
 //! score = Σ_t  tf_t · (k1 + 1) / (tf_t + k1 · (1 − b + b · dl / avgdl))
