@@ -123,12 +123,7 @@ impl Store {
         }
         freeze(&mut tx, now, id, out, "queued").await?;
         // Never the sender's to take: it has no message to send.
-        on_tx!(tx, conn => {
-            sqlx::query("UPDATE status_reports SET next_attempt_at = NULL WHERE id = $1")
-                .bind(id)
-                .execute(conn)
-                .await?;
-        });
+        stop_attempts(&mut tx, id).await?;
         audit(
             &mut tx,
             now,
@@ -162,12 +157,7 @@ impl Store {
                 report.state.as_str()
             )));
         }
-        on_tx!(tx, conn => {
-            sqlx::query("UPDATE status_reports SET next_attempt_at = NULL WHERE id = $1")
-                .bind(id)
-                .execute(conn)
-                .await?;
-        });
+        stop_attempts(&mut tx, id).await?;
         audit(
             &mut tx,
             now,
@@ -252,4 +242,15 @@ async fn mark_delivered(
         news::reevaluate(tx, project_id, today).await?;
     }
     load(tx, id).await
+}
+
+/// Takes the report out of the sender's queue (it has no next attempt).
+async fn stop_attempts(tx: &mut Tx, id: i64) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE status_reports SET next_attempt_at = NULL WHERE id = $1")
+            .bind(id)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
 }
