@@ -5,7 +5,9 @@ use rapport_core::domain::{AccountDraft, Standard};
 use serde::Serialize;
 
 use crate::scope::account_visible;
-use crate::{audit, on_tx, update_archived, Archivable, Result, Scope, Store, StoreError, Tx};
+use crate::{
+    audit, fetch, on_tx, update_archived, Archivable, Result, Scope, Store, StoreError, Tx,
+};
 use rapport_core::ids::{AccountId, UserId};
 
 #[derive(sqlx::FromRow)]
@@ -18,6 +20,15 @@ struct AccountRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::direct::direct_row!(AccountRow {
+    id,
+    name,
+    industry,
+    notes,
+    archived,
+    created_at,
+    updated_at
+});
 
 #[derive(sqlx::FromRow)]
 struct StandardRow {
@@ -25,6 +36,11 @@ struct StandardRow {
     title: String,
     description: Option<String>,
 }
+crate::direct::direct_row!(StandardRow {
+    account_id,
+    title,
+    description
+});
 
 /// A stored client organisation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -150,22 +166,22 @@ pub(crate) async fn load_account(tx: &mut Tx, id: i64) -> Result<Account> {
 
 /// Whether an account with this id exists (archived or not).
 pub(crate) async fn account_exists(tx: &mut Tx, id: i64) -> Result<bool> {
-    let found: Option<(i64,)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT id FROM accounts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let found: Option<(i64,)> = fetch!(
+        tx,
+        fetch_optional,
+        "SELECT id FROM accounts WHERE id = $1",
+        id
+    );
     Ok(found.is_some())
 }
 
 async fn select_account(tx: &mut Tx, id: i64) -> Result<Option<AccountRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_ACCOUNT} WHERE id = $1"),
+        id
+    ))
 }
 
 async fn select_accounts(
@@ -174,39 +190,35 @@ async fn select_accounts(
     include_archived: bool,
 ) -> Result<Vec<AccountRow>> {
     let (all, person, user) = scope.binds();
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!(
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &format!(
             "{SELECT_ACCOUNT} WHERE ($1 OR NOT archived) AND {} ORDER BY name, id",
             account_visible(scope, "accounts", 2)
-        ))
-        .bind(include_archived)
-        .bind(all)
-        .bind(person)
-        .bind(user)
-        .fetch_all(conn)
-        .await?
-    }))
+        ),
+        include_archived,
+        all,
+        person,
+        user
+    ))
 }
 
 async fn select_standards_of(tx: &mut Tx, account_id: i64) -> Result<Vec<StandardRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT account_id, title, description FROM account_standards WHERE account_id = $1 ORDER BY position",
-        )
-        .bind(account_id)
-        .fetch_all(conn)
-        .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        "SELECT account_id, title, description FROM account_standards WHERE account_id = $1 ORDER BY position",
+        account_id,
+    ))
 }
 
 async fn select_all_standards(tx: &mut Tx) -> Result<Vec<StandardRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT account_id, title, description FROM account_standards ORDER BY account_id, position",
-        )
-        .fetch_all(conn)
-        .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        "SELECT account_id, title, description FROM account_standards ORDER BY account_id, position",
+    ))
 }
 
 async fn insert_account(

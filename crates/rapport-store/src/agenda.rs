@@ -14,7 +14,7 @@ use rapport_core::agenda::{
 use rapport_core::domain::ProjectStatus;
 use rapport_core::ids::{PersonId, ProjectId};
 
-use crate::{on_tx, Result, Scope, Store, Tx};
+use crate::{fetch, fetch_list, Result, Scope, Store, Tx};
 
 type CommitmentRow = (i64, i64, String, i64, i64, NaiveDate);
 type QuestionRow = (i64, i64, String, i64, NaiveDate, String);
@@ -34,6 +34,18 @@ pub struct LedgerEntry {
     pub resolved_on: Option<NaiveDate>,
     pub reason: Option<String>,
 }
+crate::direct::direct_row!(LedgerEntry {
+    id,
+    project_id,
+    project_name,
+    promised_by_id,
+    promised_to_id,
+    description,
+    due_on,
+    state,
+    resolved_on,
+    reason
+});
 
 /// A project's relationship at a glance, for the portfolio.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,7 +58,60 @@ pub struct RelationshipSummary {
     pub overdue_commitments: i64,
 }
 
+/// What Today shows beside the agenda, read in one snapshot: the open
+/// news of the user's projects, the client people due a report, the
+/// reports that failed to go out, and the names and profiles these need.
+#[derive(Debug, Clone, Default)]
+pub struct TodayPanels {
+    /// Open news by deadline, each with the client rep to tell.
+    pub open_news: Vec<(crate::NewsItem, PersonId)>,
+    pub reported: Vec<crate::ReportedTo>,
+    pub failed: Vec<crate::Report>,
+    /// The names of the projects given and of those the panels name.
+    pub project_names: HashMap<ProjectId, String>,
+    /// The client people the panels name.
+    pub people: Vec<crate::Person>,
+    /// Their profiles (those placed).
+    pub profiles: HashMap<PersonId, crate::Profile>,
+}
+
 impl Store {
+    /// The panels of Today for the user (their scope, and `me`, the
+    /// firm-side person they are), naming also the `projects` of their
+    /// agenda.
+    pub async fn today_panels(
+        &self,
+        scope: Scope,
+        me: PersonId,
+        projects: Vec<ProjectId>,
+    ) -> Result<TodayPanels> {
+        self.snapshot(move |mut tx| async move {
+            let open_news = crate::news::select_open_news(&mut tx, scope).await?;
+            let reported = crate::reports::select_reported_to(&mut tx, me).await?;
+            let failed = crate::reports::select_failed_reports(&mut tx, scope).await?;
+            let mut ids = projects;
+            ids.extend(open_news.iter().map(|(n, _)| n.project_id));
+            ids.extend(reported.iter().map(|r| ProjectId::new(r.project_id)));
+            ids.extend(failed.iter().map(|r| r.project_id));
+            let project_names = crate::projects::select_project_names(&mut tx, &ids).await?;
+            let mut people: Vec<PersonId> = open_news.iter().map(|(_, rep)| *rep).collect();
+            people.extend(reported.iter().map(|r| PersonId::new(r.person_id)));
+            people.extend(failed.iter().map(|r| r.recipient_id));
+            let profiles = crate::profiles::select_profiles(&mut tx, &people).await?;
+            let people = crate::people::select_named(&mut tx, &people).await?;
+            tx.commit().await?;
+            Ok(TodayPanels {
+                open_news,
+                reported,
+                failed,
+                project_names,
+                people,
+                profiles,
+            })
+        })
+        .await
+    }
+
     /// Every promise of the projects `scope` may see, by due date.
     pub async fn ledger(&self, scope: Scope) -> Result<Vec<LedgerEntry>> {
         let (everything, person, _) = scope.binds();
@@ -58,13 +123,7 @@ impl Store {
             crate::scope::project_visible(scope, "pr", 1)
         );
         let mut tx = self.read_one().await?;
-        let rows: Vec<LedgerEntry> = on_tx!(tx, conn => {
-            sqlx::query_as(&sql)
-                .bind(everything)
-                .bind(person)
-                .fetch_all(conn)
-                .await?
-        });
+        let rows: Vec<LedgerEntry> = fetch!(tx, fetch_all, &sql, everything, person,);
         tx.commit().await?;
         Ok(rows)
     }
@@ -98,28 +157,11 @@ impl Store {
             project_id_visible(scope, "project_id", 1)
         );
         let mut tx = self.begin_read().await?;
-        let contacts: Vec<(i64, NaiveDate)> = on_tx!(tx, conn => {
-            sqlx::query_as(&contacts_sql)
-                .bind(everything)
-                .bind(person)
-                .fetch_all(&mut *conn)
-                .await?
-        });
-        let questions: Vec<(i64, i64)> = on_tx!(tx, conn => {
-            sqlx::query_as(&questions_sql)
-                .bind(everything)
-                .bind(person)
-                .fetch_all(&mut *conn)
-                .await?
-        });
-        let overdue: Vec<(i64, i64)> = on_tx!(tx, conn => {
-            sqlx::query_as(&overdue_sql)
-                .bind(everything)
-                .bind(person)
-                .bind(today)
-                .fetch_all(&mut *conn)
-                .await?
-        });
+        let contacts: Vec<(i64, NaiveDate)> =
+            fetch!(tx, fetch_all, &contacts_sql, everything, person,);
+        let questions: Vec<(i64, i64)> = fetch!(tx, fetch_all, &questions_sql, everything, person,);
+        let overdue: Vec<(i64, i64)> =
+            fetch!(tx, fetch_all, &overdue_sql, everything, person, today,);
         tx.commit().await?;
         let mut out: HashMap<ProjectId, RelationshipSummary> = HashMap::new();
         for (p, d) in contacts {
@@ -145,7 +187,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<AgendaFacts> {
         // One snapshot: the projects, their facts and the names they use.
-        let mut tx = self.begin_read().await?;
+        self.snapshot(move |mut tx| async move {
         let projects = crate::projects::list_projects(&mut tx, scope, None, false).await?;
         let ids: HashSet<i64> = projects.iter().map(|p| p.id.get()).collect();
         // The relationship work of a project (its questions, its client's
@@ -168,16 +210,14 @@ impl Store {
             &managed_list,
         )
         .await?;
-        let commitments: Vec<CommitmentRow> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT id, project_id, description, promised_by_id, promised_to_id, due_on FROM commitments \
-                 WHERE NOT archived AND state IN ('open', 'renegotiated') \
-                 AND (promised_by_id = $1 OR promised_to_id = $1) ORDER BY due_on, id",
-            )
-            .bind(me.get())
-            .fetch_all(conn)
-            .await?
-        });
+        let commitments: Vec<CommitmentRow> = fetch!(
+            tx,
+            fetch_all,
+            "SELECT id, project_id, description, promised_by_id, promised_to_id, due_on FROM commitments \
+             WHERE NOT archived AND state IN ('open', 'renegotiated') \
+             AND (promised_by_id = $1 OR promised_to_id = $1) ORDER BY due_on, id",
+            me.get(),
+        );
         let questions: Vec<QuestionRow> = in_ids(
             &mut tx,
             "SELECT id, project_id, question, asked_of_id, asked_on, state FROM follow_up_questions \
@@ -215,13 +255,7 @@ impl Store {
                 crate::in_list(contact_ids.len()),
                 crate::scope::project_id_visible(scope, "i.project_id", contact_ids.len() + 1)
             );
-            on_tx!(tx, conn => {
-                let mut query = sqlx::query_as(&sql);
-                for id in &contact_ids {
-                    query = query.bind(*id);
-                }
-                query.bind(everything).bind(person).fetch_all(conn).await?
-            })
+            fetch_list!(tx, fetch_all, &sql, &contact_ids; everything, person)
         };
         let concerns: Vec<(i64, i64, String, i64, chrono::DateTime<chrono::Utc>)> = in_ids(
             &mut tx,
@@ -343,6 +377,8 @@ impl Store {
                 })
                 .collect(),
         })
+        })
+        .await
     }
 }
 
@@ -353,16 +389,11 @@ where
     T: Send + Unpin,
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
     T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    T: crate::direct::DirectRow,
 {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = sql.replace("{ids}", &crate::in_list(ids.len()));
-    Ok(on_tx!(tx, conn => {
-        let mut query = sqlx::query_as(&sql);
-        for id in ids {
-            query = query.bind(*id);
-        }
-        query.fetch_all(conn).await?
-    }))
+    Ok(fetch_list!(tx, fetch_all, &sql, ids))
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{on_tx, Result, Store, Tx};
+use crate::{fetch, Result, Store, Tx};
 
 #[derive(sqlx::FromRow)]
 struct AuditRow {
@@ -15,6 +15,15 @@ struct AuditRow {
     action: String,
     detail: String,
 }
+crate::direct::direct_row!(AuditRow {
+    id,
+    at,
+    actor,
+    entity,
+    entity_id,
+    action,
+    detail
+});
 
 /// One change, with what it changed to as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,14 +60,12 @@ impl Store {
 }
 
 async fn select_trail(tx: &mut Tx, entity: &str, entity_id: i64) -> Result<Vec<AuditRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT id, at, actor, entity, entity_id, action, detail FROM audit_log \
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        "SELECT id, at, actor, entity, entity_id, action, detail FROM audit_log \
              WHERE entity = $1 AND entity_id = $2 ORDER BY id",
-        )
-        .bind(entity)
-        .bind(entity_id)
-        .fetch_all(conn)
-        .await?
-    }))
+        entity,
+        entity_id
+    ))
 }

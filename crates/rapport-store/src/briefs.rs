@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::people::person_exists;
 use crate::projects::require_project;
-use crate::{audit, on_tx, Result, Store, StoreError, Tx};
+use crate::{audit, fetch, on_tx, Result, Store, StoreError, Tx};
 
 /// One version of a project's mission brief.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -25,6 +25,18 @@ pub struct MissionBrief {
     pub written_by: String,
     pub written_at: DateTime<Utc>,
 }
+crate::direct::direct_row!(MissionBrief {
+    id,
+    project_id,
+    version,
+    goal,
+    success_criteria,
+    personal_stakes,
+    unwritten_expectations,
+    expertise,
+    written_by,
+    written_at
+});
 
 /// A concern a team member raised, and its answer.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -38,6 +50,16 @@ pub struct Concern {
     pub answered_by: Option<String>,
     pub answered_at: Option<DateTime<Utc>>,
 }
+crate::direct::direct_row!(Concern {
+    id,
+    project_id,
+    raised_by_id,
+    concern,
+    raised_at,
+    answer,
+    answered_by,
+    answered_at
+});
 
 const SELECT_BRIEF: &str =
     "SELECT id, project_id, version, goal, success_criteria, personal_stakes, \
@@ -59,12 +81,12 @@ impl Store {
         let project_id = project_id.get();
         let mut tx = self.begin().await?;
         require_project(&mut tx, project_id).await?;
-        let (latest,): (Option<i64>,) = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT MAX(version) FROM mission_briefs WHERE project_id = $1")
-                .bind(project_id)
-                .fetch_one(conn)
-                .await?
-        });
+        let (latest,): (Option<i64>,) = fetch!(
+            tx,
+            fetch_one,
+            "SELECT MAX(version) FROM mission_briefs WHERE project_id = $1",
+            project_id
+        );
         let version = latest.unwrap_or(0) + 1;
         let (id,): (i64,) = on_tx!(tx, conn => {
             sqlx::query_as(
@@ -103,12 +125,12 @@ impl Store {
     /// brief).
     pub async fn brief_history(&self, project_id: ProjectId) -> Result<Vec<MissionBrief>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<MissionBrief> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!("{SELECT_BRIEF} WHERE project_id = $1 ORDER BY version DESC"))
-                .bind(project_id.get())
-                .fetch_all(conn)
-                .await?
-        });
+        let rows: Vec<MissionBrief> = fetch!(
+            tx,
+            fetch_all,
+            &format!("{SELECT_BRIEF} WHERE project_id = $1 ORDER BY version DESC"),
+            project_id.get()
+        );
         tx.commit().await?;
         Ok(rows)
     }
@@ -183,36 +205,36 @@ impl Store {
     /// A project's concerns, unanswered first, then newest first.
     pub async fn concerns(&self, project_id: ProjectId) -> Result<Vec<Concern>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<Concern> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!(
+        let rows: Vec<Concern> = fetch!(
+            tx,
+            fetch_all,
+            &format!(
                 "{SELECT_CONCERN} WHERE project_id = $1 AND NOT archived \
                  ORDER BY CASE WHEN answered_at IS NULL THEN 0 ELSE 1 END, raised_at DESC, id DESC"
-            ))
-            .bind(project_id.get())
-            .fetch_all(conn)
-            .await?
-        });
+            ),
+            project_id.get()
+        );
         tx.commit().await?;
         Ok(rows)
     }
 }
 
 async fn load_brief(tx: &mut Tx, id: i64) -> Result<MissionBrief> {
-    let row: Option<MissionBrief> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_BRIEF} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let row: Option<MissionBrief> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_BRIEF} WHERE id = $1"),
+        id
+    );
     row.ok_or_else(|| StoreError::not_found("mission brief", id))
 }
 
 async fn load_concern(tx: &mut Tx, id: i64) -> Result<Concern> {
-    let row: Option<Concern> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_CONCERN} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let row: Option<Concern> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_CONCERN} WHERE id = $1"),
+        id
+    );
     row.ok_or_else(|| StoreError::not_found("concern", id))
 }

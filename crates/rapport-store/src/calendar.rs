@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rapport_core::ids::UserId;
 
-use crate::{on_tx, Result, Store};
+use crate::{fetch, on_tx, Result, Store};
 
 impl Store {
     /// Starts a feed with this secret's digest, revoking the user's
@@ -50,12 +50,12 @@ impl Store {
     /// When the user's live feed was started, if they have one.
     pub async fn calendar_feed_started(&self, user: UserId) -> Result<Option<DateTime<Utc>>> {
         let mut tx = self.read_one().await?;
-        let found: Option<(DateTime<Utc>,)> = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT created_at FROM calendar_feeds WHERE user_id = $1 AND revoked_at IS NULL")
-                .bind(user.get())
-                .fetch_optional(conn)
-                .await?
-        });
+        let found: Option<(DateTime<Utc>,)> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT created_at FROM calendar_feeds WHERE user_id = $1 AND revoked_at IS NULL",
+            user.get()
+        );
         tx.commit().await?;
         Ok(found.map(|(t,)| t))
     }
@@ -63,15 +63,13 @@ impl Store {
     /// The user a live feed secret belongs to (not disabled).
     pub async fn calendar_feed_user(&self, secret_hash: &str) -> Result<Option<UserId>> {
         let mut tx = self.read_one().await?;
-        let found: Option<(i64,)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
+        let found: Option<(i64,)> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
                  WHERE f.secret_hash = $1 AND f.revoked_at IS NULL AND NOT u.disabled",
-            )
-            .bind(secret_hash)
-            .fetch_optional(conn)
-            .await?
-        });
+            secret_hash
+        );
         tx.commit().await?;
         Ok(found.map(|(id,)| UserId::new(id)))
     }

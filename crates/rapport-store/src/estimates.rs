@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::projects::require_project;
-use crate::{audit, conflict_on_unique, on_tx, take_turns, Result, Store, StoreError, Tx};
+use crate::{audit, conflict_on_unique, fetch, on_tx, take_turns, Result, Store, StoreError, Tx};
 use rapport_core::ids::ProjectId;
 
 #[derive(sqlx::FromRow)]
@@ -23,6 +23,19 @@ struct VersionRow {
     risk_count: Option<i64>,
     alternative_count: Option<i64>,
 }
+crate::direct::direct_row!(VersionRow {
+    id,
+    project_id,
+    version,
+    name,
+    source,
+    created_by,
+    created_at,
+    simulated_at,
+    item_count,
+    risk_count,
+    alternative_count
+});
 
 /// How many items, risks and alternatives a version's file has, kept at
 /// import so that lists never re-read the file.
@@ -95,6 +108,13 @@ pub struct StoredResults {
     pub results: String,
     pub simulated_at: DateTime<Utc>,
 }
+crate::direct::direct_row!(StoredResults {
+    estimate_id,
+    iterations,
+    seed,
+    results,
+    simulated_at
+});
 
 const SELECT_VERSION: &str =
     "SELECT v.id, v.project_id, v.version, v.name, v.source, v.created_by, v.created_at, \
@@ -190,12 +210,12 @@ impl Store {
             results,
         )
         .await?;
-        let (project_id,): (i64,) = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT project_id FROM estimate_versions WHERE id = $1")
-                .bind(estimate_id)
-                .fetch_one(conn)
-                .await?
-        });
+        let (project_id,): (i64,) = fetch!(
+            tx,
+            fetch_one,
+            "SELECT project_id FROM estimate_versions WHERE id = $1",
+            estimate_id
+        );
         crate::news::reevaluate(&mut tx, project_id, now.date_naive()).await?;
         tx.commit().await?;
         Ok(())
@@ -210,13 +230,13 @@ impl Store {
 }
 
 async fn load_version(tx: &mut Tx, project_id: i64, version: i64) -> Result<EstimateVersion> {
-    let row: Option<VersionRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_VERSION} WHERE v.project_id = $1 AND v.version = $2"))
-            .bind(project_id)
-            .bind(version)
-            .fetch_optional(conn)
-            .await?
-    });
+    let row: Option<VersionRow> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_VERSION} WHERE v.project_id = $1 AND v.version = $2"),
+        project_id,
+        version
+    );
     row.map(EstimateVersion::from)
         .ok_or_else(|| StoreError::NotFound {
             entity: "estimate version",
@@ -225,23 +245,21 @@ async fn load_version(tx: &mut Tx, project_id: i64, version: i64) -> Result<Esti
 }
 
 async fn select_versions(tx: &mut Tx, project_id: i64) -> Result<Vec<VersionRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!(
-            "{SELECT_VERSION} WHERE v.project_id = $1 AND NOT v.archived ORDER BY v.version"
-        ))
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &format!("{SELECT_VERSION} WHERE v.project_id = $1 AND NOT v.archived ORDER BY v.version"),
+        project_id
+    ))
 }
 
 async fn latest_version(tx: &mut Tx, project_id: i64) -> Result<Option<i64>> {
-    let (latest,): (Option<i64>,) = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT MAX(version) FROM estimate_versions WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_one(conn)
-            .await?
-    });
+    let (latest,): (Option<i64>,) = fetch!(
+        tx,
+        fetch_one,
+        "SELECT MAX(version) FROM estimate_versions WHERE project_id = $1",
+        project_id
+    );
     Ok(latest)
 }
 
@@ -272,14 +290,12 @@ async fn insert_version(
 }
 
 async fn select_results(tx: &mut Tx, estimate_id: i64) -> Result<Option<StoredResults>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT estimate_id, iterations, seed, results, simulated_at FROM estimate_results WHERE estimate_id = $1",
-        )
-        .bind(estimate_id)
-        .fetch_optional(conn)
-        .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_optional,
+        "SELECT estimate_id, iterations, seed, results, simulated_at FROM estimate_results WHERE estimate_id = $1",
+        estimate_id,
+    ))
 }
 
 async fn save_counts(tx: &mut Tx, id: i64, counts: VersionCounts) -> Result<()> {
@@ -343,17 +359,15 @@ pub(crate) async fn latest_results(
     project_id: i64,
     n: i64,
 ) -> Result<Vec<(i64, String)>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT v.version, r.results FROM estimate_results r \
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        "SELECT v.version, r.results FROM estimate_results r \
              JOIN estimate_versions v ON v.id = r.estimate_id WHERE v.project_id = $1 \
              ORDER BY v.version DESC LIMIT $2",
-        )
-        .bind(project_id)
-        .bind(n)
-        .fetch_all(conn)
-        .await?
-    }))
+        project_id,
+        n
+    ))
 }
 
 /// A project's estimate versions, oldest first, each with its kept
@@ -363,15 +377,13 @@ pub(crate) async fn versions_with_results(
     project_id: i64,
 ) -> Result<Vec<(EstimateVersion, Option<StoredResults>)>> {
     let versions = select_versions(tx, project_id).await?;
-    let results: Vec<StoredResults> = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT r.estimate_id, r.iterations, r.seed, r.results, r.simulated_at FROM estimate_results r \
-             JOIN estimate_versions v ON v.id = r.estimate_id WHERE v.project_id = $1",
-        )
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    });
+    let results: Vec<StoredResults> = fetch!(
+        tx,
+        fetch_all,
+        "SELECT r.estimate_id, r.iterations, r.seed, r.results, r.simulated_at FROM estimate_results r \
+         JOIN estimate_versions v ON v.id = r.estimate_id WHERE v.project_id = $1",
+        project_id,
+    );
     let mut results: std::collections::HashMap<i64, StoredResults> =
         results.into_iter().map(|r| (r.estimate_id, r)).collect();
     Ok(versions

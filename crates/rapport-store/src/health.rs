@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rapport_core::health::Snapshot;
 use rapport_core::ids::AccountId;
 
-use crate::{on_tx, Result, Store};
+use crate::{fetch, on_tx, Result, Store};
 
 impl Store {
     /// Keeps today's score of each account (again today: replaced).
@@ -31,14 +31,12 @@ impl Store {
     /// Each account's latest score, for the portfolio.
     pub async fn latest_health(&self) -> Result<std::collections::HashMap<AccountId, u8>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<(i64, i64)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT h.account_id, h.score FROM health_snapshots h \
-                 WHERE h.taken_on = (SELECT MAX(l.taken_on) FROM health_snapshots l WHERE l.account_id = h.account_id)",
-            )
-            .fetch_all(conn)
-            .await?
-        });
+        let rows: Vec<(i64, i64)> = fetch!(
+            tx,
+            fetch_all,
+            "SELECT h.account_id, h.score FROM health_snapshots h \
+             WHERE h.taken_on = (SELECT MAX(l.taken_on) FROM health_snapshots l WHERE l.account_id = h.account_id)",
+        );
         tx.commit().await?;
         Ok(rows
             .into_iter()
@@ -58,13 +56,13 @@ impl Store {
         since: NaiveDate,
     ) -> Result<Vec<Snapshot>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<(NaiveDate, i64)> = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT taken_on, score FROM health_snapshots WHERE account_id = $1 AND taken_on >= $2 ORDER BY taken_on")
-                .bind(account.get())
-                .bind(since)
-                .fetch_all(conn)
-                .await?
-        });
+        let rows: Vec<(NaiveDate, i64)> = fetch!(
+            tx,
+            fetch_all,
+            "SELECT taken_on, score FROM health_snapshots WHERE account_id = $1 AND taken_on >= $2 ORDER BY taken_on",
+            account.get(),
+            since,
+        );
         tx.commit().await?;
         Ok(rows
             .into_iter()

@@ -14,7 +14,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::estimates::keep_results;
-use crate::{on_tx, take_turns, Result, Store, StoreError, Tx};
+use crate::{fetch, on_tx, take_turns, Result, Store, StoreError, Tx};
 use rapport_core::ids::ProjectId;
 
 /// Where a job is in its life.
@@ -112,6 +112,24 @@ struct JobRow {
     heartbeat_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
 }
+crate::direct::direct_row!(JobRow {
+    id,
+    estimate_id,
+    project_id,
+    version,
+    iterations,
+    seed,
+    state,
+    done,
+    total,
+    attempt,
+    error,
+    created_by,
+    created_at,
+    started_at,
+    heartbeat_at,
+    finished_at
+});
 
 impl TryFrom<JobRow> for SimulationJob {
     type Error = StoreError;
@@ -177,14 +195,12 @@ impl Store {
         // Counted and inserted in turn, so parallel requests cannot all
         // slip under the limit.
         take_turns(&mut tx, &[QUEUE]).await?;
-        let (open,): (i64,) = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT COUNT(*) FROM simulation_jobs WHERE created_by = $1 AND state IN ('queued', 'running')",
-            )
-            .bind(actor)
-            .fetch_one(conn)
-            .await?
-        });
+        let (open,): (i64,) = fetch!(
+            tx,
+            fetch_one,
+            "SELECT COUNT(*) FROM simulation_jobs WHERE created_by = $1 AND state IN ('queued', 'running')",
+            actor,
+        );
         if open >= MAX_OPEN_JOBS {
             return Err(StoreError::Conflict(format!(
                 "you already have {open} simulations queued or running, the most one person may; wait for one to end or cancel one (DELETE its URL)"
@@ -230,15 +246,15 @@ impl Store {
         version: i64,
     ) -> Result<Vec<SimulationJob>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<JobRow> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!(
+        let rows: Vec<JobRow> = fetch!(
+            tx,
+            fetch_all,
+            &format!(
                 "{SELECT_JOB} WHERE v.project_id = $1 AND v.version = $2 ORDER BY j.id DESC LIMIT 50"
-            ))
-            .bind(project_id.get())
-            .bind(version)
-            .fetch_all(conn)
-            .await?
-        });
+            ),
+            project_id.get(),
+            version,
+        );
         tx.commit().await?;
         rows.into_iter().map(SimulationJob::try_from).collect()
     }
@@ -249,13 +265,11 @@ impl Store {
     pub async fn claim_simulation_job(&self, now: DateTime<Utc>) -> Result<Option<SimulationJob>> {
         let mut tx = self.begin().await?;
         take_turns(&mut tx, &[QUEUE]).await?;
-        let open: Vec<JobRow> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!(
-                "{SELECT_JOB} WHERE j.state IN ('queued', 'running') ORDER BY j.id"
-            ))
-            .fetch_all(conn)
-            .await?
-        });
+        let open: Vec<JobRow> = fetch!(
+            tx,
+            fetch_all,
+            &format!("{SELECT_JOB} WHERE j.state IN ('queued', 'running') ORDER BY j.id")
+        );
         let mut claimed = None;
         for row in open {
             let job = SimulationJob::try_from(row)?;
@@ -402,15 +416,13 @@ impl Store {
 
 /// Whether a job of the same version queued after this one has ended done.
 async fn newer_job_done(tx: &mut Tx, job: &SimulationJob) -> Result<bool> {
-    let (newer,): (i64,) = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT COUNT(*) FROM simulation_jobs WHERE estimate_id = $1 AND id > $2 AND state = 'done'",
-        )
-        .bind(job.estimate_id)
-        .bind(job.id)
-        .fetch_one(conn)
-        .await?
-    });
+    let (newer,): (i64,) = fetch!(
+        tx,
+        fetch_one,
+        "SELECT COUNT(*) FROM simulation_jobs WHERE estimate_id = $1 AND id > $2 AND state = 'done'",
+        job.estimate_id,
+        job.id,
+    );
     Ok(newer > 0)
 }
 
@@ -430,12 +442,12 @@ async fn load_job_of(
 }
 
 async fn load_job(tx: &mut Tx, id: i64) -> Result<SimulationJob> {
-    let row: Option<JobRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_JOB} WHERE j.id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let row: Option<JobRow> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_JOB} WHERE j.id = $1"),
+        id
+    );
     row.ok_or_else(|| StoreError::not_found("simulation job", id))?
         .try_into()
 }

@@ -26,13 +26,14 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 mod accounts;
 mod agenda;
-pub use agenda::{LedgerEntry, RelationshipSummary};
+pub use agenda::{LedgerEntry, RelationshipSummary, TodayPanels};
 mod audit_log;
 mod briefs;
 pub use briefs::{Concern, MissionBrief};
 mod calendar;
 mod clock;
 pub mod demo;
+mod direct;
 mod estimates;
 mod health;
 mod jobs;
@@ -96,6 +97,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A failure of a direct read on SQLite (see the `direct` module).
+    #[error("database error: {0}")]
+    Direct(#[from] rusqlite::Error),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
 }
@@ -119,6 +123,10 @@ impl StoreError {
 pub struct Store {
     db: Db,
     location: String,
+    /// Read-only connections to the same SQLite file for snapshot reads
+    /// without the driver's worker thread; none on PostgreSQL or for an
+    /// in-memory database.
+    direct: Option<std::sync::Arc<direct::DirectPool>>,
 }
 
 #[derive(Clone, Debug)]
@@ -150,6 +158,10 @@ pub struct Tx(TxInner);
 enum TxInner {
     Sqlite(Handle<sqlx::Sqlite>),
     Postgres(Handle<sqlx::Postgres>),
+    /// A snapshot read on SQLite run on the calling thread (see
+    /// [`Store::snapshot`]): only statements written with [`fetch!`] run
+    /// here.
+    Direct(direct::DirectTx),
 }
 
 /// A connection the statements run on: a transaction, or (for a read of
@@ -184,6 +196,7 @@ impl std::fmt::Debug for Tx {
         f.write_str(match self.0 {
             TxInner::Sqlite(_) => "Tx(SQLite)",
             TxInner::Postgres(_) => "Tx(PostgreSQL)",
+            TxInner::Direct(_) => "Tx(SQLite, direct)",
         })
     }
 }
@@ -193,6 +206,7 @@ impl Tx {
         match self.0 {
             TxInner::Sqlite(handle) => handle.commit().await?,
             TxInner::Postgres(handle) => handle.commit().await?,
+            TxInner::Direct(direct) => direct.commit()?,
         }
         Ok(())
     }
@@ -213,10 +227,71 @@ macro_rules! on_tx {
                 let $conn: &mut sqlx::PgConnection = handle.conn();
                 $body
             }
+            crate::TxInner::Direct(_) => {
+                return Err(crate::StoreError::Corrupt(format!(
+                    "a statement at {}:{} has no direct form; write it with fetch!",
+                    file!(),
+                    line!()
+                )))
+            }
         }
     };
 }
 pub(crate) use on_tx;
+
+/// Runs one query, `sqlx::query_as($sql).bind(..)….$how(conn)`, on
+/// whichever backend the transaction is on, direct reads included; the
+/// row type comes from the caller. `$how` is `fetch_all`,
+/// `fetch_optional` or `fetch_one`.
+macro_rules! fetch {
+    ($tx:expr, $how:ident, $sql:expr $(, $bind:expr)* $(,)?) => {
+        match &mut $tx.0 {
+            crate::TxInner::Sqlite(handle) => {
+                sqlx::query_as($sql)$(.bind($bind))*.$how(handle.conn()).await?
+            }
+            crate::TxInner::Postgres(handle) => {
+                sqlx::query_as($sql)$(.bind($bind))*.$how(handle.conn()).await?
+            }
+            crate::TxInner::Direct(direct) => {
+                direct.$how($sql, &[$(crate::direct::value(&$bind)),*])?
+            }
+        }
+    };
+}
+pub(crate) use fetch;
+
+/// [`fetch!`] for a query whose binds begin with a list built at run time
+/// (an `IN (…)` list): `$args` is a slice of values both drivers bind,
+/// and any binds after the `;` follow it.
+macro_rules! fetch_list {
+    ($tx:expr, $how:ident, $sql:expr, $args:expr $(; $($bind:expr),+)?) => {
+        match &mut $tx.0 {
+            crate::TxInner::Sqlite(handle) => {
+                let mut query = sqlx::query_as($sql);
+                for arg in $args {
+                    query = query.bind(*arg);
+                }
+                $($(query = query.bind($bind);)+)?
+                query.$how(handle.conn()).await?
+            }
+            crate::TxInner::Postgres(handle) => {
+                let mut query = sqlx::query_as($sql);
+                for arg in $args {
+                    query = query.bind(*arg);
+                }
+                $($(query = query.bind($bind);)+)?
+                query.$how(handle.conn()).await?
+            }
+            crate::TxInner::Direct(direct) => {
+                #[allow(unused_mut)]
+                let mut args: Vec<_> = $args.iter().map(crate::direct::value).collect();
+                $($(args.push(crate::direct::value(&$bind));)+)?
+                direct.$how($sql, &args)?
+            }
+        }
+    };
+}
+pub(crate) use fetch_list;
 
 /// `$1, $2, …, $n`: the placeholders of an `IN (…)` list bound one by one
 /// (`= ANY($1)` is PostgreSQL's alone).
@@ -330,6 +405,7 @@ impl Store {
             Ok(Self {
                 db: Db::Postgres(pool),
                 location: format!("PostgreSQL at {}", redact(url)),
+                direct: None,
             })
         } else {
             let url = if url.starts_with("sqlite:") {
@@ -353,6 +429,7 @@ impl Store {
                 // the pages at a firm's size read a database of hundreds of
                 // megabytes (docs/benchmarks.md, load).
                 .pragma("mmap_size", "268435456");
+            let file = options.get_filename().to_path_buf();
             // An in-memory database lives in one connection.
             let max = if in_memory { 1 } else { 8 };
             let pool = SqlitePoolOptions::new()
@@ -364,9 +441,11 @@ impl Store {
                     source,
                 })?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            let direct = (!in_memory).then(|| direct::DirectPool::new(file));
             Ok(Self {
                 db: Db::Sqlite(pool),
                 location: format!("SQLite file {}", url.trim_start_matches("sqlite://")),
+                direct,
             })
         }
     }
@@ -422,6 +501,28 @@ impl Store {
             Db::Sqlite(pool) => TxInner::Sqlite(Handle::One(pool.acquire().await?)),
             Db::Postgres(pool) => TxInner::Postgres(Handle::One(pool.acquire().await?)),
         }))
+    }
+
+    /// Runs `read` in one read transaction, a consistent snapshot (as
+    /// [`Store::begin_read`]), and returns what it returns. On a SQLite
+    /// file the whole read runs on a blocking thread over a direct
+    /// connection, one hand-off for all its statements (the `direct`
+    /// module says why); its statements must be written with [`fetch!`].
+    /// `read` commits the transaction it is given.
+    pub(crate) async fn snapshot<T, F, Fut>(&self, read: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Tx) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<T>> + Send,
+    {
+        match &self.direct {
+            Some(pool) => {
+                let runtime = tokio::runtime::Handle::current();
+                pool.run(move |direct| runtime.block_on(read(Tx(TxInner::Direct(direct)))))
+                    .await
+            }
+            None => read(self.begin_read().await?).await,
+        }
     }
 
     /// Checks the database answers (for `/healthz`).

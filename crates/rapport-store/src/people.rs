@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::accounts::account_exists;
 use crate::scope::person_visible;
 use crate::{
-    audit, on_tx, parse_stored, update_archived, Archivable, Result, Scope, Store, StoreError, Tx,
+    audit, fetch, fetch_list, on_tx, parse_stored, update_archived, Archivable, Result, Scope,
+    Store, StoreError, Tx,
 };
 use rapport_core::ids::{AccountId, PersonId};
 
@@ -29,6 +30,23 @@ struct PersonRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::direct::direct_row!(PersonRow {
+    id,
+    side,
+    account_id,
+    name,
+    title,
+    organisation,
+    email,
+    phone,
+    behaviour_style,
+    communication_preferences,
+    contact_ideal_days,
+    contact_max_days,
+    archived,
+    created_at,
+    updated_at
+});
 
 /// A stored person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -246,24 +264,24 @@ async fn check_still_fits_projects(tx: &mut Tx, id: i64, draft: &PersonDraft) ->
 
 /// One person, read inside the caller's transaction.
 pub(crate) async fn load_person(tx: &mut Tx, id: i64) -> Result<Person> {
-    let row: Option<PersonRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_PERSON} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let row: Option<PersonRow> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_PERSON} WHERE id = $1"),
+        id
+    );
     row.ok_or_else(|| StoreError::not_found("person", id))?
         .try_into()
 }
 
 /// Whether a person with this id exists (archived or not).
 pub(crate) async fn person_exists(tx: &mut Tx, id: i64) -> Result<bool> {
-    let found: Option<(i64,)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT id FROM people WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let found: Option<(i64,)> = fetch!(
+        tx,
+        fetch_optional,
+        "SELECT id FROM people WHERE id = $1",
+        id
+    );
     Ok(found.is_some())
 }
 
@@ -287,20 +305,20 @@ async fn select_people(
     include_archived: bool,
 ) -> Result<Vec<PersonRow>> {
     let (all, person, user) = scope.binds();
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!(
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &format!(
             "{SELECT_PERSON} WHERE ($1 OR NOT archived) AND ($2 IS NULL OR account_id = $3) AND {} ORDER BY name, id",
             person_visible(scope, "people", 4)
-        ))
-        .bind(include_archived)
-        .bind(account_id)
-        .bind(account_id)
-        .bind(all)
-        .bind(person)
-        .bind(user)
-        .fetch_all(conn)
-        .await?
-    }))
+        ),
+        include_archived,
+        account_id,
+        account_id,
+        all,
+        person,
+        user,
+    ))
 }
 
 async fn insert_person(tx: &mut Tx, now: DateTime<Utc>, draft: &PersonDraft) -> Result<i64> {
@@ -374,12 +392,6 @@ pub(crate) async fn select_named(tx: &mut Tx, ids: &[PersonId]) -> Result<Vec<Pe
         "{SELECT_PERSON} WHERE id IN ({}) ORDER BY name, id",
         crate::in_list(ids.len())
     );
-    let rows: Vec<PersonRow> = on_tx!(tx, conn => {
-        let mut query = sqlx::query_as(&sql);
-        for id in &ids {
-            query = query.bind(*id);
-        }
-        query.fetch_all(conn).await?
-    });
+    let rows: Vec<PersonRow> = fetch_list!(tx, fetch_all, &sql, &ids);
     rows.into_iter().map(Person::try_from).collect()
 }

@@ -10,6 +10,7 @@ use rapport_core::ids::PersonId;
 use rapport_core::style::{Assessment, ProfileDraft, ProfileInput};
 use serde::Serialize;
 
+use crate::fetch_list;
 use crate::people::person_exists;
 use crate::{audit, in_list, on_tx, Result, Store, StoreError, Tx};
 
@@ -43,6 +44,22 @@ struct ProfileRow {
     contact_max_days: Option<i64>,
     earlier: i64,
 }
+crate::direct::direct_row!(ProfileRow {
+    id,
+    person_id,
+    assessed_by_id,
+    assessed_at,
+    answers,
+    style,
+    decision_style,
+    wants,
+    preferred_channel,
+    report_cadence_days,
+    detail_level,
+    contact_ideal_days,
+    contact_max_days,
+    earlier
+});
 
 impl TryFrom<ProfileRow> for Profile {
     type Error = StoreError;
@@ -185,13 +202,7 @@ pub(crate) async fn select_profiles(
         "{SELECT_PROFILE} ({}) GROUP BY person_id)",
         in_list(ids.len())
     );
-    let rows: Vec<ProfileRow> = on_tx!(tx, conn => {
-        let mut query = sqlx::query_as(&sql);
-        for id in &ids {
-            query = query.bind(*id);
-        }
-        query.fetch_all(conn).await?
-    });
+    let rows: Vec<ProfileRow> = fetch_list!(tx, fetch_all, &sql, &ids);
     rows.into_iter()
         .map(|row| Profile::try_from(row).map(|p| (p.person_id, p)))
         .collect()

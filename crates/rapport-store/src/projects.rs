@@ -13,7 +13,8 @@ use crate::accounts::account_exists;
 use crate::people::{load_person, person_exists};
 use crate::scope::project_visible;
 use crate::{
-    audit, on_tx, parse_stored, update_archived, Archivable, Result, Scope, Store, StoreError, Tx,
+    audit, fetch, fetch_list, on_tx, parse_stored, update_archived, Archivable, Result, Scope,
+    Store, StoreError, Tx,
 };
 use rapport_core::ids::{AccountId, PersonId, ProjectId};
 
@@ -39,6 +40,22 @@ struct ProjectRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::direct::direct_row!(ProjectRow {
+    id,
+    account_id,
+    name,
+    code,
+    project_manager_id,
+    client_rep_id,
+    currency,
+    bac_minor,
+    baseline_start,
+    baseline_finish,
+    status,
+    archived,
+    created_at,
+    updated_at
+});
 
 #[derive(sqlx::FromRow)]
 struct PlannedRow {
@@ -46,6 +63,11 @@ struct PlannedRow {
     period_end: NaiveDate,
     pv_minor: i64,
 }
+crate::direct::direct_row!(PlannedRow {
+    project_id,
+    period_end,
+    pv_minor
+});
 
 impl From<PlannedRow> for PlannedPoint {
     fn from(row: PlannedRow) -> Self {
@@ -135,6 +157,28 @@ impl<'a> ProjectAudit<'a> {
     }
 }
 
+/// See [`Store::project_names`]; inside the caller's transaction.
+pub(crate) async fn select_project_names(
+    tx: &mut Tx,
+    ids: &[ProjectId],
+) -> Result<HashMap<ProjectId, String>> {
+    let mut ids: Vec<i64> = ids.iter().map(|p| p.get()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT id, name FROM projects WHERE id IN ({})",
+        crate::in_list(ids.len())
+    );
+    let rows: Vec<(i64, String)> = fetch_list!(tx, fetch_all, &sql, &ids);
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (ProjectId::new(id), name))
+        .collect())
+}
+
 impl Store {
     pub async fn create_project(
         &self,
@@ -178,29 +222,10 @@ impl Store {
 
     /// The names of these projects, in one query (those that exist).
     pub async fn project_names(&self, ids: &[ProjectId]) -> Result<HashMap<ProjectId, String>> {
-        let mut ids: Vec<i64> = ids.iter().map(|p| p.get()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let sql = format!(
-            "SELECT id, name FROM projects WHERE id IN ({})",
-            crate::in_list(ids.len())
-        );
         let mut tx = self.read_one().await?;
-        let rows: Vec<(i64, String)> = on_tx!(tx, conn => {
-            let mut query = sqlx::query_as(&sql);
-            for id in &ids {
-                query = query.bind(*id);
-            }
-            query.fetch_all(conn).await?
-        });
+        let names = select_project_names(&mut tx, ids).await?;
         tx.commit().await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name)| (ProjectId::new(id), name))
-            .collect())
+        Ok(names)
     }
 
     /// Replaces a project's fields, baseline and stakeholders.
@@ -259,14 +284,12 @@ impl Store {
 /// Refuses a baseline that would start on or after a live status record:
 /// the record would measure nothing and drop out of the earned value.
 async fn keep_status_after_start(tx: &mut Tx, id: i64, draft: &ProjectDraft) -> Result<()> {
-    let (earliest,): (Option<NaiveDate>,) = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT MIN(status_date) FROM status_records WHERE project_id = $1 AND NOT archived",
-        )
-        .bind(id)
-        .fetch_one(conn)
-        .await?
-    });
+    let (earliest,): (Option<NaiveDate>,) = fetch!(
+        tx,
+        fetch_one,
+        "SELECT MIN(status_date) FROM status_records WHERE project_id = $1 AND NOT archived",
+        id
+    );
     let start = draft.baseline().start();
     match earliest {
         Some(first) if first <= start => Err(StoreError::invalid(
@@ -293,12 +316,12 @@ pub(crate) async fn load_project(tx: &mut Tx, id: i64) -> Result<Project> {
 /// Fails with `NotFound` unless the project exists (archived or not): the
 /// check before anything is recorded against a project.
 pub(crate) async fn require_project(tx: &mut Tx, id: i64) -> Result<()> {
-    let found: Option<(i64,)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT id FROM projects WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let found: Option<(i64,)> = fetch!(
+        tx,
+        fetch_optional,
+        "SELECT id FROM projects WHERE id = $1",
+        id
+    );
     found
         .map(|_| ())
         .ok_or_else(|| StoreError::not_found("project", id))
@@ -371,30 +394,28 @@ async fn check_project_references(
 }
 
 async fn select_project(tx: &mut Tx, id: i64) -> Result<Option<ProjectRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_PROJECT} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_PROJECT} WHERE id = $1"),
+        id
+    ))
 }
 
 async fn select_planned_of(tx: &mut Tx, project_id: i64) -> Result<Vec<PlannedPoint>> {
-    let rows: Vec<PlannedRow> = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT project_id, period_end, pv_minor FROM planned_values WHERE project_id = $1 ORDER BY period",
-        )
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    });
+    let rows: Vec<PlannedRow> = fetch!(
+        tx,
+        fetch_all,
+        "SELECT project_id, period_end, pv_minor FROM planned_values WHERE project_id = $1 ORDER BY period",
+        project_id,
+    );
     Ok(rows.into_iter().map(PlannedPoint::from).collect())
 }
 
 /// The projects a list returns: archived ones only when asked, one
 /// account's when given, those the scope sees. Binds `$1` (include
 /// archived), `$2` and `$3` (the account, twice), `$4` and `$5` (the
-/// scope), as [`bind_listing`] does; the planned values and stakeholders of
+/// scope); the planned values and stakeholders of
 /// a list are read for the same projects. One account's list is found
 /// by its index: as `($2 IS NULL OR account_id = $3)` every project of
 /// the firm was read for it (the daily health sweep lists each account's).
@@ -410,18 +431,6 @@ fn listed(scope: Scope, alias: &str, account_id: Option<i64>) -> String {
     )
 }
 
-macro_rules! bind_listing {
-    ($query:expr, $include_archived:expr, $account_id:expr, $scope:expr) => {{
-        let (all, person, _) = $scope.binds();
-        $query
-            .bind($include_archived)
-            .bind($account_id)
-            .bind($account_id)
-            .bind(all)
-            .bind(person)
-    }};
-}
-
 async fn select_projects(
     tx: &mut Tx,
     scope: Scope,
@@ -432,11 +441,17 @@ async fn select_projects(
         "{SELECT_PROJECT} WHERE {} ORDER BY name, id",
         listed(scope, "projects", account_id)
     );
-    Ok(on_tx!(tx, conn => {
-        bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
-            .fetch_all(conn)
-            .await?
-    }))
+    let (all, person, _) = scope.binds();
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &sql,
+        include_archived,
+        account_id,
+        account_id,
+        all,
+        person
+    ))
 }
 
 async fn select_listed_planned(
@@ -450,11 +465,17 @@ async fn select_listed_planned(
          JOIN projects lp ON lp.id = pv.project_id WHERE {} ORDER BY pv.project_id, pv.period",
         listed(scope, "lp", account_id)
     );
-    Ok(on_tx!(tx, conn => {
-        bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
-            .fetch_all(conn)
-            .await?
-    }))
+    let (all, person, _) = scope.binds();
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &sql,
+        include_archived,
+        account_id,
+        account_id,
+        all,
+        person
+    ))
 }
 
 async fn select_listed_stakeholders(
@@ -468,11 +489,17 @@ async fn select_listed_stakeholders(
          JOIN projects lp ON lp.id = s.project_id WHERE {} ORDER BY s.project_id, s.person_id",
         listed(scope, "lp", account_id)
     );
-    let rows: Vec<stakeholders::StakeholderRow> = on_tx!(tx, conn => {
-        bind_listing!(sqlx::query_as(&sql), include_archived, account_id, scope)
-            .fetch_all(conn)
-            .await?
-    });
+    let (all, person, _) = scope.binds();
+    let rows: Vec<stakeholders::StakeholderRow> = fetch!(
+        tx,
+        fetch_all,
+        &sql,
+        include_archived,
+        account_id,
+        account_id,
+        all,
+        person
+    );
     let mut map: HashMap<i64, Vec<Stakeholder>> = HashMap::new();
     for row in rows {
         map.entry(row.project_id).or_default().push(row.into());

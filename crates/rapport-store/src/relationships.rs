@@ -16,7 +16,7 @@ mod cockpit;
 pub(crate) mod statements;
 mod timeline;
 use crate::projects::require_project;
-use crate::{audit, on_tx, parse_stored, Result, Store, StoreError, Tx};
+use crate::{audit, fetch, fetch_list, on_tx, parse_stored, Result, Store, StoreError, Tx};
 pub use cockpit::CockpitRecord;
 use rapport_core::ids::{PersonId, ProjectId};
 use statements::*;
@@ -213,12 +213,12 @@ impl Store {
 
     async fn record_project(&self, table: &'static str, id: i64) -> Result<Option<ProjectId>> {
         let mut tx = self.read_one().await?;
-        let found: Option<(i64,)> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!("SELECT project_id FROM {table} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(conn)
-                .await?
-        });
+        let found: Option<(i64,)> = fetch!(
+            tx,
+            fetch_optional,
+            &format!("SELECT project_id FROM {table} WHERE id = $1"),
+            id
+        );
         tx.commit().await?;
         Ok(found.map(|(p,)| ProjectId::new(p)))
     }

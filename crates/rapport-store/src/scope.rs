@@ -10,6 +10,7 @@
 
 use rapport_core::access::Relation;
 
+use crate::fetch;
 use crate::{on_tx, Result, Store, Tx};
 use rapport_core::ids::{AccountId, PersonId, ProjectId, UserId};
 
@@ -119,19 +120,17 @@ impl Store {
         person_id: PersonId,
     ) -> Result<bool> {
         let mut tx = self.read_one().await?;
-        let row: Option<(i64,)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT a.id FROM accounts a WHERE a.id = $1 \
-                 AND (a.created_by_user_id = $2 \
-                      OR EXISTS (SELECT 1 FROM projects p WHERE p.account_id = a.id AND p.project_manager_id = $3)) \
-                 AND NOT EXISTS (SELECT 1 FROM projects q WHERE q.account_id = a.id AND q.project_manager_id <> $3)",
-            )
-            .bind(account_id.get())
-            .bind(user_id.get())
-            .bind(person_id.get())
-            .fetch_optional(&mut *conn)
-            .await?
-        });
+        let row: Option<(i64,)> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT a.id FROM accounts a WHERE a.id = $1 \
+             AND (a.created_by_user_id = $2 \
+             OR EXISTS (SELECT 1 FROM projects p WHERE p.account_id = a.id AND p.project_manager_id = $3)) \
+             AND NOT EXISTS (SELECT 1 FROM projects q WHERE q.account_id = a.id AND q.project_manager_id <> $3)",
+            account_id.get(),
+            user_id.get(),
+            person_id.get(),
+        );
         tx.commit().await?;
         Ok(row.is_some())
     }
@@ -150,12 +149,12 @@ impl Store {
         let own_person_id = own_person_id.get();
         let account: Option<(Option<i64>, String)> = {
             let mut tx = self.read_one().await?;
-            let row = on_tx!(tx, conn => {
-                sqlx::query_as("SELECT account_id, side FROM people WHERE id = $1")
-                    .bind(person_id)
-                    .fetch_optional(&mut *conn)
-                    .await?
-            });
+            let row = fetch!(
+                tx,
+                fetch_optional,
+                "SELECT account_id, side FROM people WHERE id = $1",
+                person_id
+            );
             tx.commit().await?;
             row
         };
@@ -182,16 +181,14 @@ impl Store {
         let project_id = project_id.get();
         let person_id = person_id.get();
         let mut tx = self.read_one().await?;
-        let row: Option<(i64, bool)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT p.project_manager_id, EXISTS (SELECT 1 FROM project_stakeholders s \
+        let row: Option<(i64, bool)> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT p.project_manager_id, EXISTS (SELECT 1 FROM project_stakeholders s \
                  WHERE s.project_id = p.id AND s.person_id = $2) FROM projects p WHERE p.id = $1",
-            )
-            .bind(project_id)
-            .bind(person_id)
-            .fetch_optional(&mut *conn)
-            .await?
-        });
+            project_id,
+            person_id
+        );
         tx.commit().await?;
         Ok(row.map(|(manager, on_team)| {
             if manager == person_id {

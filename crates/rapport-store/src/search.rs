@@ -9,7 +9,7 @@ use rapport_core::ids::ProjectId;
 use serde::Serialize;
 
 use crate::scope::project_visible;
-use crate::{on_tx, Result, Scope, Store, TxInner};
+use crate::{fetch, Result, Scope, Store, TxInner};
 
 /// The most hits one search returns.
 pub const MAX_HITS: i64 = 100;
@@ -43,6 +43,14 @@ struct HitRow {
     body: String,
     on_date: NaiveDate,
 }
+crate::direct::direct_row!(HitRow {
+    kind,
+    record_id,
+    project_id,
+    project_name,
+    body,
+    on_date
+});
 
 /// The user's words as an FTS5 query: each word a quoted phrase (quotes
 /// doubled inside), all required. Quoting keeps hyphens, quotes, dots and
@@ -68,11 +76,11 @@ impl Store {
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
-        let text = text.as_str();
         let (everything, person, _) = scope.binds();
-        let mut tx = self.begin_read().await?;
+        self.snapshot(move |mut tx| async move {
+        let text = text.as_str();
         let rows: Vec<HitRow> = match &tx.0 {
-            TxInner::Sqlite(_) => {
+            TxInner::Sqlite(_) | TxInner::Direct(_) => {
                 let Some(words) = fts5_query(text) else {
                     return Ok(Vec::new());
                 };
@@ -88,13 +96,14 @@ impl Store {
                             "SELECT pr.id FROM projects pr WHERE NOT pr.archived AND {}",
                             project_visible(scope, "pr", 1)
                         );
-                        let visible: Vec<(i64,)> = on_tx!(tx, conn => {
-                            sqlx::query_as(&sql)
-                                .bind(everything)
-                                .bind(person)
-                                .fetch_all(&mut *conn)
-                                .await?
-                        });
+                        let visible: Vec<(i64,)> =
+                            fetch!(
+                                tx,
+                                fetch_all,
+                                &sql,
+                                everything,
+                                person,
+                            );
                         if visible.is_empty() {
                             return Ok(Vec::new());
                         }
@@ -122,15 +131,17 @@ impl Store {
                         "search_index.rank, on_date DESC"
                     }
                 );
-                let rows: Vec<HitRow> = on_tx!(tx, conn => {
-                    sqlx::query_as(&sql)
-                        .bind(query)
-                        .bind(everything)
-                        .bind(person)
-                        .bind(if ranked_here { CANDIDATES } else { limit })
-                        .fetch_all(conn)
-                        .await?
-                });
+                let candidates = if ranked_here { CANDIDATES } else { limit };
+                let rows: Vec<HitRow> =
+                    fetch!(
+                        tx,
+                        fetch_all,
+                        &sql,
+                        query,
+                        everything,
+                        person,
+                        candidates,
+                    );
                 if ranked_here {
                     let bodies: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
                     let order = rapport_core::relevance::order(text, &bodies);
@@ -177,15 +188,15 @@ impl Store {
                      WHERE NOT pr.archived AND {} ORDER BY h.rank DESC, h.on_date DESC LIMIT $4",
                     project_visible(scope, "pr", 2)
                 );
-                on_tx!(tx, conn => {
-                    sqlx::query_as(&sql)
-                        .bind(text)
-                        .bind(everything)
-                        .bind(person)
-                        .bind(limit)
-                        .fetch_all(conn)
-                        .await?
-                })
+                fetch!(
+                    tx,
+                    fetch_all,
+                    &sql,
+                    text,
+                    everything,
+                    person,
+                    limit,
+                )
             }
         };
         tx.commit().await?;
@@ -200,6 +211,8 @@ impl Store {
                 on: r.on_date,
             })
             .collect())
+        })
+        .await
     }
 }
 

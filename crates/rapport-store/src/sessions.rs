@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rapport_core::ids::UserId;
 use serde::Serialize;
 
+use crate::fetch;
 use crate::users::load_user;
 use crate::{audit, on_tx, take_turns, Result, Store, StoreError, User};
 
@@ -26,6 +27,13 @@ struct SessionRow {
     expires_at: DateTime<Utc>,
     user_id: i64,
 }
+crate::direct::direct_row!(SessionRow {
+    csrf_token,
+    created_at,
+    last_seen_at,
+    expires_at,
+    user_id
+});
 
 /// An API token as listed: never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -40,6 +48,16 @@ pub struct ApiToken {
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
+crate::direct::direct_row!(ApiToken {
+    id,
+    user_id,
+    label,
+    prefix,
+    created_at,
+    expires_at,
+    last_used_at,
+    revoked_at
+});
 
 /// A token to store: never the token itself, only its digest.
 #[derive(Debug, Clone, Copy)]
@@ -87,15 +105,14 @@ impl Store {
     /// The session with this id digest and its user, whatever its age or
     /// the user's state: the caller applies the lifetimes and the flag.
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>> {
-        let mut tx = self.begin_read().await?;
-        let row: Option<SessionRow> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT csrf_token, created_at, last_seen_at, expires_at, user_id FROM sessions WHERE id_hash = $1",
-            )
-            .bind(id_hash)
-            .fetch_optional(&mut *conn)
-            .await?
-        });
+        let id_hash = id_hash.to_string();
+        self.snapshot(move |mut tx| async move {
+        let row: Option<SessionRow> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT csrf_token, created_at, last_seen_at, expires_at, user_id FROM sessions WHERE id_hash = $1",
+            id_hash
+        );
         let record = match row {
             Some(row) => Some(SessionRecord {
                 user: load_user(&mut tx, row.user_id).await?,
@@ -108,6 +125,8 @@ impl Store {
         };
         tx.commit().await?;
         Ok(record)
+        })
+        .await
     }
 
     /// Notes that a session was used, for its idle lifetime.
@@ -187,12 +206,12 @@ impl Store {
     pub async fn tokens_of(&self, user_id: UserId) -> Result<Vec<ApiToken>> {
         let user_id = user_id.get();
         let mut tx = self.read_one().await?;
-        let tokens: Vec<ApiToken> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!("{SELECT_TOKEN} WHERE user_id = $1 ORDER BY id DESC"))
-                .bind(user_id)
-                .fetch_all(&mut *conn)
-                .await?
-        });
+        let tokens: Vec<ApiToken> = fetch!(
+            tx,
+            fetch_all,
+            &format!("{SELECT_TOKEN} WHERE user_id = $1 ORDER BY id DESC"),
+            user_id
+        );
         tx.commit().await?;
         Ok(tokens)
     }
@@ -221,12 +240,12 @@ impl Store {
             return Err(StoreError::not_found("API token", token_id));
         }
         audit(&mut tx, now, actor, "api_token", token_id, "revoke", &()).await?;
-        let token: ApiToken = on_tx!(tx, conn => {
-            sqlx::query_as(&format!("{SELECT_TOKEN} WHERE id = $1"))
-                .bind(token_id)
-                .fetch_one(&mut *conn)
-                .await?
-        });
+        let token: ApiToken = fetch!(
+            tx,
+            fetch_one,
+            &format!("{SELECT_TOKEN} WHERE id = $1"),
+            token_id
+        );
         tx.commit().await?;
         Ok(token)
     }
@@ -235,12 +254,12 @@ impl Store {
     /// caller checks expiry, revocation and the user's flag.
     pub async fn token(&self, token_hash: &str) -> Result<Option<(ApiToken, User)>> {
         let mut tx = self.begin_read().await?;
-        let token: Option<ApiToken> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!("{SELECT_TOKEN} WHERE token_hash = $1"))
-                .bind(token_hash)
-                .fetch_optional(&mut *conn)
-                .await?
-        });
+        let token: Option<ApiToken> = fetch!(
+            tx,
+            fetch_optional,
+            &format!("{SELECT_TOKEN} WHERE token_hash = $1"),
+            token_hash
+        );
         let found = match token {
             Some(token) => {
                 let user = load_user(&mut tx, token.user_id).await?;

@@ -5,7 +5,7 @@ use rapport_core::domain::StatusDraft;
 use serde::Serialize;
 
 use crate::projects::require_project;
-use crate::{audit, conflict_on_unique, on_tx, Result, Store, StoreError, Tx};
+use crate::{audit, conflict_on_unique, fetch, fetch_list, on_tx, Result, Store, StoreError, Tx};
 use rapport_core::ids::{ProjectId, StatusId};
 
 #[derive(sqlx::FromRow)]
@@ -21,6 +21,18 @@ struct StatusRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+crate::direct::direct_row!(StatusRow {
+    id,
+    project_id,
+    status_date,
+    ev_minor,
+    ac_minor,
+    manager_eac_minor,
+    comment,
+    archived,
+    created_at,
+    updated_at
+});
 
 /// A stored status record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -146,13 +158,7 @@ impl Store {
                 "{SELECT_STATUS} WHERE NOT archived AND project_id IN ({}) ORDER BY project_id, status_date, id",
                 crate::in_list(chunk.len())
             );
-            let rows: Vec<StatusRow> = on_tx!(tx, conn => {
-                let mut query = sqlx::query_as(&sql);
-                for id in chunk {
-                    query = query.bind(*id);
-                }
-                query.fetch_all(conn).await?
-            });
+            let rows: Vec<StatusRow> = fetch_list!(tx, fetch_all, &sql, chunk);
             for row in rows {
                 let record = StatusRecord::from(row);
                 out.entry(record.project_id).or_default().push(record);
@@ -220,12 +226,12 @@ impl Store {
 /// is measured from the start, so such a record would measure nothing and
 /// the earned-value figures would leave it out without a word.
 async fn require_after_start(tx: &mut Tx, project_id: i64, date: NaiveDate) -> Result<()> {
-    let (start,): (NaiveDate,) = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT baseline_start FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_one(conn)
-            .await?
-    });
+    let (start,): (NaiveDate,) = fetch!(
+        tx,
+        fetch_one,
+        "SELECT baseline_start FROM projects WHERE id = $1",
+        project_id
+    );
     if date <= start {
         return Err(StoreError::invalid(
             "status_date",
@@ -238,13 +244,13 @@ async fn require_after_start(tx: &mut Tx, project_id: i64, date: NaiveDate) -> R
 }
 
 async fn load_status(tx: &mut Tx, project_id: i64, id: i64) -> Result<StatusRecord> {
-    let row: Option<StatusRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_STATUS} WHERE id = $1 AND project_id = $2"))
-            .bind(id)
-            .bind(project_id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let row: Option<StatusRow> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_STATUS} WHERE id = $1 AND project_id = $2"),
+        id,
+        project_id
+    );
     row.map(StatusRecord::from)
         .ok_or_else(|| StoreError::not_found("status record", id))
 }
@@ -254,15 +260,15 @@ async fn select_statuses(
     project_id: i64,
     include_archived: bool,
 ) -> Result<Vec<StatusRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!(
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &format!(
             "{SELECT_STATUS} WHERE project_id = $1 AND ($2 OR NOT archived) ORDER BY status_date, id"
-        ))
-        .bind(project_id)
-        .bind(include_archived)
-        .fetch_all(conn)
-        .await?
-    }))
+        ),
+        project_id,
+        include_archived,
+    ))
 }
 
 /// A second live record on the same date is a conflict.

@@ -11,6 +11,7 @@ use rapport_core::access::{Role, UserDraft};
 use rapport_core::domain::Side;
 use serde::Serialize;
 
+use crate::fetch;
 use crate::{audit, on_tx, parse_stored, take_turns, Result, Store, StoreError, Tx};
 use rapport_core::ids::{PersonId, UserId};
 
@@ -24,6 +25,15 @@ struct UserRow {
     disabled: bool,
     created_at: DateTime<Utc>,
 }
+crate::direct::direct_row!(UserRow {
+    id,
+    email,
+    name,
+    role,
+    person_id,
+    disabled,
+    created_at
+});
 
 /// A firm-side user and their role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,23 +67,23 @@ const SELECT_USER: &str =
     "SELECT id, email, name, role, person_id, disabled, created_at FROM users";
 
 pub(crate) async fn load_user(tx: &mut Tx, id: i64) -> Result<User> {
-    let row: Option<UserRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_USER} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-    });
+    let row: Option<UserRow> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_USER} WHERE id = $1"),
+        id
+    );
     row.ok_or_else(|| StoreError::not_found("user", id))?
         .try_into()
 }
 
 async fn find_user_by_email(tx: &mut Tx, email: &str) -> Result<Option<(User, String)>> {
-    let row: Option<(i64, String)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_optional(&mut *conn)
-            .await?
-    });
+    let row: Option<(i64, String)> = fetch!(
+        tx,
+        fetch_optional,
+        "SELECT id, password_hash FROM users WHERE email = $1",
+        email
+    );
     match row {
         Some((id, hash)) => Ok(Some((load_user(tx, id).await?, hash))),
         None => Ok(None),
@@ -82,12 +92,12 @@ async fn find_user_by_email(tx: &mut Tx, email: &str) -> Result<Option<(User, St
 
 async fn user_id_by_email(tx: &mut Tx, email: &str) -> Result<i64> {
     let email = rapport_core::access::normalise_email(email);
-    let row: Option<(i64,)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT id FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&mut *conn)
-            .await?
-    });
+    let row: Option<(i64,)> = fetch!(
+        tx,
+        fetch_optional,
+        "SELECT id FROM users WHERE email = $1",
+        &email
+    );
     row.map(|(id,)| id).ok_or_else(|| {
         StoreError::invalid(
             "email",
@@ -102,12 +112,12 @@ async fn keep_an_admin(tx: &mut Tx, user: &User) -> Result<()> {
     if user.role != Role::Admin || user.disabled {
         return Ok(());
     }
-    let (others,): (i64,) = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1")
-            .bind(user.id.get())
-            .fetch_one(&mut *conn)
-            .await?
-    });
+    let (others,): (i64,) = fetch!(
+        tx,
+        fetch_one,
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1",
+        user.id.get()
+    );
     if others == 0 {
         return Err(StoreError::Conflict(format!(
             "{} is the last active administrator; make another user an administrator first",
@@ -137,14 +147,12 @@ async fn insert_firm_person(tx: &mut Tx, now: DateTime<Utc>, draft: &UserDraft) 
 /// Checks that an existing person can become a user: firm side, live, and
 /// not already someone's account.
 async fn check_person_for_user(tx: &mut Tx, person_id: i64) -> Result<()> {
-    let row: Option<(String, bool, Option<String>)> = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT p.side, p.archived, u.email FROM people p LEFT JOIN users u ON u.person_id = p.id WHERE p.id = $1",
-        )
-        .bind(person_id)
-        .fetch_optional(&mut *conn)
-        .await?
-    });
+    let row: Option<(String, bool, Option<String>)> = fetch!(
+        tx,
+        fetch_optional,
+        "SELECT p.side, p.archived, u.email FROM people p LEFT JOIN users u ON u.person_id = p.id WHERE p.id = $1",
+        person_id,
+    );
     match row {
         None => Err(StoreError::invalid(
             "person_id",
@@ -227,11 +235,7 @@ impl Store {
     /// Every user, by e-mail.
     pub async fn users(&self) -> Result<Vec<User>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<UserRow> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!("{SELECT_USER} ORDER BY email"))
-                .fetch_all(&mut *conn)
-                .await?
-        });
+        let rows: Vec<UserRow> = fetch!(tx, fetch_all, &format!("{SELECT_USER} ORDER BY email"),);
         tx.commit().await?;
         rows.into_iter().map(User::try_from).collect()
     }

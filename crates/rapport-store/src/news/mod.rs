@@ -15,9 +15,10 @@ use rapport_core::disclosure::{self, Finding, NewsRule, NewsState, Severity};
 use rapport_core::ids::{PersonId, ProjectId};
 use serde::Serialize;
 
+use crate::fetch_list;
 use crate::scope::project_visible;
 use crate::{
-    audit, in_list, on_tx, parse_stored, take_turns, Result, Scope, Store, StoreError, Tx,
+    audit, fetch, in_list, on_tx, parse_stored, take_turns, Result, Scope, Store, StoreError, Tx,
 };
 
 mod settings;
@@ -67,6 +68,24 @@ struct ItemRow {
     acknowledged_on: Option<NaiveDate>,
     resolved_on: Option<NaiveDate>,
 }
+crate::direct::direct_row!(ItemRow {
+    id,
+    project_id,
+    rule,
+    key,
+    severity,
+    message,
+    client_message,
+    found_on,
+    deadline,
+    state,
+    told_on,
+    told_interaction_id,
+    learned_elsewhere,
+    surprise,
+    acknowledged_on,
+    resolved_on
+});
 
 impl TryFrom<ItemRow> for NewsItem {
     type Error = StoreError;
@@ -99,6 +118,15 @@ struct OpenRow {
     client_rep_id: i64,
 }
 
+impl crate::direct::DirectRow for OpenRow {
+    fn decode(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            item: <ItemRow as crate::direct::DirectRow>::decode(row)?,
+            client_rep_id: row.get("client_rep_id")?,
+        })
+    }
+}
+
 const SELECT_ITEM: &str =
     "SELECT n.id, n.project_id, n.rule, n.key, n.severity, n.message, n.client_message, n.found_on, \
      n.deadline, n.state, n.told_on, n.told_interaction_id, n.learned_elsewhere, n.surprise, \
@@ -123,6 +151,20 @@ pub struct ToldEntry {
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
 }
+crate::direct::direct_row!(ToldEntry {
+    id,
+    project_id,
+    person_id,
+    told_on,
+    source,
+    interaction_id,
+    forecast_finish,
+    eac_minor,
+    cpi,
+    spi_t,
+    recorded_by,
+    recorded_at
+});
 
 /// How the client came to know.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -162,58 +204,75 @@ pub(crate) async fn current_figures(tx: &mut Tx, project_id: i64) -> Result<Figu
         }))
 }
 
+/// A project's news, live first (open by deadline, then told), then the
+/// resolved, inside the caller's transaction.
+pub(crate) async fn select_news(tx: &mut Tx, project_id: i64) -> Result<Vec<NewsItem>> {
+    let rows: Vec<ItemRow> = fetch!(
+        tx,
+        fetch_all,
+        &format!(
+            "{SELECT_ITEM} WHERE n.project_id = $1 ORDER BY \
+             CASE n.state WHEN 'open' THEN 0 WHEN 'told' THEN 1 WHEN 'acknowledged' THEN 2 ELSE 3 END, \
+             n.deadline, n.id"
+        ),
+        project_id
+    );
+    rows.into_iter().map(NewsItem::try_from).collect()
+}
+
+/// Open news of every project the scope sees, by deadline, each with the
+/// client rep it is to be told to, inside the caller's transaction.
+pub(crate) async fn select_open_news(
+    tx: &mut Tx,
+    scope: Scope,
+) -> Result<Vec<(NewsItem, PersonId)>> {
+    let (all, person, user) = scope.binds();
+    let rows: Vec<OpenRow> = fetch!(
+        tx,
+        fetch_all,
+        &format!(
+            "SELECT x.*, p.client_rep_id FROM ({SELECT_ITEM} WHERE n.state = 'open') x \
+             JOIN projects p ON p.id = x.project_id \
+             WHERE NOT p.archived AND {} ORDER BY x.deadline, x.id",
+            project_visible(scope, "p", 1)
+        ),
+        all,
+        person,
+        user
+    );
+    rows.into_iter()
+        .map(|r| Ok((NewsItem::try_from(r.item)?, PersonId::new(r.client_rep_id))))
+        .collect()
+}
+
 impl Store {
     /// A project's news, live first (open by deadline, then told), then
     /// the resolved.
     pub async fn news(&self, project_id: ProjectId) -> Result<Vec<NewsItem>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<ItemRow> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!(
-                "{SELECT_ITEM} WHERE n.project_id = $1 ORDER BY \
-                 CASE n.state WHEN 'open' THEN 0 WHEN 'told' THEN 1 WHEN 'acknowledged' THEN 2 ELSE 3 END, \
-                 n.deadline, n.id"
-            ))
-            .bind(project_id.get())
-            .fetch_all(conn)
-            .await?
-        });
+        let news = select_news(&mut tx, project_id.get()).await?;
         tx.commit().await?;
-        rows.into_iter().map(NewsItem::try_from).collect()
+        Ok(news)
     }
 
     /// Open news of every project the scope sees, by deadline, each with
     /// the client rep it is to be told to.
     pub async fn open_news(&self, scope: Scope) -> Result<Vec<(NewsItem, PersonId)>> {
-        let (all, person, user) = scope.binds();
         let mut tx = self.read_one().await?;
-        let rows: Vec<OpenRow> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!(
-                "SELECT x.*, p.client_rep_id FROM ({SELECT_ITEM} WHERE n.state = 'open') x \
-                 JOIN projects p ON p.id = x.project_id \
-                 WHERE NOT p.archived AND {} ORDER BY x.deadline, x.id",
-                project_visible(scope, "p", 1)
-            ))
-            .bind(all)
-            .bind(person)
-            .bind(user)
-            .fetch_all(conn)
-            .await?
-        });
+        let news = select_open_news(&mut tx, scope).await?;
         tx.commit().await?;
-        rows.into_iter()
-            .map(|r| Ok((NewsItem::try_from(r.item)?, PersonId::new(r.client_rep_id))))
-            .collect()
+        Ok(news)
     }
 
     /// The project an item of news belongs to, if it exists.
     pub async fn news_project(&self, id: i64) -> Result<Option<ProjectId>> {
         let mut tx = self.read_one().await?;
-        let found: Option<(i64,)> = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT project_id FROM news_items WHERE id = $1")
-                .bind(id)
-                .fetch_optional(conn)
-                .await?
-        });
+        let found: Option<(i64,)> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT project_id FROM news_items WHERE id = $1",
+            id
+        );
         tx.commit().await?;
         Ok(found.map(|(p,)| ProjectId::new(p)))
     }
@@ -221,16 +280,14 @@ impl Store {
     /// The ledger of what the project's client was told, oldest first.
     pub async fn told_ledger(&self, project_id: ProjectId) -> Result<Vec<ToldEntry>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<ToldEntry> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT id, project_id, person_id, told_on, source, interaction_id, forecast_finish, \
+        let rows: Vec<ToldEntry> = fetch!(
+            tx,
+            fetch_all,
+            "SELECT id, project_id, person_id, told_on, source, interaction_id, forecast_finish, \
                  eac_minor, cpi, spi_t, recorded_by, recorded_at FROM told_ledger \
                  WHERE project_id = $1 ORDER BY id",
-            )
-            .bind(project_id.get())
-            .fetch_all(conn)
-            .await?
-        });
+            project_id.get()
+        );
         tx.commit().await?;
         Ok(rows)
     }
@@ -247,11 +304,11 @@ impl Store {
     /// transaction; returns how many were evaluated.
     pub async fn reevaluate_all_news(&self, today: NaiveDate) -> Result<usize> {
         let mut tx = self.read_one().await?;
-        let ids: Vec<(i64,)> = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT id FROM projects WHERE NOT archived AND status IN ('proposed', 'active', 'on_hold') ORDER BY id")
-                .fetch_all(conn)
-                .await?
-        });
+        let ids: Vec<(i64,)> = fetch!(
+            tx,
+            fetch_all,
+            "SELECT id FROM projects WHERE NOT archived AND status IN ('proposed', 'active', 'on_hold') ORDER BY id",
+        );
         tx.commit().await?;
         for (id,) in &ids {
             self.reevaluate_news(ProjectId::new(*id), today).await?;
@@ -342,13 +399,7 @@ async fn select_items(tx: &mut Tx, ids: &[i64]) -> Result<Vec<NewsItem>> {
         "{SELECT_ITEM} WHERE n.id IN ({}) ORDER BY n.id",
         in_list(ids.len())
     );
-    let rows: Vec<ItemRow> = on_tx!(tx, conn => {
-        let mut query = sqlx::query_as(&sql);
-        for id in ids {
-            query = query.bind(*id);
-        }
-        query.fetch_all(conn).await?
-    });
+    let rows: Vec<ItemRow> = fetch_list!(tx, fetch_all, &sql, ids);
     rows.into_iter().map(NewsItem::try_from).collect()
 }
 
@@ -364,12 +415,12 @@ pub(crate) async fn reevaluate(tx: &mut Tx, project_id: i64, today: NaiveDate) -
     take_turns(tx, &[&format!("news:{project_id}")]).await?;
     let (_, rules, situation) = situation::load(tx, project_id).await?;
     let findings = disclosure::evaluate(&rules, &situation, today);
-    let live: Vec<ItemRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_ITEM} WHERE n.project_id = $1 AND n.state <> 'resolved'"))
-            .bind(project_id)
-            .fetch_all(conn)
-            .await?
-    });
+    let live: Vec<ItemRow> = fetch!(
+        tx,
+        fetch_all,
+        &format!("{SELECT_ITEM} WHERE n.project_id = $1 AND n.state <> 'resolved'"),
+        project_id
+    );
     let live: Vec<NewsItem> = live
         .into_iter()
         .map(NewsItem::try_from)
@@ -584,12 +635,12 @@ pub(crate) async fn open_among(tx: &mut Tx, project_id: i64, ids: &[i64]) -> Res
 /// The rep a project's news is told to, for callers that check a
 /// conversation included them.
 pub(crate) async fn client_rep(tx: &mut Tx, project_id: i64) -> Result<PersonId> {
-    let found: Option<(i64,)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT client_rep_id FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let found: Option<(i64,)> = fetch!(
+        tx,
+        fetch_optional,
+        "SELECT client_rep_id FROM projects WHERE id = $1",
+        project_id
+    );
     found
         .map(|(id,)| PersonId::new(id))
         .ok_or_else(|| StoreError::not_found("project", project_id))

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rapport_core::ids::PersonId;
 
 use super::reevaluate;
-use crate::{audit, on_tx, Result, Store, StoreError};
+use crate::{audit, fetch, on_tx, Result, Store, StoreError};
 
 /// Whose rule settings: an account's, or one client person's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,13 +25,13 @@ impl Store {
             SettingsOf::Person(p) => (None, Some(p.get())),
         };
         let mut tx = self.read_one().await?;
-        let found: Option<(String,)> = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT settings FROM news_settings WHERE account_id = $1 OR person_id = $2")
-                .bind(account)
-                .bind(person)
-                .fetch_optional(conn)
-                .await?
-        });
+        let found: Option<(String,)> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT settings FROM news_settings WHERE account_id = $1 OR person_id = $2",
+            account,
+            person
+        );
         tx.commit().await?;
         found
             .map(|(json,)| {
@@ -73,15 +73,13 @@ impl Store {
                 .await?;
         });
         audit(&mut tx, now, actor, entity, id, "news_rules", settings).await?;
-        let projects: Vec<(i64,)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT id FROM projects WHERE NOT archived AND (account_id = $1 OR client_rep_id = $2) ORDER BY id",
-            )
-            .bind(account)
-            .bind(person)
-            .fetch_all(conn)
-            .await?
-        });
+        let projects: Vec<(i64,)> = fetch!(
+            tx,
+            fetch_all,
+            "SELECT id FROM projects WHERE NOT archived AND (account_id = $1 OR client_rep_id = $2) ORDER BY id",
+            account,
+            person,
+        );
         for (project,) in projects {
             reevaluate(&mut tx, project, now.date_naive()).await?;
         }

@@ -15,7 +15,7 @@ use rapport_core::estimate::EstimateResults;
 use crate::estimates::latest_results;
 use crate::projects::{load_project, Project};
 use crate::status::live_statuses;
-use crate::{on_tx, Result, StoreError, Tx};
+use crate::{fetch, Result, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
 struct LedgerRow {
@@ -26,6 +26,14 @@ struct LedgerRow {
     cpi: Option<f64>,
     spi_t: Option<f64>,
 }
+crate::direct::direct_row!(LedgerRow {
+    id,
+    told_on,
+    forecast_finish,
+    eac_minor,
+    cpi,
+    spi_t
+});
 
 /// The project, its rules and its situation.
 pub(crate) async fn load(tx: &mut Tx, project_id: i64) -> Result<(Project, Rules, Situation)> {
@@ -51,15 +59,13 @@ pub(crate) async fn load(tx: &mut Tx, project_id: i64) -> Result<(Project, Rules
         }
     });
 
-    let ledger: Vec<LedgerRow> = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT id, told_on, forecast_finish, eac_minor, cpi, spi_t FROM told_ledger \
+    let ledger: Vec<LedgerRow> = fetch!(
+        tx,
+        fetch_all,
+        "SELECT id, told_on, forecast_finish, eac_minor, cpi, spi_t FROM told_ledger \
              WHERE project_id = $1 ORDER BY id",
-        )
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    });
+        project_id
+    );
     let start = baseline.start();
     let mut told = Told {
         forecast_finish: Figure {
@@ -141,17 +147,15 @@ pub(crate) async fn load(tx: &mut Tx, project_id: i64) -> Result<(Project, Rules
         _ => None,
     };
 
-    let promises: Vec<(i64, String, NaiveDate, String)> = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT c.id, c.description, c.due_on, p.name FROM commitments c \
+    let promises: Vec<(i64, String, NaiveDate, String)> = fetch!(
+        tx,
+        fetch_all,
+        "SELECT c.id, c.description, c.due_on, p.name FROM commitments c \
              JOIN people p ON p.id = c.promised_to_id \
              WHERE c.project_id = $1 AND c.state IN ('open', 'renegotiated') AND NOT c.archived \
              AND p.side = 'client' ORDER BY c.due_on, c.id",
-        )
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    });
+        project_id
+    );
     let situation = Situation {
         currency,
         forecast,
@@ -173,15 +177,13 @@ pub(crate) async fn load(tx: &mut Tx, project_id: i64) -> Result<(Project, Rules
 /// The default rules, tightened by the account's settings and then the
 /// client rep's.
 async fn rules_of(tx: &mut Tx, project: &Project) -> Result<Rules> {
-    let rows: Vec<(Option<i64>, String)> = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT account_id, settings FROM news_settings WHERE account_id = $1 OR person_id = $2",
-        )
-        .bind(project.account_id.get())
-        .bind(project.client_rep_id.get())
-        .fetch_all(conn)
-        .await?
-    });
+    let rows: Vec<(Option<i64>, String)> = fetch!(
+        tx,
+        fetch_all,
+        "SELECT account_id, settings FROM news_settings WHERE account_id = $1 OR person_id = $2",
+        project.account_id.get(),
+        project.client_rep_id.get()
+    );
     let mut rules = DEFAULT_RULES;
     for (_, json) in rows {
         let settings: RuleSettings = serde_json::from_str(&json).map_err(|e| {

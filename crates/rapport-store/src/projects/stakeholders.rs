@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::require_project;
 use crate::people::person_exists;
-use crate::{audit, on_tx, Result, Store, StoreError, Tx};
+use crate::{audit, fetch, on_tx, Result, Store, StoreError, Tx};
 use rapport_core::ids::{PersonId, ProjectId};
 
 #[derive(sqlx::FromRow)]
@@ -17,6 +17,11 @@ pub(super) struct StakeholderRow {
     person_id: i64,
     role: String,
 }
+crate::direct::direct_row!(StakeholderRow {
+    project_id,
+    person_id,
+    role
+});
 
 /// A person's role on a project, besides the PM and the client rep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -106,14 +111,12 @@ pub(super) async fn select_stakeholders_of(
     tx: &mut Tx,
     project_id: i64,
 ) -> Result<Vec<Stakeholder>> {
-    let rows: Vec<StakeholderRow> = on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT project_id, person_id, role FROM project_stakeholders WHERE project_id = $1 ORDER BY person_id",
-        )
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    });
+    let rows: Vec<StakeholderRow> = fetch!(
+        tx,
+        fetch_all,
+        "SELECT project_id, person_id, role FROM project_stakeholders WHERE project_id = $1 ORDER BY person_id",
+        project_id,
+    );
     Ok(rows.into_iter().map(Stakeholder::from).collect())
 }
 

@@ -12,6 +12,14 @@ pub(super) struct InteractionRow {
     summary: String,
     notes: Option<String>,
 }
+crate::direct::direct_row!(InteractionRow {
+    id,
+    project_id,
+    occurred_on,
+    kind,
+    summary,
+    notes
+});
 
 #[derive(sqlx::FromRow)]
 pub(super) struct QuestionRow {
@@ -27,6 +35,19 @@ pub(super) struct QuestionRow {
     state: String,
     interaction_id: Option<i64>,
 }
+crate::direct::direct_row!(QuestionRow {
+    id,
+    project_id,
+    question,
+    asked_of_id,
+    asked_on,
+    answer,
+    answered_on,
+    confirmed_on,
+    confirmed_by,
+    state,
+    interaction_id
+});
 
 #[derive(sqlx::FromRow)]
 pub(super) struct CommitmentRow {
@@ -41,6 +62,18 @@ pub(super) struct CommitmentRow {
     reason: Option<String>,
     interaction_id: Option<i64>,
 }
+crate::direct::direct_row!(CommitmentRow {
+    id,
+    project_id,
+    promised_by_id,
+    promised_to_id,
+    description,
+    due_on,
+    state,
+    resolved_on,
+    reason,
+    interaction_id
+});
 
 impl TryFrom<CommitmentRow> for Commitment {
     type Error = StoreError;
@@ -81,12 +114,12 @@ impl TryFrom<QuestionRow> for FollowUpQuestion {
 
 /// The account of a project, which must exist.
 pub(super) async fn project_account(tx: &mut Tx, project_id: i64) -> Result<i64> {
-    let found: Option<(i64,)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT account_id FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let found: Option<(i64,)> = fetch!(
+        tx,
+        fetch_optional,
+        "SELECT account_id FROM projects WHERE id = $1",
+        project_id
+    );
     found
         .map(|(a,)| a)
         .ok_or_else(|| StoreError::not_found("project", project_id))
@@ -101,12 +134,12 @@ pub(super) async fn check_people_of_project(
 ) -> Result<()> {
     let mut errors = rapport_core::domain::ValidationErrors::default();
     for (field, id) in fields {
-        let found: Option<(String, Option<i64>)> = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT side, account_id FROM people WHERE id = $1")
-                .bind(*id)
-                .fetch_optional(conn)
-                .await?
-        });
+        let found: Option<(String, Option<i64>)> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT side, account_id FROM people WHERE id = $1",
+            *id
+        );
         match found {
             None => errors.add(field.as_str(), format!("no person with id {id}")),
             Some((side, person_account)) if side == "client" && person_account != Some(account) => {
@@ -176,15 +209,13 @@ pub(super) async fn select_interactions(
     tx: &mut Tx,
     project_id: i64,
 ) -> Result<Vec<InteractionRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT id, project_id, occurred_on, kind, summary, notes FROM interactions \
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        "SELECT id, project_id, occurred_on, kind, summary, notes FROM interactions \
              WHERE project_id = $1 AND NOT archived ORDER BY occurred_on DESC, id DESC",
-        )
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    }))
+        project_id
+    ))
 }
 
 /// One page of a project's interactions, newest first.
@@ -194,26 +225,24 @@ pub(super) async fn select_interaction_page(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<InteractionRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT id, project_id, occurred_on, kind, summary, notes FROM interactions \
-             WHERE project_id = $1 AND NOT archived ORDER BY occurred_on DESC, id DESC LIMIT $2 OFFSET $3",
-        )
-        .bind(project_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
-        .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        "SELECT id, project_id, occurred_on, kind, summary, notes FROM interactions \
+         WHERE project_id = $1 AND NOT archived ORDER BY occurred_on DESC, id DESC LIMIT $2 OFFSET $3",
+        project_id,
+        limit,
+        offset,
+    ))
 }
 
 pub(super) async fn count_interactions(tx: &mut Tx, project_id: i64) -> Result<i64> {
-    let (total,): (i64,) = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT COUNT(*) FROM interactions WHERE project_id = $1 AND NOT archived")
-            .bind(project_id)
-            .fetch_one(conn)
-            .await?
-    });
+    let (total,): (i64,) = fetch!(
+        tx,
+        fetch_one,
+        "SELECT COUNT(*) FROM interactions WHERE project_id = $1 AND NOT archived",
+        project_id
+    );
     Ok(total)
 }
 
@@ -253,26 +282,18 @@ pub(super) async fn select_participants_of(tx: &mut Tx, ids: &[i64]) -> Result<V
          WHERE interaction_id IN ({}) ORDER BY person_id",
         crate::in_list(ids.len())
     );
-    Ok(on_tx!(tx, conn => {
-        let mut query = sqlx::query_as(&sql);
-        for id in ids {
-            query = query.bind(*id);
-        }
-        query.fetch_all(conn).await?
-    }))
+    Ok(fetch_list!(tx, fetch_all, &sql, ids))
 }
 
 /// (interaction id, person id) for every interaction of the project.
 pub(super) async fn select_participants(tx: &mut Tx, project_id: i64) -> Result<Vec<(i64, i64)>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT p.interaction_id, p.person_id FROM interaction_participants p \
-             JOIN interactions i ON i.id = p.interaction_id WHERE i.project_id = $1 ORDER BY p.person_id",
-        )
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        "SELECT p.interaction_id, p.person_id FROM interaction_participants p \
+         JOIN interactions i ON i.id = p.interaction_id WHERE i.project_id = $1 ORDER BY p.person_id",
+        project_id,
+    ))
 }
 
 pub(super) const SELECT_QUESTION: &str =
@@ -280,43 +301,41 @@ pub(super) const SELECT_QUESTION: &str =
      confirmed_by, state, interaction_id FROM follow_up_questions";
 
 pub(super) async fn load_question(tx: &mut Tx, id: i64) -> Result<FollowUpQuestion> {
-    let row: Option<QuestionRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_QUESTION} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let row: Option<QuestionRow> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_QUESTION} WHERE id = $1"),
+        id
+    );
     row.ok_or_else(|| StoreError::not_found("follow-up question", id))?
         .try_into()
 }
 
 pub(super) async fn select_raised_in(tx: &mut Tx, interaction_id: i64) -> Result<Vec<QuestionRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_QUESTION} WHERE interaction_id = $1 ORDER BY id"))
-            .bind(interaction_id)
-            .fetch_all(conn)
-            .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &format!("{SELECT_QUESTION} WHERE interaction_id = $1 ORDER BY id"),
+        interaction_id
+    ))
 }
 
 pub(super) async fn select_made_in(tx: &mut Tx, interaction_id: i64) -> Result<Vec<CommitmentRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_COMMITMENT} WHERE interaction_id = $1 ORDER BY id"))
-            .bind(interaction_id)
-            .fetch_all(conn)
-            .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &format!("{SELECT_COMMITMENT} WHERE interaction_id = $1 ORDER BY id"),
+        interaction_id
+    ))
 }
 
 pub(super) async fn select_questions(tx: &mut Tx, project_id: i64) -> Result<Vec<QuestionRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!(
-            "{SELECT_QUESTION} WHERE project_id = $1 AND NOT archived ORDER BY asked_on, id"
-        ))
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &format!("{SELECT_QUESTION} WHERE project_id = $1 AND NOT archived ORDER BY asked_on, id"),
+        project_id
+    ))
 }
 
 pub(super) async fn insert_question(
@@ -387,25 +406,23 @@ pub(super) const SELECT_COMMITMENT: &str =
      reason, interaction_id FROM commitments";
 
 pub(super) async fn load_commitment(tx: &mut Tx, id: i64) -> Result<Commitment> {
-    let row: Option<CommitmentRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_COMMITMENT} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let row: Option<CommitmentRow> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_COMMITMENT} WHERE id = $1"),
+        id
+    );
     row.ok_or_else(|| StoreError::not_found("commitment", id))?
         .try_into()
 }
 
 pub(super) async fn select_commitments(tx: &mut Tx, project_id: i64) -> Result<Vec<CommitmentRow>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!(
-            "{SELECT_COMMITMENT} WHERE project_id = $1 AND NOT archived ORDER BY due_on, id"
-        ))
-        .bind(project_id)
-        .fetch_all(conn)
-        .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &format!("{SELECT_COMMITMENT} WHERE project_id = $1 AND NOT archived ORDER BY due_on, id"),
+        project_id
+    ))
 }
 
 pub(super) async fn insert_commitment(

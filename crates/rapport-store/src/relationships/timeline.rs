@@ -16,7 +16,7 @@ use super::statements::{
 };
 use super::{Commitment, FollowUpQuestion, Interaction};
 use crate::scope::project_visible;
-use crate::{on_tx, Result, Scope, Store, Tx};
+use crate::{fetch, on_tx, Result, Scope, Store, Tx};
 use rapport_core::ids::{AccountId, PersonId, ProjectId};
 
 /// Whose timeline: one person's, or everyone's at one client.
@@ -59,6 +59,15 @@ struct Named<Row> {
     #[sqlx(flatten)]
     row: Row,
     project_name: String,
+}
+
+impl<Row: crate::direct::DirectRow> crate::direct::DirectRow for Named<Row> {
+    fn decode(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            row: Row::decode(row)?,
+            project_name: row.get("project_name")?,
+        })
+    }
 }
 
 /// The condition that ties a row to the subject, binding the subject's id
@@ -166,15 +175,15 @@ async fn select_entries(
          {} ORDER BY i.occurred_on DESC, i.id DESC LIMIT $4",
         entries_from(scope, subject)
     );
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&sql)
-            .bind(everything)
-            .bind(person)
-            .bind(subject_id(subject))
-            .bind(limit)
-            .fetch_all(conn)
-            .await?
-    }))
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        &sql,
+        everything,
+        person,
+        subject_id(subject),
+        limit
+    ))
 }
 
 /// Runs `sql`, which binds the scope as `$1` and `$2` and the subject's id
@@ -184,6 +193,7 @@ where
     T: Send + Unpin,
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
     T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    T: crate::direct::DirectRow,
 {
     let (everything, person, _) = scope.binds();
     Ok(on_tx!(tx, conn => {

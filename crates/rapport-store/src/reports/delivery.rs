@@ -13,7 +13,7 @@ use super::{
 };
 use crate::news::{self, Figures, Telling};
 use crate::relationships::statements::{insert_interaction, insert_participants};
-use crate::{audit, on_tx, Result, Store, StoreError, Tx};
+use crate::{audit, fetch, on_tx, Result, Store, StoreError, Tx};
 
 impl Store {
     /// Claims the report most overdue for delivery, if any: its next
@@ -21,17 +21,15 @@ impl Store {
     pub async fn claim_delivery(&self, now: DateTime<Utc>) -> Result<Option<Delivery>> {
         let mut tx = self.begin().await?;
         crate::take_turns(&mut tx, &["report-delivery"]).await?;
-        let due: Option<(i64, i64, Vec<u8>, String, String)> = on_tx!(tx, conn => {
-            sqlx::query_as(
-                "SELECT id, attempts, message, envelope_from, envelope_to FROM status_reports \
-                 WHERE state IN ('queued', 'failed', 'sending') AND attempts < $1 AND next_attempt_at <= $2 \
-                 ORDER BY next_attempt_at, id LIMIT 1",
-            )
-            .bind(MAX_DELIVERY_ATTEMPTS)
-            .bind(now)
-            .fetch_optional(conn)
-            .await?
-        });
+        let due: Option<(i64, i64, Vec<u8>, String, String)> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT id, attempts, message, envelope_from, envelope_to FROM status_reports \
+             WHERE state IN ('queued', 'failed', 'sending') AND attempts < $1 AND next_attempt_at <= $2 \
+             ORDER BY next_attempt_at, id LIMIT 1",
+            MAX_DELIVERY_ATTEMPTS,
+            now,
+        );
         let Some((id, attempts, message, envelope_from, envelope_to)) = due else {
             return Ok(None);
         };
@@ -186,12 +184,12 @@ async fn mark_delivered(
     notes: &str,
 ) -> Result<Report> {
     let id = report.id;
-    let (sender, news_json, figures_json): (Option<i64>, Option<String>, Option<String>) = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT sender_id, news_ids, figures FROM status_reports WHERE id = $1")
-            .bind(id)
-            .fetch_one(conn)
-            .await?
-    });
+    let (sender, news_json, figures_json): (Option<i64>, Option<String>, Option<String>) = fetch!(
+        tx,
+        fetch_one,
+        "SELECT sender_id, news_ids, figures FROM status_reports WHERE id = $1",
+        id
+    );
     let today: NaiveDate = now.date_naive();
     let project_id = report.project_id.get();
     let mut people = vec![

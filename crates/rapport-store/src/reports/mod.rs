@@ -12,12 +12,13 @@ use serde::Serialize;
 
 use crate::news::{self, Figures};
 use crate::projects::require_project;
-use crate::{audit, on_tx, Result, Store, StoreError, Tx};
+use crate::{audit, fetch, on_tx, Result, Store, StoreError, Tx};
 
 mod delivery;
 mod due;
 
 pub use due::ReportedTo;
+pub(crate) use due::{select_failed_reports, select_reported_to};
 
 /// A report's life: draft → queued → sent, or failed (with the error,
 /// and retried until it is sent).
@@ -82,6 +83,23 @@ struct ReportRow {
     sent_at: Option<DateTime<Utc>>,
     interaction_id: Option<i64>,
 }
+crate::direct::direct_row!(ReportRow {
+    id,
+    project_id,
+    recipient_id,
+    pm_words,
+    state,
+    created_by,
+    created_at,
+    queued_at,
+    subject,
+    message_id,
+    attempts,
+    next_attempt_at,
+    last_error,
+    sent_at,
+    interaction_id
+});
 
 impl TryFrom<ReportRow> for Report {
     type Error = StoreError;
@@ -161,6 +179,12 @@ pub struct ReportDocuments {
     pub body_html: Option<String>,
     pub pdf: Option<Vec<u8>>,
 }
+crate::direct::direct_row!(ReportDocuments {
+    subject,
+    body_markdown,
+    body_html,
+    pdf
+});
 
 /// How long a claim holds a report for its sender: longer than an SMTP
 /// exchange takes, short enough that a killed server's report is soon
@@ -175,6 +199,17 @@ pub const MAX_DELIVERY_ATTEMPTS: i64 = 10;
 pub fn backoff(failures: i64) -> Duration {
     let seconds = 30i64.saturating_mul(1i64 << failures.clamp(0, 7).max(0));
     Duration::seconds(seconds.min(3600))
+}
+
+/// A project's reports, newest first, inside the caller's transaction.
+pub(crate) async fn select_reports(tx: &mut Tx, project_id: i64) -> Result<Vec<Report>> {
+    let rows: Vec<ReportRow> = fetch!(
+        tx,
+        fetch_all,
+        &format!("{SELECT_REPORT} WHERE project_id = $1 ORDER BY id DESC"),
+        project_id
+    );
+    rows.into_iter().map(Report::try_from).collect()
 }
 
 impl Store {
@@ -251,12 +286,12 @@ impl Store {
     /// The project a report belongs to, for the access rule.
     pub async fn report_project(&self, id: i64) -> Result<Option<ProjectId>> {
         let mut tx = self.read_one().await?;
-        let found: Option<(i64,)> = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT project_id FROM status_reports WHERE id = $1")
-                .bind(id)
-                .fetch_optional(conn)
-                .await?
-        });
+        let found: Option<(i64,)> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT project_id FROM status_reports WHERE id = $1",
+            id
+        );
         tx.commit().await?;
         Ok(found.map(|(p,)| ProjectId::new(p)))
     }
@@ -264,24 +299,19 @@ impl Store {
     /// A project's reports, newest first.
     pub async fn reports(&self, project_id: ProjectId) -> Result<Vec<Report>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<ReportRow> = on_tx!(tx, conn => {
-            sqlx::query_as(&format!("{SELECT_REPORT} WHERE project_id = $1 ORDER BY id DESC"))
-                .bind(project_id.get())
-                .fetch_all(conn)
-                .await?
-        });
+        let reports = select_reports(&mut tx, project_id.get()).await?;
         tx.commit().await?;
-        rows.into_iter().map(Report::try_from).collect()
+        Ok(reports)
     }
 
     pub async fn report_documents(&self, id: i64) -> Result<ReportDocuments> {
         let mut tx = self.read_one().await?;
-        let docs: Option<ReportDocuments> = on_tx!(tx, conn => {
-            sqlx::query_as("SELECT subject, body_markdown, body_html, pdf FROM status_reports WHERE id = $1")
-                .bind(id)
-                .fetch_optional(conn)
-                .await?
-        });
+        let docs: Option<ReportDocuments> = fetch!(
+            tx,
+            fetch_optional,
+            "SELECT subject, body_markdown, body_html, pdf FROM status_reports WHERE id = $1",
+            id
+        );
         tx.commit().await?;
         docs.ok_or_else(|| StoreError::not_found("report", id))
     }
@@ -423,30 +453,30 @@ pub(super) async fn freeze(
 }
 
 pub(super) async fn load(tx: &mut Tx, id: i64) -> Result<Report> {
-    let row: Option<ReportRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{SELECT_REPORT} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-    });
+    let row: Option<ReportRow> = fetch!(
+        tx,
+        fetch_optional,
+        &format!("{SELECT_REPORT} WHERE id = $1"),
+        id
+    );
     row.ok_or_else(|| StoreError::not_found("report", id))?
         .try_into()
 }
 
 /// A report goes to a client person of the project's account.
 async fn check_recipient(tx: &mut Tx, project_id: i64, recipient: PersonId) -> Result<()> {
-    let found: Option<(String, Option<i64>, Option<String>)> = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT side, account_id, email FROM people WHERE id = $1")
-            .bind(recipient.get())
-            .fetch_optional(conn)
-            .await?
-    });
-    let account: (i64,) = on_tx!(tx, conn => {
-        sqlx::query_as("SELECT account_id FROM projects WHERE id = $1")
-            .bind(project_id)
-            .fetch_one(conn)
-            .await?
-    });
+    let found: Option<(String, Option<i64>, Option<String>)> = fetch!(
+        tx,
+        fetch_optional,
+        "SELECT side, account_id, email FROM people WHERE id = $1",
+        recipient.get()
+    );
+    let account: (i64,) = fetch!(
+        tx,
+        fetch_one,
+        "SELECT account_id FROM projects WHERE id = $1",
+        project_id
+    );
     match found {
         None => Err(StoreError::invalid("recipient_id", format!("no person with id {recipient}"))),
         Some((side, acc, _)) if side != "client" || acc != Some(account.0) => Err(StoreError::invalid(

@@ -257,8 +257,11 @@ pub async fn page(
         commitments,
         versions,
         people,
+        news,
+        reports,
+        profiles,
     } = store.cockpit(project_id, TIMELINE).await?;
-    let names: HashMap<PersonId, String> = people.into_iter().map(|p| (p.id, p.name)).collect();
+    let names: HashMap<PersonId, String> = people.iter().map(|p| (p.id, p.name.clone())).collect();
     let name = |id: PersonId| {
         names
             .get(&id)
@@ -465,14 +468,15 @@ pub async fn page(
     }
 
     let news = super::news::panel(
-        state,
-        project_id,
+        &news,
         project.client_rep_id,
         &name(project.client_rep_id),
+        profiles
+            .get(&project.client_rep_id)
+            .map(|p| p.profile.style()),
         today,
-    )
-    .await?;
-    let reports = super::reports::panel(state, &project).await?;
+    );
+    let reports = super::reports::panel(&project, &reports, &people, &profiles);
     Ok(CockpitPage {
         reports,
         news,

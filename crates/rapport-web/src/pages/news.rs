@@ -45,20 +45,19 @@ pub struct NewsPanel {
     pub today: String,
 }
 
-/// Builds the panel for a project whose client rep is `rep`.
-pub async fn panel(
-    state: &AppState,
-    project_id: ProjectId,
+/// Builds the panel from a project's news (live first), for its client
+/// rep `rep` of behaviour style `style` (when placed).
+pub fn panel(
+    news: &[rapport_store::NewsItem],
     rep: PersonId,
     rep_name: &str,
+    style: Option<rapport_core::style::Style>,
     today: NaiveDate,
-) -> Result<NewsPanel, ApiError> {
-    let news = state.store.news(project_id).await?;
-    let style = state.store.profile(rep).await?.map(|p| p.profile.style());
+) -> NewsPanel {
     let recent = today - chrono::Duration::days(90);
     let mut open = Vec::new();
     let mut told = Vec::new();
-    for n in &news {
+    for n in news {
         let line = |when: String| NewsLine {
             id: n.id,
             message: n.message.clone(),
@@ -94,7 +93,7 @@ pub async fn panel(
             _ => {}
         }
     }
-    Ok(NewsPanel {
+    NewsPanel {
         rep: rep_name.to_string(),
         rep_id: rep.get(),
         advice: telling_advice(style, rep_name),
@@ -102,7 +101,7 @@ pub async fn panel(
         open,
         told,
         today: today.to_string(),
-    })
+    }
 }
 
 #[derive(Debug, Deserialize)]

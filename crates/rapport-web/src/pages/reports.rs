@@ -332,17 +332,14 @@ pub struct ReportsPanel {
     pub reports: Vec<ReportLine>,
 }
 
-/// Builds the panel for a project.
-pub async fn panel(
-    state: &AppState,
+/// Builds the panel for a project from its reports, the people they and
+/// the project name, and the profiles of those placed.
+pub fn panel(
     project: &rapport_store::Project,
-) -> Result<ReportsPanel, ApiError> {
-    let mut ids = vec![project.client_rep_id];
-    ids.extend(project.stakeholders.iter().map(|s| s.person_id));
-    let reports = state.store.reports(project.id).await?;
-    ids.extend(reports.iter().map(|r| r.recipient_id));
-    let people = state.store.people_named(&ids).await?;
-    let profiles = state.store.profiles(&ids).await?;
+    reports: &[rapport_store::Report],
+    people: &[rapport_store::Person],
+    profiles: &std::collections::HashMap<PersonId, rapport_store::Profile>,
+) -> ReportsPanel {
     let name = |id: PersonId| {
         people
             .iter()
@@ -378,7 +375,7 @@ pub async fn panel(
     let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
     };
-    Ok(ReportsPanel {
+    ReportsPanel {
         readers,
         reports: reports
             .iter()
@@ -404,5 +401,5 @@ pub async fn panel(
                     .unwrap_or_default(),
             })
             .collect(),
-    })
+    }
 }

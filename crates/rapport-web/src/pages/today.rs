@@ -83,15 +83,19 @@ pub async fn show(
         .agenda_facts(current.scope(), current.user.person_id, today)
         .await?;
     let entries = agenda(&facts);
-    let open_news = state.store.open_news(current.scope()).await?;
-    let reported = state.store.reported_to(current.user.person_id).await?;
-    let failed = state.store.failed_reports(current.scope()).await?;
     // Promises may be on projects the user does not manage: name them all.
-    let mut ids: Vec<ProjectId> = entries.iter().map(|e| e.project_id).collect();
-    ids.extend(open_news.iter().map(|(n, _)| n.project_id));
-    ids.extend(reported.iter().map(|r| ProjectId::new(r.project_id)));
-    ids.extend(failed.iter().map(|r| r.project_id));
-    let names: HashMap<ProjectId, String> = state.store.project_names(&ids).await?;
+    let ids: Vec<ProjectId> = entries.iter().map(|e| e.project_id).collect();
+    let rapport_store::TodayPanels {
+        open_news,
+        reported,
+        failed,
+        project_names: names,
+        people,
+        profiles,
+    } = state
+        .store
+        .today_panels(current.scope(), current.user.person_id, ids)
+        .await?;
     let (mut now, mut soon) = (Vec::new(), Vec::new());
     for e in entries {
         let project = e.project_id.get();
@@ -150,17 +154,7 @@ pub async fn show(
             Urgency::Amber => soon.push(row),
         }
     }
-    let mut reps: Vec<PersonId> = open_news.iter().map(|(_, rep)| *rep).collect();
-    reps.extend(reported.iter().map(|r| PersonId::new(r.person_id)));
-    reps.extend(failed.iter().map(|r| r.recipient_id));
-    let rep_names: HashMap<PersonId, String> = state
-        .store
-        .people_named(&reps)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
-    let profiles = state.store.profiles(&reps).await?;
+    let rep_names: HashMap<PersonId, String> = people.into_iter().map(|p| (p.id, p.name)).collect();
     let news = open_news
         .into_iter()
         .map(|(n, rep)| {
