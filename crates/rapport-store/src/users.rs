@@ -235,7 +235,7 @@ impl Store {
     /// Every user, by e-mail.
     pub async fn users(&self) -> Result<Vec<User>> {
         let mut tx = self.read_one().await?;
-        let rows: Vec<UserRow> = fetch!(tx, fetch_all, &format!("{SELECT_USER} ORDER BY email"),);
+        let rows: Vec<UserRow> = fetch!(tx, fetch_all, &format!("{SELECT_USER} ORDER BY email"));
         tx.commit().await?;
         rows.into_iter().map(User::try_from).collect()
     }

@@ -119,10 +119,17 @@ struct OpenRow {
 }
 
 impl crate::direct::DirectRow for OpenRow {
-    fn decode(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+    type Columns = (Vec<usize>, usize);
+    fn columns(statement: &rusqlite::Statement<'_>) -> rusqlite::Result<Self::Columns> {
+        Ok((
+            ItemRow::columns(statement)?,
+            statement.column_index("client_rep_id")?,
+        ))
+    }
+    fn decode(row: &rusqlite::Row<'_>, columns: &Self::Columns) -> rusqlite::Result<Self> {
         Ok(Self {
-            item: <ItemRow as crate::direct::DirectRow>::decode(row)?,
-            client_rep_id: row.get("client_rep_id")?,
+            item: ItemRow::decode(row, &columns.0)?,
+            client_rep_id: row.get(columns.1)?,
         })
     }
 }

@@ -62,10 +62,17 @@ struct Named<Row> {
 }
 
 impl<Row: crate::direct::DirectRow> crate::direct::DirectRow for Named<Row> {
-    fn decode(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+    type Columns = (Row::Columns, usize);
+    fn columns(statement: &rusqlite::Statement<'_>) -> rusqlite::Result<Self::Columns> {
+        Ok((
+            Row::columns(statement)?,
+            statement.column_index("project_name")?,
+        ))
+    }
+    fn decode(row: &rusqlite::Row<'_>, columns: &Self::Columns) -> rusqlite::Result<Self> {
         Ok(Self {
-            row: Row::decode(row)?,
-            project_name: row.get("project_name")?,
+            row: Row::decode(row, &columns.0)?,
+            project_name: row.get(columns.1)?,
         })
     }
 }

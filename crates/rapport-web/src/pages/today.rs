@@ -78,24 +78,21 @@ pub async fn show(
     current: CurrentUser,
 ) -> Result<TodayPage, ApiError> {
     let today = state.clock.today();
-    let facts = state
+    let (
+        facts,
+        rapport_store::TodayPanels {
+            open_news,
+            reported,
+            failed,
+            project_names: names,
+            people,
+            profiles,
+        },
+    ) = state
         .store
-        .agenda_facts(current.scope(), current.user.person_id, today)
+        .today(current.scope(), current.user.person_id, today)
         .await?;
     let entries = agenda(&facts);
-    // Promises may be on projects the user does not manage: name them all.
-    let ids: Vec<ProjectId> = entries.iter().map(|e| e.project_id).collect();
-    let rapport_store::TodayPanels {
-        open_news,
-        reported,
-        failed,
-        project_names: names,
-        people,
-        profiles,
-    } = state
-        .store
-        .today_panels(current.scope(), current.user.person_id, ids)
-        .await?;
     let (mut now, mut soon) = (Vec::new(), Vec::new());
     for e in entries {
         let project = e.project_id.get();
