@@ -29,6 +29,16 @@ pub struct SeedArgs {
 }
 
 pub fn run(args: SeedArgs) -> Outcome {
+    if let Some(url) = args
+        .database
+        .database_url
+        .as_deref()
+        .filter(|url| url.contains(":memory:") || url.contains("mode=memory"))
+    {
+        return Outcome::BadInput(format!(
+            "{url} is an in-memory database: it ends when `rapport seed` does, so nothing seeded would be kept; name a file (--database-url /tmp/firm.db) or a postgres:// URL"
+        ));
+    }
     let size = SeedSize {
         projects: args.projects as usize,
         interactions: args

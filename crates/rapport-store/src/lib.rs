@@ -62,7 +62,7 @@ pub use jobs::{
 pub use news::{Figures, NewsItem, SettingsOf, Telling, ToldEntry};
 pub use people::Person;
 pub use profiles::Profile;
-pub use projects::{Project, Stakeholder};
+pub use projects::{Project, Stakeholder, TeamChange};
 pub use relationships::{
     Captured, CockpitRecord, Commitment, FollowUpQuestion, Interaction, Resolution, Subject,
     Timeline, TimelineEntry,

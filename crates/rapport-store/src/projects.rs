@@ -127,6 +127,17 @@ fn assemble(
 const SELECT_PROJECT: &str = "SELECT id, account_id, name, code, project_manager_id, client_rep_id, currency, \
      bac_minor, baseline_start, baseline_finish, status, archived, created_at, updated_at FROM projects";
 
+/// What replacing a project does with its team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamChange {
+    /// The draft's stakeholders become the team.
+    Replace,
+    /// The team stays as it is at the moment of the change (the draft's
+    /// stakeholders are not used): a change that leaves the team out must
+    /// not undo a stakeholder added since the caller last read it.
+    Keep,
+}
+
 /// What the audit log keeps of a project's client-facing facts.
 #[derive(Serialize)]
 struct ProjectAudit<'a> {
@@ -228,13 +239,15 @@ impl Store {
         Ok(names)
     }
 
-    /// Replaces a project's fields, baseline and stakeholders.
+    /// Replaces a project's fields and baseline, and its stakeholders as
+    /// `team` says.
     pub async fn update_project(
         &self,
         now: DateTime<Utc>,
         actor: &str,
         id: ProjectId,
         draft: &ProjectDraft,
+        team: TeamChange,
     ) -> Result<Project> {
         let id = id.get();
         let mut tx = self.begin().await?;
@@ -250,8 +263,10 @@ impl Store {
         update_project_fields(&mut tx, now, id, draft).await?;
         delete_planned(&mut tx, id).await?;
         insert_planned(&mut tx, id, draft.baseline().planned()).await?;
-        delete_stakeholders(&mut tx, id).await?;
-        insert_stakeholders(&mut tx, id, draft.stakeholders()).await?;
+        if team == TeamChange::Replace {
+            delete_stakeholders(&mut tx, id).await?;
+            insert_stakeholders(&mut tx, id, draft.stakeholders()).await?;
+        }
         let detail = ProjectAudit::of(draft);
         audit(&mut tx, now, actor, "project", id, "update", &detail).await?;
         let project = load_project(&mut tx, id).await?;

@@ -199,3 +199,20 @@ fn users_and_tokens_are_managed_from_the_command_line() {
     assert_eq!(nobody.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&nobody.stderr).contains("rapport user list"));
 }
+
+#[test]
+fn seeding_an_in_memory_database_is_refused_as_it_would_keep_nothing() {
+    let out = rapport(&[
+        "seed",
+        "--projects",
+        "8",
+        "--database-url",
+        "sqlite::memory:",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "bad input exits 2");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("in-memory database") && said.contains("--database-url /tmp/firm.db"),
+        "{said}"
+    );
+}

@@ -26,7 +26,7 @@ use rapport_core::domain::{
     StatusDraft,
 };
 use rapport_core::ids::{AccountId, PersonId, ProjectId};
-use rapport_store::{Resolution, Scope, Store, StoreError};
+use rapport_store::{Resolution, Scope, Store, StoreError, TeamChange};
 
 /// What the story's estimate versions say they hold.
 const COUNTS: rapport_store::VersionCounts = rapport_store::VersionCounts {
@@ -407,10 +407,23 @@ async fn story(store: Store) {
         rep.id,
         vec![],
     );
-    let updated = store
-        .update_project(later, "alice", created.id, &changed)
+    // A change that keeps the team leaves it as it is now, a stakeholder
+    // added since the draft was made included; a replacement sets it.
+    store
+        .set_stakeholder(now, "pm", created.id, sponsor.id, "Sponsor")
         .await
         .unwrap();
+    let kept = store
+        .update_project(later, "alice", created.id, &changed, TeamChange::Keep)
+        .await
+        .unwrap();
+    assert_eq!(kept.stakeholders.len(), 1, "{:?}", kept.stakeholders);
+    assert_eq!(kept.stakeholders[0].person_id, sponsor.id);
+    let updated = store
+        .update_project(later, "alice", created.id, &changed, TeamChange::Replace)
+        .await
+        .unwrap();
+    assert!(updated.stakeholders.is_empty());
     assert_eq!(updated.name, "Pump station retrofit, phase 1");
     assert_eq!((updated.created_at, updated.updated_at), (now, later));
     store
@@ -441,13 +454,15 @@ async fn story(store: Store) {
             "create",
             "set_stakeholder",
             "remove_stakeholder",
+            "set_stakeholder",
+            "update",
             "update",
             "archive"
         ]
     );
-    assert_eq!(trail[3].actor, "alice");
-    assert_eq!((trail[0].at, trail[3].at), (now, later));
-    assert_eq!(trail[3].detail["name"], "Pump station retrofit, phase 1");
+    assert_eq!(trail[4].actor, "alice");
+    assert_eq!((trail[0].at, trail[4].at), (now, later));
+    assert_eq!(trail[4].detail["name"], "Pump station retrofit, phase 1");
     assert_eq!(
         store
             .audit_trail("status_record", first.id.get())

@@ -14,7 +14,7 @@ use rapport_core::domain::{
     ValidationErrors,
 };
 use rapport_core::ids::{AccountId, PersonId, ProjectId};
-use rapport_store::{Project, Stakeholder};
+use rapport_store::{Project, Stakeholder, TeamChange};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -50,9 +50,11 @@ pub struct ProjectBody {
     #[schema(pattern = r"^(proposed|active|on_hold|finished|cancelled)$")]
     pub status: Option<String>,
     pub baseline: BaselineBody,
+    /// The team besides the PM and the client rep. Left out, a new project
+    /// has none and a replaced one keeps its team as it is; `[]` empties it.
     #[serde(default)]
     #[schema(max_items = 200)]
-    pub stakeholders: Vec<StakeholderBody>,
+    pub stakeholders: Option<Vec<StakeholderBody>>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -214,6 +216,7 @@ fn draft(body: &ProjectBody) -> ApiResult<ProjectDraft> {
         stakeholders: body
             .stakeholders
             .iter()
+            .flatten()
             .map(|s| (PersonId::new(s.person_id), s.role.as_str()))
             .collect(),
     });
@@ -331,6 +334,15 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ProjectBody>,
 ) -> ApiResult<Json<ProjectView>> {
+    // A client that does not send the team (an older script, one that only
+    // moves the baseline) must not empty it by leaving it out; the team is
+    // kept inside the change's own transaction, so a stakeholder added
+    // meanwhile stays.
+    let team = if body.stakeholders.is_some() {
+        TeamChange::Replace
+    } else {
+        TeamChange::Keep
+    };
     let draft = draft(&body)?;
     check_project_refs(&state, &current, &draft).await?;
     Ok(Json(
@@ -341,6 +353,7 @@ pub async fn update(
                 &current.actor(),
                 ProjectId::new(id),
                 &draft,
+                team,
             )
             .await?
             .into(),

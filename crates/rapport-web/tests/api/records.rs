@@ -165,6 +165,36 @@ async fn accounts_people_projects_and_stakeholders_round_trip() {
         );
     }
 
+    // A replacement that leaves the team out keeps it (a script that only
+    // moves the baseline must not empty it); `[]` empties it.
+    let mut without_team = project_body.clone();
+    without_team.as_object_mut().unwrap().remove("stakeholders");
+    without_team["name"] = json!("Pump station retrofit, phase 3");
+    let (status, kept) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/projects/{id}"),
+            &without_team,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{kept}");
+    assert_eq!(kept["name"], "Pump station retrofit, phase 3");
+    assert_eq!(
+        kept["stakeholders"],
+        json!([{"person_id": sponsor_id, "role": "Sponsor"}])
+    );
+    let mut no_team = project_body.clone();
+    no_team["stakeholders"] = json!([]);
+    let (status, emptied) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/projects/{id}"),
+            &no_team,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{emptied}");
+    assert_eq!(emptied["stakeholders"], json!([]));
+
     // Archived records leave the lists and come back when restored.
     for (kind, record) in [
         ("projects", id),
