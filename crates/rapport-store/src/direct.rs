@@ -141,18 +141,7 @@ impl DirectTx {
 
     /// Every row of the query.
     pub(crate) fn fetch_all<T: DirectRow>(&mut self, sql: &str, args: &[Value]) -> Result<Vec<T>> {
-        let started = std::time::Instant::now();
-        let conn = self.conn()?;
-        let mut statement = conn.prepare_cached(sql)?;
-        bind(&mut statement, args)?;
-        let columns = T::columns(&statement)?;
-        let mut rows = statement.raw_query();
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(T::decode(row, &columns)?);
-        }
-        logged(sql, out.len(), started);
-        Ok(out)
+        self.query(sql, args, usize::MAX)
     }
 
     /// The first row of the query, if any.
@@ -161,18 +150,24 @@ impl DirectTx {
         sql: &str,
         args: &[Value],
     ) -> Result<Option<T>> {
+        Ok(self.query(sql, args, 1)?.pop())
+    }
+
+    /// At most `limit` rows of the query, logged with their time.
+    fn query<T: DirectRow>(&mut self, sql: &str, args: &[Value], limit: usize) -> Result<Vec<T>> {
         let started = std::time::Instant::now();
         let conn = self.conn()?;
         let mut statement = conn.prepare_cached(sql)?;
         bind(&mut statement, args)?;
         let columns = T::columns(&statement)?;
         let mut rows = statement.raw_query();
-        let found = match rows.next()? {
-            Some(row) => Some(T::decode(row, &columns)?),
-            None => None,
-        };
-        logged(sql, usize::from(found.is_some()), started);
-        Ok(found)
+        let mut out = Vec::new();
+        while out.len() < limit {
+            let Some(row) = rows.next()? else { break };
+            out.push(T::decode(row, &columns)?);
+        }
+        logged(sql, out.len(), started);
+        Ok(out)
     }
 
     /// The first row of the query; none is an error, as in `sqlx`.

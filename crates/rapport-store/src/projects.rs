@@ -430,7 +430,7 @@ async fn select_planned_of(tx: &mut Tx, project_id: i64) -> Result<Vec<PlannedPo
 /// The projects a list returns: archived ones only when asked, one
 /// account's when given, those the scope sees. Binds `$1` (include
 /// archived), `$2` and `$3` (the account, twice), `$4` and `$5` (the
-/// scope); the planned values and stakeholders of
+/// scope), as [`fetch_listed`] does; the planned values and stakeholders of
 /// a list are read for the same projects. One account's list is found
 /// by its index: as `($2 IS NULL OR account_id = $3)` every project of
 /// the firm was read for it (the daily health sweep lists each account's).
@@ -446,6 +446,23 @@ fn listed(scope: Scope, alias: &str, account_id: Option<i64>) -> String {
     )
 }
 
+/// Every row of a listing built with [`listed`], with its five binds.
+macro_rules! fetch_listed {
+    ($tx:expr, $sql:expr, $include_archived:expr, $account_id:expr, $scope:expr) => {{
+        let (all, person, _) = $scope.binds();
+        fetch!(
+            $tx,
+            fetch_all,
+            $sql,
+            $include_archived,
+            $account_id,
+            $account_id,
+            all,
+            person
+        )
+    }};
+}
+
 async fn select_projects(
     tx: &mut Tx,
     scope: Scope,
@@ -456,17 +473,7 @@ async fn select_projects(
         "{SELECT_PROJECT} WHERE {} ORDER BY name, id",
         listed(scope, "projects", account_id)
     );
-    let (all, person, _) = scope.binds();
-    Ok(fetch!(
-        tx,
-        fetch_all,
-        &sql,
-        include_archived,
-        account_id,
-        account_id,
-        all,
-        person
-    ))
+    Ok(fetch_listed!(tx, &sql, include_archived, account_id, scope))
 }
 
 async fn select_listed_planned(
@@ -480,17 +487,7 @@ async fn select_listed_planned(
          JOIN projects lp ON lp.id = pv.project_id WHERE {} ORDER BY pv.project_id, pv.period",
         listed(scope, "lp", account_id)
     );
-    let (all, person, _) = scope.binds();
-    Ok(fetch!(
-        tx,
-        fetch_all,
-        &sql,
-        include_archived,
-        account_id,
-        account_id,
-        all,
-        person
-    ))
+    Ok(fetch_listed!(tx, &sql, include_archived, account_id, scope))
 }
 
 async fn select_listed_stakeholders(
@@ -504,17 +501,8 @@ async fn select_listed_stakeholders(
          JOIN projects lp ON lp.id = s.project_id WHERE {} ORDER BY s.project_id, s.person_id",
         listed(scope, "lp", account_id)
     );
-    let (all, person, _) = scope.binds();
-    let rows: Vec<stakeholders::StakeholderRow> = fetch!(
-        tx,
-        fetch_all,
-        &sql,
-        include_archived,
-        account_id,
-        account_id,
-        all,
-        person
-    );
+    let rows: Vec<stakeholders::StakeholderRow> =
+        fetch_listed!(tx, &sql, include_archived, account_id, scope);
     let mut map: HashMap<i64, Vec<Stakeholder>> = HashMap::new();
     for row in rows {
         map.entry(row.project_id).or_default().push(row.into());
