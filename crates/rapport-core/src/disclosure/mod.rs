@@ -485,8 +485,19 @@ pub fn evaluate(rules: &Rules, s: &Situation, today: NaiveDate) -> Vec<Finding> 
                     Severity::Critical,
                     format!("was due on {} and is not kept", p.due_on),
                 )
-            } else if left == 0 {
+            } else if p.due_on == today {
                 (Severity::Major, "is due today".to_string())
+            } else if left == 0 {
+                // Due on a weekend day: no business day left, but not
+                // today either.
+                (
+                    Severity::Major,
+                    format!(
+                        "is due on {} (a {}), before the next business day, and is still open",
+                        p.due_on,
+                        p.due_on.format("%A")
+                    ),
+                )
             } else {
                 (
                     Severity::Major,

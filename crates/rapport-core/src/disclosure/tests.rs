@@ -253,6 +253,10 @@ fn a_promise_to_the_client_about_to_be_missed_is_news_across_the_weekend() {
     );
     assert_eq!(findings(&with("2026-12-02")), []);
     assert!(findings(&with(TODAY))[0].message.ends_with("is due today."));
+    // Due on Sunday, seen on Friday: no business day left, but not today.
+    assert!(findings(&with("2026-11-29"))[0].message.ends_with(
+        "is due on 2026-11-29 (a Sunday), before the next business day, and is still open."
+    ));
     // Told before it falls due, whatever the severity's two days say:
     // due Tuesday, found Monday 2026-11-30, tell by Tuesday.
     let monday = d("2026-11-30");
