@@ -46,7 +46,8 @@ pub(crate) async fn select_reported_to(tx: &mut Tx, manager: PersonId) -> Result
     Ok(rows)
 }
 
-/// See [`Store::failed_reports`]; inside the caller's transaction.
+/// Reports of the scope's projects that failed to go out (a panel of
+/// Today), inside the caller's transaction.
 pub(crate) async fn select_failed_reports(tx: &mut Tx, scope: crate::Scope) -> Result<Vec<Report>> {
     let (all, person, user) = scope.binds();
     let rows: Vec<ReportRow> = fetch!(
@@ -75,13 +76,5 @@ impl Store {
         let rows = select_reported_to(&mut tx, manager).await?;
         tx.commit().await?;
         Ok(rows)
-    }
-
-    /// Reports of the scope's projects that failed to go out.
-    pub async fn failed_reports(&self, scope: crate::Scope) -> Result<Vec<Report>> {
-        let mut tx = self.read_one().await?;
-        let reports = select_failed_reports(&mut tx, scope).await?;
-        tx.commit().await?;
-        Ok(reports)
     }
 }
