@@ -23,10 +23,6 @@
 //! cost a tenth more time on the 1,000-task benchmark, where tables must
 //! stay in cache.)
 
-use std::sync::Arc;
-
-use rayon::prelude::*;
-
 use serde::{Deserialize, Serialize};
 
 /// Which distribution a three-point value follows.
@@ -218,84 +214,65 @@ impl ThreePoint {
                 }
                 0.5 * (lo + hi)
             }
-            _ => Sampler::new(*self, shape, &mut TableCache::default()).sample(p),
+            _ => Sampler::new(*self, shape).sample(p),
         }
     }
 }
 
-/// Tabulated PERT quantile functions for the estimate's items: each item's
-/// table is blended from the two nearest shapes of [`ShapeGrid`], and
-/// values with the same shape share one table.
-#[derive(Debug, Default)]
-pub struct TableCache {
-    tables: std::collections::HashMap<u64, Arc<[f32]>>,
-}
-
 use super::grid::{KNOT_BITS, SHAPES, STEPS_PER_UNIT, TABLE_LEN};
-
-impl TableCache {
-    /// Builds the tables of these values' PERT shapes, in parallel (a
-    /// thousand items' tables take a few milliseconds on one core).
-    pub fn prepare<'a>(&mut self, values: impl Iterator<Item = (&'a ThreePoint, Shape)>) {
-        let mut wanted: Vec<u64> = values
-            .filter(|(v, shape)| *shape == Shape::Pert && !v.is_exact())
-            .map(|(v, _)| v.pert_alpha_beta().0.to_bits())
-            .filter(|bits| !self.tables.contains_key(bits))
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let grid = ShapeGrid::get();
-        let built: Vec<(u64, Arc<[f32]>)> = wanted
-            .into_par_iter()
-            .map(|bits| (bits, grid.blend(f64::from_bits(bits)).into()))
-            .collect();
-        self.tables.extend(built);
-    }
-
-    fn pert(&mut self, alpha: f64) -> Arc<[f32]> {
-        self.tables
-            .entry(alpha.to_bits())
-            .or_insert_with(|| ShapeGrid::get().blend(alpha).into())
-            .clone()
-    }
-}
 
 /// Quantile tables of Beta(α, 6 − α) for α on a grid over [1, 5] — every
 /// PERT shape — built by [`super::grid::shape_grid`] when the crate is
 /// compiled (`build.rs`) and embedded: a constant table, not state, that
 /// costs a run nothing to start. (Built at run time it took 5 ms, most of a
-/// short `rapport estimate`.) An item's table is blended linearly between
-/// the two neighbouring shapes (Δα = 1/64). The tests check the embedded
-/// table against the builder and bound the whole chain's error against the
-/// exact quantile.
+/// short `rapport estimate`.) A value's quantile is interpolated
+/// bilinearly: between the two neighbouring shapes (Δα = 1/64) and between
+/// the two neighbouring knots. The tests check the embedded table against
+/// the builder and bound the whole chain's error against the exact
+/// quantile.
+///
+/// The grid is read in place, in single precision (7 significant digits
+/// of the range; 1 MB for all 257 shapes), rather than blended into a table
+/// per item: blended tables took 4 KB per item, 4 MB on the 1,000-task
+/// benchmark, which the machine had to zero on first use and which no
+/// longer fitted in the core's cache, so every chunk of iterations read
+/// them from memory again; the shared grid stays in cache.
 struct ShapeGrid;
 
+/// Bytes of one shape's table in [`GRID`].
+const ROW_BYTES: usize = TABLE_LEN * 4;
+
 /// The grid as built: SHAPES tables of TABLE_LEN values, shape-major,
-/// little-endian f64.
+/// little-endian f32.
 static GRID: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/shape_grid.bin"));
 
+/// One shape's table: TABLE_LEN little-endian f32. A fixed-size array, so
+/// reading knot k ≤ KNOTS − 1 and k + 1 needs no bounds check.
+pub(super) type Row = [u8; ROW_BYTES];
+
 impl ShapeGrid {
-    fn get() -> &'static ShapeGrid {
-        &ShapeGrid
+    fn row(shape: usize) -> &'static Row {
+        const EMPTY: &Row = &[0; ROW_BYTES];
+        GRID.get(shape * ROW_BYTES..(shape + 1) * ROW_BYTES)
+            .and_then(|bytes| bytes.try_into().ok())
+            .unwrap_or(EMPTY)
     }
 
-    fn table(&self, shape: usize) -> impl Iterator<Item = f64> {
-        GRID[shape * TABLE_LEN * 8..(shape + 1) * TABLE_LEN * 8]
-            .chunks_exact(8)
-            .map(|bytes| f64::from_le_bytes(bytes.try_into().unwrap_or([0; 8])))
-    }
-
-    /// An item's table, in single precision (7 significant digits of the
-    /// range): 4 KB instead of 8, half the cache traffic while sampling.
-    fn blend(&self, alpha: f64) -> Vec<f32> {
+    /// The two neighbouring shapes of α, and the weight of the upper one.
+    fn neighbours(alpha: f64) -> (&'static Row, &'static Row, f64) {
         let position = ((alpha - 1.0) * STEPS_PER_UNIT as f64).clamp(0.0, (SHAPES - 1) as f64);
         let below = (position.floor() as usize).min(SHAPES - 2);
-        let w = position - below as f64;
-        self.table(below)
-            .zip(self.table(below + 1))
-            .map(|(x, y)| (x + w * (y - x)) as f32)
-            .collect()
+        (
+            Self::row(below),
+            Self::row(below + 1),
+            position - below as f64,
+        )
     }
+}
+
+#[inline(always)]
+fn knot(row: &Row, k: usize) -> f32 {
+    f32::from_le_bytes([row[4 * k], row[4 * k + 1], row[4 * k + 2], row[4 * k + 3]])
 }
 
 /// A compiled quantile function for fast sampling: x = sample(u).
@@ -317,12 +294,16 @@ pub enum Sampler {
     Table {
         low: f64,
         width: f64,
-        table: Arc<[f32]>,
+        /// The tables of the neighbouring shapes of the value's α, and the
+        /// weight of the upper one.
+        lower: &'static Row,
+        upper: &'static Row,
+        weight: f32,
     },
 }
 
 impl Sampler {
-    pub fn new(value: ThreePoint, shape: Shape, cache: &mut TableCache) -> Self {
+    pub fn new(value: ThreePoint, shape: Shape) -> Self {
         let (a, m, b) = (value.low, value.likely, value.high);
         if a == b {
             return Sampler::Constant(a);
@@ -339,11 +320,16 @@ impl Sampler {
                 left: (b - a) * (m - a),
                 right: (b - a) * (b - m),
             },
-            Shape::Pert => Sampler::Table {
-                low: a,
-                width: b - a,
-                table: cache.pert(value.pert_alpha_beta().0),
-            },
+            Shape::Pert => {
+                let (lower, upper, weight) = ShapeGrid::neighbours(value.pert_alpha_beta().0);
+                Sampler::Table {
+                    low: a,
+                    width: b - a,
+                    lower,
+                    upper,
+                    weight: weight as f32,
+                }
+            }
         }
     }
 
@@ -354,7 +340,13 @@ impl Sampler {
     pub fn sample_draw(&self, draw: u32) -> f64 {
         match self {
             Sampler::Constant(x) => *x,
-            Sampler::Table { low, width, table } => low + width * table_quantile(table, draw),
+            Sampler::Table {
+                low,
+                width,
+                lower,
+                upper,
+                weight,
+            } => low + width * f64::from(table_quantile(lower, upper, *weight, draw)),
             _ => self.sample(super::rng::draw_to_uniform(draw)),
         }
     }
@@ -386,10 +378,10 @@ impl Sampler {
     /// during sampling, whose loads wait on the draws. Measured: about a
     /// fifth off the benchmark network's run time.
     pub fn warm(&self) {
-        if let Sampler::Table { table, .. } = self {
-            let mut sum = 0.0f32;
-            for line in table.chunks(16) {
-                sum += line[0];
+        if let Sampler::Table { lower, upper, .. } = self {
+            let mut sum = 0u8;
+            for (a, b) in lower.iter().zip(upper.iter()).step_by(64) {
+                sum ^= a ^ b;
             }
             std::hint::black_box(sum);
         }
@@ -400,15 +392,26 @@ impl Sampler {
     }
 }
 
-/// Q(u) on [0, 1] from a table of [`super::grid::quantile_table`], for the draw
-/// u = (draw + ½)/2³²: the cell from the draw's top bits, the position in
-/// it from the rest.
+/// Q(u) on [0, 1] for the draw u = (draw + ½)/2³²: the knot from the
+/// draw's top bits, the position between it and the next from the rest;
+/// each knot's value blended between the two shapes. In single precision
+/// throughout, like the grid: the result is within a few units of 2⁻²⁴ of
+/// the exact arithmetic on the same knots, far inside the tables' own error
+/// (see the module docs), and it spares five conversions per draw.
 #[inline(always)]
-fn table_quantile(table: &[f32], draw: u32) -> f64 {
+pub(super) fn table_quantile(lower: &Row, upper: &Row, weight: f32, draw: u32) -> f32 {
     const SHIFT: u32 = 32 - KNOT_BITS;
+    const CELL: f32 = 1.0 / (1u32 << SHIFT) as f32;
     let k = (draw >> SHIFT) as usize;
-    let t = (f64::from(draw & ((1 << SHIFT) - 1)) + 0.5) * (1.0 / f64::from(1u32 << SHIFT));
-    let (a, b) = (f64::from(table[k]), f64::from(table[k + 1]));
+    // The low bits are below 2²²: exact in an f32, and converted as a
+    // signed 32-bit integer, one instruction (an unsigned one goes through
+    // 64 bits).
+    let t = ((draw & ((1 << SHIFT) - 1)) as i32 as f32) * CELL + 0.5 * CELL;
+    let at = |k: usize| {
+        let (x, y) = (knot(lower, k), knot(upper, k));
+        x + weight * (y - x)
+    };
+    let (a, b) = (at(k), at(k + 1));
     a + t * (b - a)
 }
 
@@ -504,15 +507,20 @@ mod tests {
     fn the_embedded_grid_is_the_one_the_builder_makes() {
         let built = super::super::grid::shape_grid();
         assert_eq!(built.len(), SHAPES * TABLE_LEN);
-        assert_eq!(GRID.len(), built.len() * 8);
+        assert_eq!(GRID.len(), built.len() * 4);
         for shape in [0, 1, 64, 128, SHAPES - 1] {
-            let embedded: Vec<f64> = ShapeGrid.table(shape).collect();
-            assert_eq!(embedded, built[shape * TABLE_LEN..(shape + 1) * TABLE_LEN]);
+            let row = ShapeGrid::row(shape);
+            let embedded: Vec<f32> = (0..TABLE_LEN).map(|k| knot(row, k)).collect();
+            let expected: Vec<f32> = built[shape * TABLE_LEN..(shape + 1) * TABLE_LEN]
+                .iter()
+                .map(|v| *v as f32)
+                .collect();
+            assert_eq!(embedded, expected);
         }
         assert!(GRID
-            .chunks_exact(8)
+            .chunks_exact(4)
             .zip(&built)
-            .all(|(bytes, v)| bytes == v.to_le_bytes()));
+            .all(|(bytes, v)| bytes == (*v as f32).to_le_bytes()));
     }
 
     fn tp(a: f64, m: f64, b: f64) -> ThreePoint {
@@ -569,7 +577,6 @@ mod tests {
     /// skewed, symmetric and extreme shapes (see the module docs).
     #[test]
     fn pert_table_tracks_the_exact_quantile() {
-        let mut cache = TableCache::default();
         for v in [
             tp(0.0, 0.0, 1.0),
             tp(0.0, 0.1, 1.0),
@@ -577,7 +584,7 @@ mod tests {
             tp(0.0, 0.93, 1.0),
             tp(0.0, 1.0, 1.0),
         ] {
-            let sampler = Sampler::new(v, Shape::Pert, &mut cache);
+            let sampler = Sampler::new(v, Shape::Pert);
             let mut worst: f64 = 0.0;
             for i in 1..200 {
                 let p = 0.005 + 0.99 * f64::from(i) / 200.0;

@@ -43,9 +43,7 @@ impl Stream {
     /// BigCrush and PractRand), one 64×64→128-bit multiply for two draws.
     #[inline]
     pub fn pair(self, m: u64) -> u64 {
-        let x = self.0.wrapping_add(m.wrapping_mul(0xa076_1d64_78bd_642f));
-        let product = u128::from(x) * u128::from(x ^ 0xe703_7ed1_a0b4_28db);
-        (product >> 64) as u64 ^ product as u64
+        wyrand_output(self.0.wrapping_add(m.wrapping_mul(WEYL)))
     }
 
     /// The i-th draw of the stream: 32 random bits. [`draw_to_uniform`]
@@ -61,23 +59,42 @@ impl Stream {
         }
     }
 
+    /// Pairs m0, m0 + 1, … of the stream ([`Self::pair`]), stepping the
+    /// Weyl sequence by addition rather than multiplying for each: the
+    /// same words, for a third of the work.
+    #[inline]
+    pub fn pairs(self, m0: u64) -> impl Iterator<Item = u64> {
+        let mut x = self.0.wrapping_add(m0.wrapping_mul(WEYL));
+        std::iter::repeat_with(move || {
+            let word = wyrand_output(x);
+            x = x.wrapping_add(WEYL);
+            word
+        })
+    }
+
     /// Draws first..first + len, two per hash.
     pub fn fill(self, first: u64, len: usize, out: &mut Vec<u32>) {
-        out.clear();
-        let mut i = first;
-        let end = first + len as u64;
-        if i & 1 == 1 && i < end {
-            out.push(self.draw(i));
-            i += 1;
+        // Every element is written below: resize only when the length
+        // changes (zeroing the buffer each time was 40 MB of stores on the
+        // 1,000-task benchmark).
+        if out.len() != len {
+            out.clear();
+            out.resize(len, 0);
         }
-        while i + 1 < end {
-            let word = self.pair(i >> 1);
-            out.push(word as u32);
-            out.push((word >> 32) as u32);
-            i += 2;
+        let (head, body) = if first & 1 == 1 && len > 0 {
+            let (h, b) = out.split_at_mut(1);
+            h[0] = self.draw(first);
+            (1, b)
+        } else {
+            (0, &mut out[..])
+        };
+        let mut chunks = body.chunks_exact_mut(2);
+        for (pair, word) in (&mut chunks).zip(self.pairs((first + head) >> 1)) {
+            pair[0] = word as u32;
+            pair[1] = (word >> 32) as u32;
         }
-        if i < end {
-            out.push(self.draw(i));
+        if let [last] = chunks.into_remainder() {
+            *last = self.draw(first + len as u64 - 1);
         }
     }
 
@@ -88,6 +105,16 @@ impl Stream {
     pub fn uniform(self, i: u64) -> f64 {
         draw_to_uniform(self.draw(i))
     }
+}
+
+/// wyrand's increment: the Weyl sequence's step.
+const WEYL: u64 = 0xa076_1d64_78bd_642f;
+
+/// wyrand's output function on a step of the Weyl sequence.
+#[inline(always)]
+fn wyrand_output(x: u64) -> u64 {
+    let product = u128::from(x) * u128::from(x ^ 0xe703_7ed1_a0b4_28db);
+    (product >> 64) as u64 ^ product as u64
 }
 
 /// 2^32: a draw d stands for u = (d + 1/2) / 2^32.

@@ -38,10 +38,17 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::correlation::{build_copula, Copula};
-use super::distribution::{Sampler, TableCache};
+use super::distribution::{table_quantile, Sampler};
 use super::model::{Estimate, Scenario};
 use super::network::{longest_path, topological_order};
 use super::rng::{normal_cdf, normal_quantile, uniform_to_draw, Stream};
+
+mod kernels;
+mod statistics;
+
+use kernels::{pair_rank_sum, rank_sum, schedule};
+pub use statistics::percentile;
+use statistics::{chances, normalised_ranks, rank_moments, spearman, summarize};
 
 /// Iterations per unit of parallel work: about an eighth of the run, so
 /// two, four or eight threads share it evenly, and between 64 and 4,096
@@ -271,7 +278,7 @@ struct Compiled {
 }
 
 impl Compiled {
-    fn new(scenario: &Scenario, seed: u64, cache: &mut TableCache) -> Self {
+    fn new(scenario: &Scenario, seed: u64) -> Self {
         let n = scenario.items.len();
         // One map, not a scan per predecessor: on a 1,000-task network the
         // scans were a million string comparisons, milliseconds of every run.
@@ -333,29 +340,14 @@ impl Compiled {
             }
         }
 
-        cache.prepare(
-            scenario
-                .items
-                .iter()
-                .flat_map(|s| {
-                    [s.item.hours, s.item.cost, s.item.duration]
-                        .into_iter()
-                        .flatten()
-                        .map(move |v| (v, s.item.shape))
-                        .collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|(v, s)| (v, *s)),
-        );
         let items: Vec<CItem> = scenario
             .items
             .iter()
             .enumerate()
             .map(|(i, s)| {
                 let it = &s.item;
-                let mut sampler = |v: Option<super::distribution::ThreePoint>| {
-                    v.map(|v| Sampler::new(v, it.shape, cache))
+                let sampler = |v: Option<super::distribution::ThreePoint>| {
+                    v.map(|v| Sampler::new(v, it.shape))
                 };
                 let hours = sampler(it.hours);
                 let cost = sampler(it.cost);
@@ -400,8 +392,8 @@ impl Compiled {
                     occurs: Stream::new(seed, &format!("risk-occurs:{}", r.id)),
                     impact: Stream::new(seed, &format!("risk-impact:{}", r.id)),
                     probability: r.probability,
-                    cost: r.cost.map(|v| Sampler::new(v, r.shape, cache)),
-                    delay: r.delay.map(|v| Sampler::new(v, r.shape, cache)),
+                    cost: r.cost.map(|v| Sampler::new(v, r.shape)),
+                    delay: r.delay.map(|v| Sampler::new(v, r.shape)),
                     delay_row: if r.delay.is_some() { row } else { None },
                 }
             })
@@ -487,15 +479,12 @@ impl Compiled {
         }
     }
 
-    /// Simulates iterations first..first+len into `cost` and `duration`;
-    /// when `store` is given (items × len), keeps each item's draws there,
-    /// quantised, for the sensitivity pass.
+    /// Simulates iterations first..first+len into `cost` and `duration`.
     fn run_chunk(
         &self,
         first: u64,
         cost: &mut [f64],
         duration: &mut [f64],
-        mut store: Option<&mut [u16]>,
         ws: &mut Workspace,
     ) -> ChunkStats {
         let len = cost.len();
@@ -505,10 +494,9 @@ impl Compiled {
         cost.fill(0.0);
         duration.fill(0.0);
         ws.last.clear();
-        ws.last.resize(len, 0);
+        ws.last.resize(len, NO_SLOT);
         ws.tied.clear();
-        // A project whose items all take no time ties at 0.
-        ws.tied.resize(len, true);
+        ws.tied.resize(len, false);
         // Every row of `finish` is written before it is read; only the
         // delay rows of items that risks can hold up need zeroing.
         ws.finish.resize(slots * len, 0.0);
@@ -550,11 +538,6 @@ impl Compiled {
             }
             self.fill_bits(item, first, len, &ws.cu, &mut ws.bits);
             let bits = &ws.bits;
-            if let Some(store) = store.as_deref_mut() {
-                for (q, b) in store[k * len..(k + 1) * len].iter_mut().zip(bits) {
-                    *q = quantise(*b);
-                }
-            }
             if item.hours.is_some() || item.cost.is_some() {
                 let mut item_cost = 0.0;
                 for (c, b) in cost.iter_mut().zip(bits) {
@@ -573,52 +556,22 @@ impl Compiled {
             };
             let (before, rest) = ws.finish.split_at_mut(slot * len);
             let finish = &mut rest[..len];
-            let row = |p: usize| &before[p * len..(p + 1) * len];
-            // finish = latest predecessor finish + duration, in one pass for
-            // the usual one to three predecessors (predecessors come earlier
-            // in topological order). Plain comparisons rather than f64::max,
-            // which must treat NaN specially and does not vectorise.
-            match self.preds[slot].as_slice() {
-                [] => {
-                    for (f, b) in finish.iter_mut().zip(bits) {
-                        *f = dur.sample_draw(*b);
-                    }
-                }
-                [p] => {
-                    for ((f, b), x) in finish.iter_mut().zip(bits).zip(row(*p)) {
-                        *f = x + dur.sample_draw(*b);
-                    }
-                }
-                [p, q] => {
-                    for (((f, b), x), y) in finish.iter_mut().zip(bits).zip(row(*p)).zip(row(*q)) {
-                        let s = if y > x { y } else { x };
-                        *f = s + dur.sample_draw(*b);
-                    }
-                }
-                [p, q, r] => {
-                    for ((((f, b), x), y), z) in finish
-                        .iter_mut()
-                        .zip(bits)
-                        .zip(row(*p))
-                        .zip(row(*q))
-                        .zip(row(*r))
-                    {
-                        let s = if y > x { y } else { x };
-                        let s = if z > s { z } else { s };
-                        *f = s + dur.sample_draw(*b);
-                    }
-                }
-                [p, others @ ..] => {
-                    finish.copy_from_slice(row(*p));
-                    for &o in others {
-                        for (f, x) in finish.iter_mut().zip(row(o)) {
-                            *f = if *x > *f { *x } else { *f };
-                        }
-                    }
-                    for (f, b) in finish.iter_mut().zip(bits) {
-                        *f += dur.sample_draw(*b);
-                    }
-                }
+            let preds = self.preds[slot].as_slice();
+            // One loop per kind of sampler, its parameters held in
+            // registers: matching the sampler draw by draw cost a third of
+            // the kernel's instructions.
+            match *dur {
+                Sampler::Constant(x) => schedule(preds, before, finish, bits, |_| x),
+                Sampler::Table {
+                    low,
+                    width,
+                    lower,
+                    upper,
+                    weight,
+                } => schedule(preds, before, finish, bits, |b| {
+                    low + width * f64::from(table_quantile(lower, upper, weight, b))
+                }),
+                ref other => schedule(preds, before, finish, bits, |b| other.sample_draw(b)),
             }
             if let Some(row) = self.delay_row[slot] {
                 for (f, d) in finish.iter_mut().zip(&ws.delay[row * len..(row + 1) * len]) {
@@ -626,23 +579,30 @@ impl Compiled {
                 }
             }
             // Only items nothing waits for can finish last: keep the
-            // running latest finish, which item holds it, and whether
-            // another finished at exactly the same time (rare, but then
-            // both start critical chains).
+            // running latest finish (a branch-free maximum, which the
+            // compiler vectorises; which item holds it is found below).
             if self.is_sink[slot] {
-                for (j, f) in finish.iter().enumerate() {
-                    if *f > duration[j] {
-                        duration[j] = *f;
-                        ws.last[j] = slot as u32;
-                        ws.tied[j] = false;
-                    } else if *f == duration[j] {
-                        ws.tied[j] = true;
-                    }
+                for (d, f) in duration.iter_mut().zip(finish.iter()) {
+                    *d = if *f > *d { *f } else { *d };
                 }
             }
         }
 
         if slots > 0 {
+            // Which items finished last, and whether two did at exactly
+            // the same time (rare, but then both start critical chains).
+            for &slot in &self.sinks {
+                let row = &ws.finish[slot * len..(slot + 1) * len];
+                for (j, (f, d)) in row.iter().zip(duration.iter()).enumerate() {
+                    if f == d {
+                        if ws.last[j] == NO_SLOT {
+                            ws.last[j] = slot as u32;
+                        } else {
+                            ws.tied[j] = true;
+                        }
+                    }
+                }
+            }
             // Critical chains start at the items that finished last.
             ws.seeds.clear();
             for j in 0..len {
@@ -692,81 +652,62 @@ impl Compiled {
     }
 
     /// Per item: Σ q·rank_cost and Σ q·rank_duration over the chunk, where
-    /// q is the item's quantised draw — read from `store` when pass one
-    /// kept it, recomputed from the counter otherwise (the same numbers).
+    /// q is the item's quantised draw, recomputed from its counter (the
+    /// same numbers pass one drew). Keeping pass one's draws instead took
+    /// 2 bytes per item and iteration, 20 MB on the 1,000-task benchmark,
+    /// which cost more to zero, write and read back than the hashes that
+    /// make them again.
     fn sensitivity_chunk(
         &self,
         first: u64,
         cost_ranks: &[f64],
         duration_ranks: Option<&[f64]>,
-        store: Option<&[u16]>,
         ws: &mut Workspace,
     ) -> Vec<[f64; 2]> {
         let len = cost_ranks.len();
-        if store.is_none() {
-            self.fill_copula(first, len, &mut ws.z, &mut ws.cu);
-        }
+        self.fill_copula(first, len, &mut ws.z, &mut ws.cu);
         // Σ u·r = Σ (q + ½)/2¹⁶ · r = (Σ q·r + ½ Σ r) / 2¹⁶.
         let half_cost: f64 = 0.5 * cost_ranks.iter().sum::<f64>();
         let half_duration: f64 = duration_ranks.map_or(0.0, |d| 0.5 * d.iter().sum::<f64>());
         self.items
             .iter()
-            .enumerate()
-            .map(|(k, item)| {
+            .map(|item| {
                 if !(item.cost_varies || item.duration_varies) {
                     return [0.0; 2];
                 }
-                let q: &[u16] = match store {
-                    Some(store) => &store[k * len..(k + 1) * len],
-                    None => {
+                let cost = if item.cost_varies {
+                    Some(cost_ranks)
+                } else {
+                    None
+                };
+                let duration = if item.duration_varies {
+                    duration_ranks
+                } else {
+                    None
+                };
+                let [c, d] = match item.copula_slot {
+                    // Pass one's chunks start at multiples of 64, so draws
+                    // pair up from the first.
+                    None if first % 2 == 0 => [
+                        cost.map_or(0.0, |r| pair_rank_sum(item.stream, first / 2, r)),
+                        duration.map_or(0.0, |r| pair_rank_sum(item.stream, first / 2, r)),
+                    ],
+                    _ => {
                         self.fill_bits(item, first, len, &ws.cu, &mut ws.bits);
-                        ws.q.clear();
-                        ws.q.extend(ws.bits.iter().map(|b| quantise(*b)));
-                        &ws.q
+                        [
+                            cost.map_or(0.0, |r| rank_sum(&ws.bits, r)),
+                            duration.map_or(0.0, |r| rank_sum(&ws.bits, r)),
+                        ]
                     }
                 };
-                let cost = if item.cost_varies {
-                    dot(q, cost_ranks)
-                } else {
-                    0.0
-                };
-                let duration = match duration_ranks {
-                    Some(d) if item.duration_varies => dot(q, d),
-                    _ => 0.0,
-                };
-                [
-                    (cost + half_cost) / 65_536.0,
-                    (duration + half_duration) / 65_536.0,
-                ]
+                [(c + half_cost) / 65_536.0, (d + half_duration) / 65_536.0]
             })
             .collect()
     }
 }
 
-/// Σ q·r with four independent partial sums (so the additions pipeline).
-fn dot(q: &[u16], r: &[f64]) -> f64 {
-    let mut lanes = [0.0f64; 4];
-    let (q4, q_rest) = q.split_at(q.len() / 4 * 4);
-    let (r4, r_rest) = r.split_at(q4.len());
-    for (qs, rs) in q4.chunks_exact(4).zip(r4.chunks_exact(4)) {
-        for l in 0..4 {
-            lanes[l] += f64::from(qs[l]) * rs[l];
-        }
-    }
-    let rest: f64 = q_rest
-        .iter()
-        .zip(r_rest)
-        .map(|(a, b)| f64::from(*a) * b)
-        .sum();
-    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + rest
-}
-
-/// A draw kept in 16 bits for the sensitivity pass (its top bits): the
-/// rank of an item needs no more resolution than 1/65,536.
-#[inline]
-fn quantise(draw: u32) -> u16 {
-    (draw >> 16) as u16
-}
+/// No slot yet, in [`Workspace::last`].
+const NO_SLOT: u32 = u32::MAX;
 
 #[derive(Default)]
 struct Workspace {
@@ -774,13 +715,12 @@ struct Workspace {
     cu: Vec<f64>,
     /// The current item's draws for the chunk.
     bits: Vec<u32>,
-    /// The current item's quantised draws (sensitivity pass).
-    q: Vec<u16>,
     finish: Vec<f64>,
     /// (iteration in chunk, slot) of items that finish last.
     seeds: Vec<(u32, u32)>,
-    /// Per iteration of the chunk: the slot finishing last so far, and
-    /// whether another sink finished at the same time.
+    /// Per iteration of the chunk: the first sink finishing last
+    /// ([`NO_SLOT`] until found), and whether another finished at the same
+    /// time.
     last: Vec<u32>,
     tied: Vec<bool>,
     delay: Vec<f64>,
@@ -814,9 +754,6 @@ impl ChunkStats {
 struct Run {
     cost: Vec<f64>,
     duration: Option<Vec<f64>>,
-    /// Every item's quantised draws, chunk by chunk (items × chunk each),
-    /// when small enough to keep.
-    draws: Option<Vec<u16>>,
     critical: Vec<u64>,
     item_cost: Vec<f64>,
     risk_hits: Vec<u64>,
@@ -824,47 +761,28 @@ struct Run {
     risk_delay: Vec<f64>,
 }
 
-/// Draws kept for the sensitivity pass when they take at most this many
-/// bytes (2 per item and iteration); above it they are recomputed, so
-/// memory stays proportional to the iterations.
-const KEEP_DRAWS_BYTES: usize = 64 << 20;
-
 /// The scenario's run, or `None` when `cancel` was set: every chunk looks
 /// at the flag before it starts, and rayon stops handing out chunks at the
 /// first `None`.
-fn run(
-    compiled: &Compiled,
-    n: usize,
-    keep_draws: bool,
-    done: &AtomicU64,
-    watch: &Watch,
-) -> Option<Run> {
+fn run(compiled: &Compiled, n: usize, done: &AtomicU64, watch: &Watch) -> Option<Run> {
     let mut cost = vec![0.0; n];
     let mut duration = vec![0.0; n];
     let items = compiled.items.len();
-    let keep = keep_draws && items * n * 2 <= KEEP_DRAWS_BYTES;
-    let mut draws = vec![0u16; if keep { items * n } else { 0 }];
     let chunk = chunk_size(n, items);
     let chunks = n.div_ceil(chunk);
-    let stores: Vec<Option<&mut [u16]>> = if keep {
-        draws.chunks_mut(items * chunk).map(Some).collect()
-    } else {
-        (0..chunks).map(|_| None).collect()
-    };
     // One long job per thread: each allocates its workspace (megabytes)
     // once. Chunks cost about the same, so nothing is lost to imbalance.
     let per_job = chunks.div_ceil(rayon::current_num_threads()).max(1);
     let per_chunk: Vec<ChunkStats> = cost
         .par_chunks_mut(chunk)
         .zip(duration.par_chunks_mut(chunk))
-        .zip(stores.into_par_iter())
         .enumerate()
         .with_min_len(per_job)
-        .map_init(Workspace::default, |ws, (c, ((cs, ds), store))| {
+        .map_init(Workspace::default, |ws, (c, (cs, ds))| {
             if watch.cancelled() {
                 return None;
             }
-            let stats = compiled.run_chunk((c * chunk) as u64, cs, ds, store, ws);
+            let stats = compiled.run_chunk((c * chunk) as u64, cs, ds, ws);
             (watch.progress)(done.fetch_add(cs.len() as u64, Ordering::Relaxed) + cs.len() as u64);
             Some(stats)
         })
@@ -872,7 +790,6 @@ fn run(
     let mut out = Run {
         cost,
         duration: (compiled.slots() > 0).then_some(duration),
-        draws: keep.then_some(draws),
         critical: vec![0; compiled.slots()],
         item_cost: vec![0.0; compiled.items.len()],
         risk_hits: vec![0; compiled.risks.len()],
@@ -898,167 +815,6 @@ fn run(
         }
     }
     Some(out)
-}
-
-/// The percentile definition of the module docs, on sorted values.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
-    let rank = (p * n as f64 - 1e-9).ceil().max(1.0) as usize;
-    sorted[rank.min(n) - 1]
-}
-
-fn summarize(values: &[f64], base: f64, confidence: f64) -> (Summary, Vec<f64>) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let sd = if values.len() > 1 {
-        (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)).sqrt()
-    } else {
-        0.0
-    };
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    let p = |q: f64| percentile(&sorted, q);
-    let at_confidence = p(confidence);
-    let (lo, hi) = (p(0.005), p(0.995));
-    let bins = 30;
-    let width = if hi > lo {
-        (hi - lo) / bins as f64
-    } else {
-        1.0
-    };
-    let mut counts = vec![0u32; bins];
-    let (mut below, mut above) = (0u32, 0u32);
-    for v in &sorted {
-        if *v < lo {
-            below += 1;
-            continue;
-        }
-        if *v > hi {
-            above += 1;
-            continue;
-        }
-        let b = ((v - lo) / width).floor();
-        let b = if b.is_finite() {
-            b.clamp(0.0, (bins - 1) as f64) as usize
-        } else {
-            0
-        };
-        counts[b] += 1;
-    }
-    let summary = Summary {
-        mean,
-        sd,
-        min: sorted[0],
-        p5: p(0.05),
-        p10: p(0.10),
-        p20: p(0.20),
-        p30: p(0.30),
-        p40: p(0.40),
-        p50: p(0.50),
-        p60: p(0.60),
-        p70: p(0.70),
-        p80: p(0.80),
-        p90: p(0.90),
-        p95: p(0.95),
-        max: sorted[sorted.len() - 1],
-        base,
-        at_confidence,
-        contingency: at_confidence - base,
-        curve: (0..=100)
-            .map(|k| {
-                if k == 0 {
-                    sorted[0]
-                } else {
-                    p(f64::from(k) / 100.0)
-                }
-            })
-            .collect(),
-        histogram: Histogram {
-            start: lo,
-            width,
-            counts,
-            below,
-            above,
-        },
-    };
-    (summary, sorted)
-}
-
-fn share_at_most(sorted: &[f64], target: f64) -> f64 {
-    sorted.partition_point(|v| *v <= target) as f64 / sorted.len() as f64
-}
-
-fn chances(
-    cost: &[f64],
-    duration: Option<&[f64]>,
-    sorted_cost: &[f64],
-    sorted_duration: Option<&[f64]>,
-    estimate: &Estimate,
-) -> Option<Probability> {
-    if estimate.target_cost.is_none() && estimate.target_duration.is_none() {
-        return None;
-    }
-    let joint = match (estimate.target_cost, estimate.target_duration, duration) {
-        (Some(tc), Some(td), Some(d)) => Some(
-            cost.iter()
-                .zip(d)
-                .filter(|(c, d)| **c <= tc && **d <= td)
-                .count() as f64
-                / cost.len() as f64,
-        ),
-        _ => None,
-    };
-    Some(Probability {
-        cost: estimate.target_cost.map(|t| share_at_most(sorted_cost, t)),
-        duration: match (estimate.target_duration, sorted_duration) {
-            (Some(t), Some(d)) => Some(share_at_most(d, t)),
-            _ => None,
-        },
-        joint,
-    })
-}
-
-/// Ranks 1..=n of the values, ties sharing their average rank, divided by n.
-fn normalised_ranks(values: &[f64]) -> Vec<f64> {
-    let n = values.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
-    let mut ranks = vec![0.0; n];
-    let mut k = 0;
-    while k < n {
-        let mut end = k + 1;
-        while end < n && values[order[end]] == values[order[k]] {
-            end += 1;
-        }
-        // Ranks k+1..=end share their mean.
-        let rank = (k + 1 + end) as f64 / 2.0 / n as f64;
-        for &i in &order[k..end] {
-            ranks[i] = rank;
-        }
-        k = end;
-    }
-    ranks
-}
-
-/// Mean and variance of normalised ranks.
-fn rank_moments(ranks: &[f64]) -> (f64, f64) {
-    let n = ranks.len() as f64;
-    let mean = ranks.iter().sum::<f64>() / n;
-    (
-        mean,
-        ranks.iter().map(|r| r * r).sum::<f64>() / n - mean * mean,
-    )
-}
-
-/// Spearman's ρ between an item's draws and a total, from Σ u·r over n
-/// iterations: the draw's rank is its population rank n·u, whose mean
-/// (1/2) and variance (1/12) are known exactly, as a permutation's are; the
-/// total's ranks bring their own moments (ties share ranks).
-fn spearman(sum_ur: f64, (mean_r, var_r): (f64, f64), n: f64) -> Option<f64> {
-    if var_r <= 1e-15 {
-        return None;
-    }
-    Some(((sum_ur / n - 0.5 * mean_r) / (var_r / 12.0).sqrt()).clamp(-1.0, 1.0))
 }
 
 /// Simulates the estimate and its alternatives. `progress` is called with
@@ -1123,10 +879,9 @@ fn simulate_here(
 ) -> Option<EstimateResults> {
     let n = settings.iterations as usize;
     let done = AtomicU64::new(0);
-    let mut cache = TableCache::default();
     let scenario = estimate.base_scenario();
-    let compiled = Compiled::new(&scenario, settings.seed, &mut cache);
-    let mut base = run(&compiled, n, true, &done, watch)?;
+    let compiled = Compiled::new(&scenario, settings.seed);
+    let base = run(&compiled, n, &done, watch)?;
     // Sorting and ranking a million totals takes a moment of its own: the
     // flag is read between those steps too.
 
@@ -1175,11 +930,7 @@ fn simulate_here(
             let d = duration_ranks
                 .as_deref()
                 .map(|d| &d[c * chunk..c * chunk + ranks.len()]);
-            let store = base
-                .draws
-                .as_deref()
-                .map(|all| &all[c * chunk * items_n..c * chunk * items_n + ranks.len() * items_n]);
-            Some(compiled.sensitivity_chunk((c * chunk) as u64, ranks, d, store, ws))
+            Some(compiled.sensitivity_chunk((c * chunk) as u64, ranks, d, ws))
         })
         .collect::<Option<_>>()?;
     let mut sums = vec![[0.0; 2]; items_n];
@@ -1193,9 +944,8 @@ fn simulate_here(
     let cost_moments = rank_moments(&cost_ranks);
     let duration_moments = duration_ranks.as_deref().map(rank_moments);
     // What only the sensitivities needed goes before the alternatives run:
-    // at a million iterations each of these is 8 MB (the draws up to 64).
+    // at a million iterations each of these is 8 MB.
     drop((cost_ranks, duration_ranks, sorted_cost, sorted_duration));
-    base.draws = None;
     let items = scenario
         .items
         .iter()
@@ -1240,8 +990,8 @@ fn simulate_here(
         .iter()
         .map(|alt| {
             let scenario = estimate.scenario(Some(alt));
-            let compiled = Compiled::new(&scenario, settings.seed, &mut cache);
-            let out = run(&compiled, n, false, &done, watch)?;
+            let compiled = Compiled::new(&scenario, settings.seed);
+            let out = run(&compiled, n, &done, watch)?;
             let (cost, sorted_cost) = summarize(&out.cost, compiled.base_cost, estimate.confidence);
             if watch.cancelled() {
                 return None;

@@ -395,7 +395,7 @@ fn correlated_draws_have_the_requested_rank_correlation() {
          [[item]]\nid = \"a\"\ncost = [1, 2, 9]\n[[item]]\nid = \"b\"\ncost = [1, 5, 6]\n[[item]]\nid = \"c\"\ncost = [0, 1, 2]\n\
          [[correlation]]\nitems = [\"a\", \"b\", \"c\"]\ncoefficient = 0.6\n"
     ));
-    let compiled = Compiled::new(&e.base_scenario(), 1, &mut TableCache::default());
+    let compiled = Compiled::new(&e.base_scenario(), 1);
     let n = 50_000usize;
     let (mut z, mut cu) = (Vec::new(), Vec::new());
     let mut a = Vec::with_capacity(n);
@@ -469,7 +469,7 @@ fn sensitivity_matches_a_brute_force_spearman() {
          [[item]]\nid = \"fixed\"\ncost = 50\n",
     );
     let r = run(&e);
-    let compiled = Compiled::new(&e.base_scenario(), e.seed, &mut TableCache::default());
+    let compiled = Compiled::new(&e.base_scenario(), e.seed);
     let n = 20_000;
     let ua: Vec<f64> = (0..n)
         .map(|i| compiled.items[0].stream.uniform(i))
