@@ -498,8 +498,11 @@ impl Compiled {
         ws.tied.clear();
         ws.tied.resize(len, false);
         // Every row of `finish` is written before it is read; only the
-        // delay rows of items that risks can hold up need zeroing.
-        ws.finish.resize(slots * len, 0.0);
+        // delay rows of items that risks can hold up need zeroing. The
+        // room is reserved here (no memory is touched) and the rows are
+        // added below.
+        ws.finish
+            .reserve((slots * len).saturating_sub(ws.finish.len()));
         ws.delay.clear();
         ws.delay.resize(self.delayed_slots * len, 0.0);
 
@@ -554,6 +557,12 @@ impl Compiled {
             let (Some(slot), Some(dur)) = (item.slot, item.duration.as_ref()) else {
                 continue;
             };
+            // Rows come in slot order. The workspace grows row by row on a
+            // thread's first chunk, so each row is zeroed just before it is
+            // written, while in cache, rather than all 8 MB up front.
+            if ws.finish.len() < (slot + 1) * len {
+                ws.finish.resize((slot + 1) * len, 0.0);
+            }
             let (before, rest) = ws.finish.split_at_mut(slot * len);
             let finish = &mut rest[..len];
             let preds = self.preds[slot].as_slice();
