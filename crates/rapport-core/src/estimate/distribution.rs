@@ -248,7 +248,7 @@ static GRID: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/shape_grid.bin"))
 
 /// One shape's table: TABLE_LEN little-endian f32. A fixed-size array, so
 /// reading knot k ≤ KNOTS − 1 and k + 1 needs no bounds check.
-pub(super) type Row = [u8; ROW_BYTES];
+type Row = [u8; ROW_BYTES];
 
 impl ShapeGrid {
     fn row(shape: usize) -> &'static Row {
@@ -291,15 +291,27 @@ pub enum Sampler {
         left: f64,
         right: f64,
     },
-    Table {
-        low: f64,
-        width: f64,
-        /// The tables of the neighbouring shapes of the value's α, and the
-        /// weight of the upper one.
-        lower: &'static Row,
-        upper: &'static Row,
-        weight: f32,
-    },
+    Table(PertTable),
+}
+
+/// A PERT value's quantile function, read from the grid.
+#[derive(Debug, Clone, Copy)]
+pub struct PertTable {
+    low: f64,
+    width: f64,
+    /// The tables of the neighbouring shapes of the value's α, and the
+    /// weight of the upper one.
+    lower: &'static Row,
+    upper: &'static Row,
+    weight: f32,
+}
+
+impl PertTable {
+    /// The value for a 32-bit draw: see [`Sampler::sample_draw`].
+    #[inline(always)]
+    pub fn sample_draw(&self, draw: u32) -> f64 {
+        self.low + self.width * f64::from(table_quantile(self.lower, self.upper, self.weight, draw))
+    }
 }
 
 impl Sampler {
@@ -322,13 +334,13 @@ impl Sampler {
             },
             Shape::Pert => {
                 let (lower, upper, weight) = ShapeGrid::neighbours(value.pert_alpha_beta().0);
-                Sampler::Table {
+                Sampler::Table(PertTable {
                     low: a,
                     width: b - a,
                     lower,
                     upper,
                     weight: weight as f32,
-                }
+                })
             }
         }
     }
@@ -340,13 +352,7 @@ impl Sampler {
     pub fn sample_draw(&self, draw: u32) -> f64 {
         match self {
             Sampler::Constant(x) => *x,
-            Sampler::Table {
-                low,
-                width,
-                lower,
-                upper,
-                weight,
-            } => low + width * f64::from(table_quantile(lower, upper, *weight, draw)),
+            Sampler::Table(table) => table.sample_draw(draw),
             _ => self.sample(super::rng::draw_to_uniform(draw)),
         }
     }
@@ -369,7 +375,7 @@ impl Sampler {
                     high - ((1.0 - u) * right).sqrt()
                 }
             }
-            Sampler::Table { .. } => self.sample_draw(super::rng::uniform_to_draw(u)),
+            Sampler::Table(_) => self.sample_draw(super::rng::uniform_to_draw(u)),
         }
     }
 
@@ -378,7 +384,7 @@ impl Sampler {
     /// during sampling, whose loads wait on the draws. Measured: about a
     /// fifth off the benchmark network's run time.
     pub fn warm(&self) {
-        if let Sampler::Table { lower, upper, .. } = self {
+        if let Sampler::Table(PertTable { lower, upper, .. }) = self {
             let mut sum = 0u8;
             for (a, b) in lower.iter().zip(upper.iter()).step_by(64) {
                 sum ^= a ^ b;
@@ -399,7 +405,7 @@ impl Sampler {
 /// the exact arithmetic on the same knots, far inside the tables' own error
 /// (see the module docs), and it spares five conversions per draw.
 #[inline(always)]
-pub(super) fn table_quantile(lower: &Row, upper: &Row, weight: f32, draw: u32) -> f32 {
+fn table_quantile(lower: &Row, upper: &Row, weight: f32, draw: u32) -> f32 {
     const SHIFT: u32 = 32 - KNOT_BITS;
     const CELL: f32 = 1.0 / (1u32 << SHIFT) as f32;
     let k = (draw >> SHIFT) as usize;

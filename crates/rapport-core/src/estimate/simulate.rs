@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::correlation::{build_copula, Copula};
-use super::distribution::{table_quantile, Sampler};
+use super::distribution::Sampler;
 use super::model::{Estimate, Scenario};
 use super::network::{longest_path, topological_order};
 use super::rng::{normal_cdf, normal_quantile, uniform_to_draw, Stream};
@@ -571,15 +571,9 @@ impl Compiled {
             // the kernel's instructions.
             match *dur {
                 Sampler::Constant(x) => schedule(preds, before, finish, bits, |_| x),
-                Sampler::Table {
-                    low,
-                    width,
-                    lower,
-                    upper,
-                    weight,
-                } => schedule(preds, before, finish, bits, |b| {
-                    low + width * f64::from(table_quantile(lower, upper, weight, b))
-                }),
+                Sampler::Table(table) => {
+                    schedule(preds, before, finish, bits, |b| table.sample_draw(b))
+                }
                 ref other => schedule(preds, before, finish, bits, |b| other.sample_draw(b)),
             }
             if let Some(row) = self.delay_row[slot] {
