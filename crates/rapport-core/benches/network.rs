@@ -11,6 +11,11 @@ use std::time::Instant;
 
 use rapport_core::estimate::{simulate, Estimate, Settings};
 
+/// The allocator the `rapport` binary and server use (see
+/// `rapport-cli/src/main.rs`), so the simulation is timed as it runs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().filter(|a| a != "--bench").collect();
     let Some(path) = args.get(1) else {
