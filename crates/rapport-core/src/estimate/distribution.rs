@@ -72,6 +72,11 @@ impl ThreePoint {
         if low < 0.0 {
             return Err(format!("low ({low}) must not be negative"));
         }
+        if high > Self::MAX {
+            return Err(format!(
+                "high ({high}) is above 1e15, the largest value an estimate takes; give it in larger units"
+            ));
+        }
         if low > likely {
             return Err(format!(
                 "low ({low}) is above likely ({likely}); give [low, likely, high] in increasing order"
@@ -84,6 +89,12 @@ impl ThreePoint {
         }
         Ok(Self { low, likely, high })
     }
+
+    /// The largest value accepted: far above any hours, money or days a
+    /// project has, and far below where the samplers' products of ranges
+    /// (the triangular's (b − a)², about 1.3e154 from overflow) lose
+    /// meaning.
+    pub const MAX: f64 = 1e15;
 
     /// A value known exactly.
     pub fn exact(value: f64) -> Result<Self, String> {
@@ -615,5 +626,11 @@ mod tests {
             ThreePoint::new(f64::NAN, 0.0, 5.0).unwrap_err(),
             "values must be finite numbers"
         );
+        // Beyond 1.3e154 the triangular sampler's (b − a)² overflowed and
+        // drew −∞ (found by an outside tester); 1e15 is the bound.
+        assert!(ThreePoint::new(0.0, 0.0, 1.35e154)
+            .unwrap_err()
+            .contains("above 1e15"));
+        assert!(ThreePoint::new(0.0, 1.0, 1e15).is_ok());
     }
 }

@@ -455,10 +455,16 @@ impl Compiled {
                 z[k] = normal_quantile(stream.uniform(i));
             }
             for row in 0..m {
-                let mut s = 0.0;
-                for col in 0..=row {
-                    s += copula.factor[row * m + col] * z[col];
+                let factor = &copula.factor[row * m..row * m + row + 1];
+                // A member whose row is the identity's (the first of each
+                // group) keeps its own uniform: Φ(Φ⁻¹(u)) is u only to
+                // 1.2e-7, and an alternative that drops its partners draws
+                // u itself, so common random numbers must see u here too.
+                if factor[row] == 1.0 && factor[..row].iter().all(|f| *f == 0.0) {
+                    cu[row * len + j] = self.copula_streams[row].uniform(i);
+                    continue;
                 }
+                let s: f64 = factor.iter().zip(z.iter()).map(|(f, z)| f * z).sum();
                 cu[row * len + j] = normal_cdf(s);
             }
         }
@@ -615,9 +621,12 @@ impl Compiled {
                             ws.seeds.push((j as u32, slot as u32));
                         }
                     }
-                } else {
+                } else if ws.last[j] != NO_SLOT {
                     ws.seeds.push((j as u32, ws.last[j]));
                 }
+                // Otherwise no sink reached the latest finish: only when
+                // every finish was −∞ (a range too wide for f64), which
+                // leaves no chain to follow.
             }
             ws.mark.resize(slots, 0);
             let mut k = 0;
