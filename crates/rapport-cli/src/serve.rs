@@ -134,9 +134,10 @@ async fn serve(mut args: ServeArgs) -> Outcome {
     };
     let store = match Store::connect(&url).await {
         Ok(store) => store,
-        Err(e @ rapport_store::StoreError::Connect { .. }) => {
-            return Outcome::BadInput(e.to_string())
-        }
+        Err(
+            e @ (rapport_store::StoreError::Connect { .. }
+            | rapport_store::StoreError::NoFile { .. }),
+        ) => return Outcome::BadInput(e.to_string()),
         Err(e) => return Outcome::Failure(e.into()),
     };
     let clock = Clock::System;

@@ -145,7 +145,9 @@ where
     runtime.block_on(async {
         let store = match Store::connect(&url).await {
             Ok(store) => store,
-            Err(e @ StoreError::Connect { .. }) => return Outcome::BadInput(e.to_string()),
+            Err(e @ (StoreError::Connect { .. } | StoreError::NoFile { .. })) => {
+                return Outcome::BadInput(e.to_string())
+            }
             Err(e) => return Outcome::Failure(e.into()),
         };
         let outcome = body(store.clone()).await;

@@ -93,6 +93,13 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+    /// A SQLite URL with no file in it (`sqlite://`): SQLite would give
+    /// each connection a private temporary database of its own, so writes
+    /// would scatter and vanish.
+    #[error(
+        "the database URL {url} names no file; give a path (sqlite:///var/lib/rapport/rapport.db, or just rapport.db), or sqlite::memory: for a database that ends with the process"
+    )]
+    NoFile { url: String },
     #[error("cannot bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -430,6 +437,9 @@ impl Store {
                 // megabytes (docs/benchmarks.md, load).
                 .pragma("mmap_size", "268435456");
             let file = options.get_filename().to_path_buf();
+            if !in_memory && file.as_os_str().is_empty() {
+                return Err(StoreError::NoFile { url });
+            }
             // An in-memory database lives in one connection.
             let max = if in_memory { 1 } else { 8 };
             let pool = SqlitePoolOptions::new()

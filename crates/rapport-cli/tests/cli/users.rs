@@ -216,3 +216,21 @@ fn seeding_an_in_memory_database_is_refused_as_it_would_keep_nothing() {
         "{said}"
     );
 }
+
+/// `sqlite://` names no file: SQLite would open a private temporary
+/// database per connection, and the server would scatter writes across
+/// them and lose them all at exit (found by a helper). It is refused.
+#[test]
+fn a_sqlite_url_without_a_file_is_refused() {
+    for url in ["sqlite://", "sqlite:"] {
+        let out = rapport(&["user", "list", "--database-url", url]);
+        assert_eq!(out.status.code(), Some(2), "{url}: bad input exits 2");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains(&format!("the database URL {url}"))
+                && said.contains("names no file")
+                && said.contains("sqlite::memory:"),
+            "{url}: {said}"
+        );
+    }
+}
