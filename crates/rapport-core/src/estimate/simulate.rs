@@ -449,21 +449,27 @@ impl Compiled {
         let m = copula.members.len();
         z.resize(m, 0.0);
         cu.resize(m * len, 0.0);
+        // A member whose row is the identity's (the first of each group)
+        // keeps its own uniform: Φ(Φ⁻¹(u)) is u only to 1.2e-7, and an
+        // alternative that drops its partners draws u itself, so common
+        // random numbers must see u here too.
+        let own: Vec<bool> = (0..m)
+            .map(|row| {
+                let factor = &copula.factor[row * m..row * m + row + 1];
+                factor[row] == 1.0 && factor[..row].iter().all(|f| *f == 0.0)
+            })
+            .collect();
         for j in 0..len {
             let i = first + j as u64;
             for (k, stream) in self.copula_streams.iter().enumerate() {
                 z[k] = normal_quantile(stream.uniform(i));
             }
             for row in 0..m {
-                let factor = &copula.factor[row * m..row * m + row + 1];
-                // A member whose row is the identity's (the first of each
-                // group) keeps its own uniform: Φ(Φ⁻¹(u)) is u only to
-                // 1.2e-7, and an alternative that drops its partners draws
-                // u itself, so common random numbers must see u here too.
-                if factor[row] == 1.0 && factor[..row].iter().all(|f| *f == 0.0) {
+                if own[row] {
                     cu[row * len + j] = self.copula_streams[row].uniform(i);
                     continue;
                 }
+                let factor = &copula.factor[row * m..row * m + row + 1];
                 let s: f64 = factor.iter().zip(z.iter()).map(|(f, z)| f * z).sum();
                 cu[row * len + j] = normal_cdf(s);
             }
@@ -697,13 +703,18 @@ impl Compiled {
                 } else {
                     None
                 };
-                let [c, d] = match item.copula_slot {
-                    // Pass one's chunks start at multiples of 64, so draws
-                    // pair up from the first.
-                    None if first % 2 == 0 => [
-                        cost.map_or(0.0, |r| pair_rank_sum(item.stream, first / 2, r)),
-                        duration.map_or(0.0, |r| pair_rank_sum(item.stream, first / 2, r)),
-                    ],
+                let [c, d] = match (item.copula_slot, cost, duration) {
+                    // One ranking: each draw is made as it is summed. Pass
+                    // one's chunks start at multiples of 64, so draws pair
+                    // up from the first.
+                    (None, Some(r), None) if first % 2 == 0 => {
+                        [pair_rank_sum(item.stream, first / 2, r), 0.0]
+                    }
+                    (None, None, Some(r)) if first % 2 == 0 => {
+                        [0.0, pair_rank_sum(item.stream, first / 2, r)]
+                    }
+                    // Two rankings (or correlated draws): the draws are
+                    // made once, into the buffer, and summed twice.
                     _ => {
                         self.fill_bits(item, first, len, &ws.cu, &mut ws.bits);
                         [

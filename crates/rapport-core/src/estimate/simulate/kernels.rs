@@ -67,8 +67,8 @@ pub(super) fn schedule(
 }
 
 /// Σ q·r over draws 2·m0, 2·m0 + 1, … of the stream, q the quantised
-/// draw: the draws made pair by pair as they are needed, four independent
-/// partial sums (so the additions pipeline).
+/// draw: the draws made pair by pair as they are needed, one partial sum
+/// per half of the pair (so the additions pipeline).
 pub(super) fn pair_rank_sum(stream: Stream, m0: u64, ranks: &[f64]) -> f64 {
     let mut lanes = [0.0f64; 2];
     let mut pairs = ranks.chunks_exact(2);
@@ -102,8 +102,8 @@ pub(super) fn rank_sum(draws: &[u32], ranks: &[f64]) -> f64 {
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + rest
 }
 
-/// A draw kept in 16 bits for the sensitivity pass (its top bits): the
-/// rank of an item needs no more resolution than 1/65,536.
+/// A draw in 16 bits for the sensitivity pass (its top bits): the rank of
+/// an item needs no more resolution than 1/65,536.
 #[inline]
 pub(super) fn quantise(draw: u32) -> u16 {
     (draw >> 16) as u16
