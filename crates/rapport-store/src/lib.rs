@@ -478,10 +478,29 @@ impl Store {
     /// the write lock at once so the busy timeout applies; a deferred
     /// transaction that reads and then writes fails with "database is
     /// locked" when another writer got there first.
+    ///
+    /// On SQLite the `BEGIN` runs in a task of its own, so a caller that
+    /// goes away mid-`begin` (a request whose client hung up, a worker
+    /// aborted at shutdown) cannot leave the write lock taken. sqlx 0.8's
+    /// SQLite driver, after a custom `BEGIN` succeeds, awaits the
+    /// connection's lock to check it is in a transaction, and only then
+    /// makes the `Transaction` whose drop rolls back: a future dropped in
+    /// that gap put the connection back in the pool with its `BEGIN
+    /// IMMEDIATE` open, and every later write waited out the busy timeout
+    /// and failed with "database is locked" (seen in CI; the test
+    /// `cancelled_writes_leave_the_database_writable` reproduces it within
+    /// tens of tries without this). sqlx 0.9 does the check inside the
+    /// driver's worker. Here the spawned task runs to its end whatever
+    /// happens to the caller, and a `Transaction` nobody received is
+    /// dropped, which rolls it back.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(Tx(match &self.db {
             Db::Sqlite(pool) => {
-                TxInner::Sqlite(Handle::Tx(pool.begin_with("BEGIN IMMEDIATE").await?))
+                let pool = pool.clone();
+                let begun = tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+                    .await
+                    .map_err(|e| StoreError::Corrupt(format!("a BEGIN stopped: {e}")))??;
+                TxInner::Sqlite(Handle::Tx(begun))
             }
             Db::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
         }))

@@ -12,6 +12,7 @@
 use std::io::Write;
 
 mod audit;
+mod cancel;
 mod capture;
 mod jobs;
 mod news;
@@ -717,6 +718,28 @@ async fn news_on_postgres() {
         return;
     };
     news::story(&store).await;
+    store.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn cancelled_writes_leave_sqlite_writable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_file(&dir.path().join("rapport.db"))
+        .await
+        .unwrap();
+    cancel::cancelled_writes_leave_the_database_writable(store).await;
+}
+
+#[tokio::test]
+async fn cancelled_writes_leave_postgres_writable() {
+    let Some((store, admin, name)) = fresh_postgres().await else {
+        return;
+    };
+    cancel::cancelled_writes_leave_the_database_writable(store.clone()).await;
     store.close().await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&admin)
