@@ -230,7 +230,7 @@ impl ThreePoint {
     }
 }
 
-use super::grid::{KNOT_BITS, SHAPES, STEPS_PER_UNIT, TABLE_LEN};
+use super::grid::{self, KNOT_BITS, SHAPES, STEPS_PER_UNIT, TABLE_LEN};
 
 /// Quantile tables of Beta(α, 6 − α) for α on a grid over [1, 5] — every
 /// PERT shape — built by [`super::grid::shape_grid`] when the crate is
@@ -322,6 +322,42 @@ impl PertTable {
     #[inline(always)]
     pub fn sample_draw(&self, draw: u32) -> f64 {
         self.low + self.width * f64::from(table_quantile(self.lower, self.upper, self.weight, draw))
+    }
+
+    /// This value's knots, blended between its two shapes once, for many
+    /// draws: knot k's value and the step to knot k + 1. A chunk of 1,024
+    /// draws blended each knot twice per draw (six of the nineteen
+    /// instructions of [`PertTable::sample_draw`]); blending the 1,025 knots
+    /// once costs about one and a half per draw, and the 8 KB stay in the
+    /// core's first-level cache while the chunk is sampled. The numbers are
+    /// the ones `sample_draw` computes, bit for bit: the same
+    /// single-precision operations on the same knots.
+    pub fn blend(&self, knots: &mut Knots) {
+        let mut a = blended(self.lower, self.upper, self.weight, 0);
+        for (k, knot) in knots.0.iter_mut().enumerate() {
+            let b = blended(self.lower, self.upper, self.weight, k + 1);
+            *knot = [a, b - a];
+            a = b;
+        }
+    }
+
+    /// [`PertTable::sample_draw`] with the knots [`PertTable::blend`] made.
+    #[inline(always)]
+    pub fn sample_blended(&self, knots: &Knots, draw: u32) -> f64 {
+        let [a, step] = knots.0[(draw >> KNOT_SHIFT) as usize];
+        self.low + self.width * f64::from(a + within_knot(draw) * step)
+    }
+}
+
+/// A PERT value's knots blended for a run of draws (see
+/// [`PertTable::blend`]); a fixed-size array, so the knot a draw's top
+/// bits name needs no bounds check.
+#[derive(Debug, Clone)]
+pub struct Knots(Box<[[f32; 2]; grid::KNOTS]>);
+
+impl Default for Knots {
+    fn default() -> Self {
+        Self(Box::new([[0.0; 2]; grid::KNOTS]))
     }
 }
 
@@ -419,19 +455,32 @@ impl Sampler {
 /// (see the module docs), and it spares five conversions per draw.
 #[inline(always)]
 fn table_quantile(lower: &Row, upper: &Row, weight: f32, draw: u32) -> f32 {
-    const SHIFT: u32 = 32 - KNOT_BITS;
-    const CELL: f32 = 1.0 / (1u32 << SHIFT) as f32;
-    let k = (draw >> SHIFT) as usize;
+    let k = (draw >> KNOT_SHIFT) as usize;
+    let (a, b) = (
+        blended(lower, upper, weight, k),
+        blended(lower, upper, weight, k + 1),
+    );
+    a + within_knot(draw) * (b - a)
+}
+
+/// Bits of a draw below its knot's.
+const KNOT_SHIFT: u32 = 32 - KNOT_BITS;
+
+/// Where a draw lies between its knot and the next, in [0, 1).
+#[inline(always)]
+fn within_knot(draw: u32) -> f32 {
+    const CELL: f32 = 1.0 / (1u32 << KNOT_SHIFT) as f32;
     // The low bits are below 2²²: exact in an f32, and converted as a
     // signed 32-bit integer, one instruction (an unsigned one goes through
     // 64 bits).
-    let t = ((draw & ((1 << SHIFT) - 1)) as i32 as f32) * CELL + 0.5 * CELL;
-    let at = |k: usize| {
-        let (x, y) = (knot(lower, k), knot(upper, k));
-        x + weight * (y - x)
-    };
-    let (a, b) = (at(k), at(k + 1));
-    a + t * (b - a)
+    ((draw & ((1 << KNOT_SHIFT) - 1)) as i32 as f32) * CELL + 0.5 * CELL
+}
+
+/// Knot k's value, between the two shapes.
+#[inline(always)]
+fn blended(lower: &Row, upper: &Row, weight: f32, k: usize) -> f32 {
+    let (x, y) = (knot(lower, k), knot(upper, k));
+    x + weight * (y - x)
 }
 
 /// ln Γ(x) for x > 0, Lanczos approximation (Numerical Recipes, 2nd ed.,
@@ -520,6 +569,45 @@ fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Knots blended once for a chunk give every draw the value blending
+    /// per draw gives, to the bit: the simulation's results do not depend
+    /// on which of the two paths sampled them.
+    #[test]
+    fn blended_knots_sample_what_the_grid_samples() {
+        let mut knots = Knots::default();
+        for (low, likely, high) in [
+            (1.0, 1.0, 9.0),
+            (2.0, 3.7, 11.0),
+            (0.5, 8.9, 9.0),
+            (10.0, 12.0, 14.0),
+        ] {
+            let Sampler::Table(table) =
+                Sampler::new(ThreePoint::new(low, likely, high).unwrap(), Shape::Pert)
+            else {
+                panic!("a PERT value samples from the grid");
+            };
+            table.blend(&mut knots);
+            // Both ends, every knot boundary's neighbours, and a spread.
+            let draws = [
+                0,
+                1,
+                u32::MAX,
+                u32::MAX - 1,
+                (1 << KNOT_SHIFT) - 1,
+                1 << KNOT_SHIFT,
+            ]
+            .into_iter()
+            .chain((0..4096u32).map(|k| k.wrapping_mul(0x9E37_79B9) ^ (k << 7)));
+            for draw in draws {
+                assert_eq!(
+                    table.sample_blended(&knots, draw).to_bits(),
+                    table.sample_draw(draw).to_bits(),
+                    "[{low}, {likely}, {high}] at draw {draw:#x}"
+                );
+            }
+        }
+    }
 
     /// What build.rs embedded is what the builder builds, to the bit.
     #[test]

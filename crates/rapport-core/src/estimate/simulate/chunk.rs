@@ -8,7 +8,7 @@
 
 use super::compiled::Compiled;
 use super::kernels::{pair_rank_sum, rank_sum, schedule};
-use crate::estimate::distribution::Sampler;
+use crate::estimate::distribution::{Knots, Sampler};
 
 impl Compiled {
     /// Simulates iterations first..first+len into `cost` and `duration`.
@@ -104,7 +104,11 @@ impl Compiled {
             match *dur {
                 Sampler::Constant(x) => schedule(preds, before, finish, bits, |_| x),
                 Sampler::Table(table) => {
-                    schedule(preds, before, finish, bits, |b| table.sample_draw(b))
+                    table.blend(&mut ws.knots);
+                    let knots = &ws.knots;
+                    schedule(preds, before, finish, bits, |b| {
+                        table.sample_blended(knots, b)
+                    })
                 }
                 ref other => schedule(preds, before, finish, bits, |b| other.sample_draw(b)),
             }
@@ -254,6 +258,8 @@ pub(super) const NO_SLOT: u32 = u32::MAX;
 
 #[derive(Default)]
 pub(super) struct Workspace {
+    /// The current item's PERT knots, blended for the chunk.
+    pub(super) knots: Knots,
     pub(super) z: Vec<f64>,
     pub(super) cu: Vec<f64>,
     /// The current item's draws for the chunk.
