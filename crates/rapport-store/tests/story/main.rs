@@ -661,6 +661,15 @@ async fn fresh_postgres() -> Option<(Store, sqlx::PgPool, String)> {
     Some((Store::connect(&url).await.unwrap(), admin, name))
 }
 
+/// Closes the store and drops the database [`fresh_postgres`] made for it.
+async fn drop_postgres(store: Store, admin: &sqlx::PgPool, name: &str) {
+    store.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(admin)
+        .await
+        .unwrap();
+}
+
 fn rand_suffix() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -674,11 +683,7 @@ async fn story_on_postgres() {
     };
     assert!(store.is_postgres());
     story(store.clone()).await;
-    store.close().await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    drop_postgres(store, &admin, &name).await;
 }
 
 #[tokio::test]
@@ -696,11 +701,7 @@ async fn seed_on_postgres() {
         return;
     };
     seed::story(&store).await;
-    store.close().await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    drop_postgres(store, &admin, &name).await;
 }
 
 #[tokio::test]
@@ -718,11 +719,7 @@ async fn news_on_postgres() {
         return;
     };
     news::story(&store).await;
-    store.close().await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    drop_postgres(store, &admin, &name).await;
 }
 
 #[tokio::test]
@@ -740,9 +737,5 @@ async fn cancelled_writes_leave_postgres_writable() {
         return;
     };
     cancel::cancelled_writes_leave_the_database_writable(store.clone()).await;
-    store.close().await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    drop_postgres(store, &admin, &name).await;
 }
