@@ -426,22 +426,6 @@ impl Sampler {
         }
     }
 
-    /// Reads one byte per cache line of the two grid rows the value
-    /// samples, so the lines arrive together (the loads are independent)
-    /// rather than one miss at a time during sampling, whose loads wait on
-    /// the draws. Measured when every item had a table of its own: about a
-    /// fifth off the benchmark network's run time; the shared grid is
-    /// mostly in cache, and the 130 reads cost little when it is.
-    pub fn warm(&self) {
-        if let Sampler::Table(PertTable { lower, upper, .. }) = self {
-            let mut sum = 0u8;
-            for (a, b) in lower.iter().zip(upper.iter()).step_by(64) {
-                sum ^= a ^ b;
-            }
-            std::hint::black_box(sum);
-        }
-    }
-
     pub fn is_constant(&self) -> bool {
         matches!(self, Sampler::Constant(_))
     }
