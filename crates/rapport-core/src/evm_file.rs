@@ -110,7 +110,7 @@ fn field_date(
     source: &str,
     field: &str,
 ) -> Result<NaiveDate, FileError> {
-    date_value(value, source).map_err(|mut e| {
+    date_value(value.get_ref(), value.span(), source).map_err(|mut e| {
         e.message = format!("{field}: {}", e.message);
         e
     })

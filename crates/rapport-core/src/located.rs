@@ -4,7 +4,6 @@
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use toml::Spanned;
 
 /// A problem in an input file, located for the person who wrote it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -38,16 +37,17 @@ pub fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
 
 /// A date given as `"2026-01-31"` or as a TOML date, or an error at it.
 pub(crate) fn date_value(
-    value: &Spanned<toml::Value>,
+    value: &toml::Value,
+    span: Range<usize>,
     source: &str,
 ) -> Result<NaiveDate, FileError> {
-    let text = match value.get_ref() {
+    let text = match value {
         toml::Value::String(s) => s.clone(),
         toml::Value::Datetime(dt) if dt.date.is_some() && dt.time.is_none() => dt.to_string(),
         other => {
             return Err(FileError::at(
                 source,
-                value.span(),
+                span.clone(),
                 format!(
                     "expected a date like \"2026-01-31\", found {}",
                     other.type_str()
@@ -70,6 +70,6 @@ pub(crate) fn date_value(
         } else {
             format!("\"{text}\" is not a date; write it as YYYY-MM-DD, e.g. \"2026-01-31\"")
         };
-        FileError::at(source, value.span(), message)
+        FileError::at(source, span, message)
     })
 }

@@ -5,8 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use serde::Deserialize;
-use toml::Spanned;
+use toml_spanner::Toml;
 
 use super::correlation::{build_copula, CorrelationError};
 
@@ -28,32 +27,32 @@ use crate::located::FileError;
 mod alternative;
 mod correlations;
 mod cover;
+mod spanned;
 
 use alternative::alternative;
 use correlations::correlations_of;
+use spanned::{Any, Spanned};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Toml)]
 struct RawFile {
     estimate: RawEstimate,
-    #[serde(default)]
+    #[toml(default)]
     role: Vec<RawRole>,
-    #[serde(default)]
+    #[toml(default)]
     item: Vec<Spanned<RawItem>>,
-    #[serde(default)]
+    #[toml(default)]
     risk: Vec<Spanned<RawRisk>>,
-    #[serde(default)]
+    #[toml(default)]
     correlation: Vec<Spanned<RawCorrelation>>,
-    #[serde(default)]
+    #[toml(default)]
     assumption: Vec<Spanned<RawText>>,
-    #[serde(default)]
+    #[toml(default)]
     exclusion: Vec<Spanned<RawText>>,
-    #[serde(default)]
+    #[toml(default)]
     alternative: Vec<Spanned<RawAlternative>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Toml)]
 struct RawEstimate {
     name: Spanned<String>,
     description: Option<String>,
@@ -69,71 +68,65 @@ struct RawEstimate {
     client: Option<Spanned<String>>,
     firm: Option<Spanned<String>>,
     prepared_by: Option<Spanned<String>>,
-    date: Option<Spanned<toml::Value>>,
-    version: Option<Spanned<toml::Value>>,
-    valid_until: Option<Spanned<toml::Value>>,
+    date: Option<Spanned<Any>>,
+    version: Option<Spanned<Any>>,
+    valid_until: Option<Spanned<Any>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Toml)]
 struct RawRole {
     id: Spanned<String>,
     name: Option<String>,
     rate: Spanned<f64>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Toml)]
 struct RawItem {
     id: Spanned<String>,
     name: Option<String>,
     role: Option<Spanned<String>>,
-    hours: Option<Spanned<toml::Value>>,
-    cost: Option<Spanned<toml::Value>>,
-    duration: Option<Spanned<toml::Value>>,
-    #[serde(default)]
+    hours: Option<Spanned<Any>>,
+    cost: Option<Spanned<Any>>,
+    duration: Option<Spanned<Any>>,
+    #[toml(default)]
     after: Vec<Spanned<String>>,
     distribution: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Toml)]
 struct RawRisk {
     id: Spanned<String>,
     name: Option<String>,
     probability: Spanned<f64>,
-    cost: Option<Spanned<toml::Value>>,
-    delay: Option<Spanned<toml::Value>>,
+    cost: Option<Spanned<Any>>,
+    delay: Option<Spanned<Any>>,
     on: Option<Spanned<String>>,
     distribution: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Toml)]
 struct RawCorrelation {
     items: Spanned<Vec<Spanned<String>>>,
     coefficient: Spanned<f64>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Toml)]
 struct RawText {
     text: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Toml)]
 struct RawAlternative {
     name: Spanned<String>,
     description: Option<String>,
-    #[serde(default)]
+    #[toml(default)]
     drop: Vec<Spanned<String>>,
-    #[serde(default)]
+    #[toml(default)]
     drop_risks: Vec<Spanned<String>>,
-    #[serde(default)]
+    #[toml(default)]
     rates: BTreeMap<String, Spanned<f64>>,
-    scale_hours: Option<Spanned<toml::Value>>,
-    #[serde(default)]
+    scale_hours: Option<Spanned<Any>>,
+    #[toml(default)]
     item: Vec<Spanned<RawItem>>,
 }
 
@@ -148,17 +141,13 @@ impl Ctx<'_> {
     }
 
     /// A three-point value from `[low, likely, high]` or a single number.
-    fn three_point(
-        &self,
-        what: &str,
-        value: &Spanned<toml::Value>,
-    ) -> Result<ThreePoint, FileError> {
+    fn three_point(&self, what: &str, value: &Spanned<Any>) -> Result<ThreePoint, FileError> {
         let number = |v: &toml::Value| match v {
             toml::Value::Integer(i) => Some(*i as f64),
             toml::Value::Float(f) => Some(*f),
             _ => None,
         };
-        let result = match value.get_ref() {
+        let result = match &value.get_ref().0 {
             toml::Value::Array(values) if values.len() == 3 => {
                 match (number(&values[0]), number(&values[1]), number(&values[2])) {
                     (Some(a), Some(m), Some(b)) => ThreePoint::new(a, m, b),
@@ -377,17 +366,34 @@ fn check_network(
     })
 }
 
+/// The file's TOML into the raw structs, or the first problem: a TOML
+/// syntax error, or a key or value of the wrong kind.
+fn read(source: &str) -> Result<RawFile, FileError> {
+    let arena = toml_spanner::Arena::new();
+    let problem = |e: &toml_spanner::Error| {
+        let message = match (e.kind(), e.path()) {
+            (toml_spanner::ErrorKind::UnexpectedKey { .. }, Some(path)) => format!(
+                "unknown key `{path}`; check its spelling (docs/estimate-file.md lists the keys each table takes)"
+            ),
+            _ => e.to_string(),
+        };
+        FileError::at(source, e.span().range(), message)
+    };
+    let mut document = toml_spanner::parse(source, &arena).map_err(|e| problem(&e))?;
+    document.to::<RawFile>().map_err(|e| {
+        // Every problem is collected; the first in the file is reported.
+        match e.errors.iter().min_by_key(|e| e.span().start) {
+            Some(first) => problem(first),
+            None => FileError::at(source, 0..0, "the file could not be read as an estimate"),
+        }
+    })
+}
+
 impl Estimate {
     /// Parses and validates the text of an estimate file.
     pub fn parse(source: &str) -> Result<Self, FileError> {
         let ctx = Ctx { source };
-        let raw: RawFile = toml::from_str(source).map_err(|e| {
-            FileError::at(
-                source,
-                e.span().unwrap_or(0..0),
-                e.message().trim().replace('\n', ": "),
-            )
-        })?;
+        let raw = read(source)?;
         let e = &raw.estimate;
 
         let name = e.name.get_ref().trim().to_string();

@@ -57,7 +57,7 @@ pub(super) fn alternative(
                 toml::Value::Float(f) if *f > 0.0 && f.is_finite() => Some(*f),
                 _ => None,
             };
-            match value.get_ref() {
+            match &value.get_ref().0 {
                 toml::Value::Table(table) => {
                     let mut map = BTreeMap::new();
                     for (id, v) in table {

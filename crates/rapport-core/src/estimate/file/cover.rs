@@ -30,11 +30,11 @@ pub(super) fn cover(ctx: &Ctx<'_>, e: &RawEstimate) -> Result<Cover, FileError> 
         }
         Ok(Some(trimmed.to_string()))
     };
-    let date = |value: &Option<Spanned<toml::Value>>, field: &str| {
+    let date = |value: &Option<Spanned<Any>>, field: &str| {
         value
             .as_ref()
             .map(|v| {
-                date_value(v, ctx.source).map_err(|mut err| {
+                date_value(&v.get_ref().0, v.span(), ctx.source).map_err(|mut err| {
                     err.message = format!("estimate.{field}: {}", err.message);
                     err
                 })
@@ -44,7 +44,7 @@ pub(super) fn cover(ctx: &Ctx<'_>, e: &RawEstimate) -> Result<Cover, FileError> 
     let version = match &e.version {
         None => None,
         Some(v) => {
-            let text = match v.get_ref() {
+            let text = match &v.get_ref().0 {
                 toml::Value::String(s) => Some(s.trim().to_string()),
                 toml::Value::Integer(n) if *n >= 0 => Some(n.to_string()),
                 toml::Value::Float(f) if *f >= 0.0 && f.is_finite() => Some(f.to_string()),

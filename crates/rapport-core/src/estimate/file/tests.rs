@@ -20,6 +20,53 @@ fn a_three_point_out_of_order_names_item_field_and_line() {
     );
 }
 
+/// What the TOML reader refuses (a misspelt key, a value of the wrong
+/// kind, broken syntax) points at its line and says what to do, as the
+/// checks of our own do.
+#[test]
+fn the_reader_names_misspelt_keys_wrong_kinds_and_broken_syntax_by_line() {
+    let e = error_of("[[item]]\nid = \"a\"\ncost = 1\nafetr = [\"b\"]\n");
+    assert_eq!((e.line, e.column), (9, 1), "{e}");
+    assert!(
+        e.message.contains("unknown key `item[0].afetr`")
+            && e.message.contains("docs/estimate-file.md"),
+        "{e}"
+    );
+    let e = error_of("[[item]]\nid = \"a\"\ncost = 1\nafter = [\"b\", 3]\n");
+    assert_eq!(e.line, 9, "{e}");
+    assert!(
+        e.message.contains("expected a string, found integer"),
+        "{e}"
+    );
+    let e = Estimate::parse("[estimate]\niterations = 2.5\nname = \"x\"\n").unwrap_err();
+    assert_eq!((e.line, e.column), (2, 14), "{e}");
+    assert!(
+        e.message.contains("expected an integer, found float"),
+        "{e}"
+    );
+    let e = Estimate::parse("[estimate]\nname = \"x\n").unwrap_err();
+    assert_eq!(e.line, 2, "{e}");
+    assert!(e.message.contains("unterminated"), "{e}");
+    let e = Estimate::parse("[[item]]\nid = \"a\"\ncost = 1\n").unwrap_err();
+    assert!(e.message.contains("missing required key 'estimate'"), "{e}");
+}
+
+/// Dates written as TOML dates or as strings read the same.
+#[test]
+fn cover_dates_read_as_toml_dates_or_strings() {
+    for (date, until) in [
+        ("2026-11-27", "2027-02-28"),
+        ("\"2026-11-27\"", "\"2027-02-28\""),
+    ] {
+        let estimate = Estimate::parse(&format!(
+            "[estimate]\nname = \"x\"\ndate = {date}\nvalid_until = {until}\n[[item]]\nid = \"a\"\ncost = 1\n"
+        ))
+        .expect("the dates should be read");
+        assert_eq!(estimate.cover.date, "2026-11-27".parse().ok());
+        assert_eq!(estimate.cover.valid_until, "2027-02-28".parse().ok());
+    }
+}
+
 #[test]
 fn probability_outside_zero_one() {
     let e = error_of(
