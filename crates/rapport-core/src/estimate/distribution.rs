@@ -332,18 +332,21 @@ impl PertTable {
     /// core's first-level cache while the chunk is sampled. The numbers are
     /// the ones `sample_draw` computes, bit for bit: the same
     /// single-precision operations on the same knots.
-    pub fn blend(&self, knots: &mut Knots) {
-        let mut a = blended(self.lower, self.upper, self.weight, 0);
+    pub fn blend<'k>(&self, knots: &'k mut Knots) -> Blended<'k> {
+        // Each knot blended twice, as the start of its cell and the end of
+        // the one before, rather than carried from one cell to the next:
+        // without the carried value the loop vectorises.
         for (k, knot) in knots.0.iter_mut().enumerate() {
+            let a = blended(self.lower, self.upper, self.weight, k);
             let b = blended(self.lower, self.upper, self.weight, k + 1);
             *knot = [a, b - a];
-            a = b;
         }
+        Blended(&knots.0)
     }
 
     /// [`PertTable::sample_draw`] with the knots [`PertTable::blend`] made.
     #[inline(always)]
-    pub fn sample_blended(&self, knots: &Knots, draw: u32) -> f64 {
+    pub fn sample_blended(&self, knots: Blended<'_>, draw: u32) -> f64 {
         let [a, step] = knots.0[(draw >> KNOT_SHIFT) as usize];
         self.low + self.width * f64::from(a + within_knot(draw) * step)
     }
@@ -354,6 +357,14 @@ impl PertTable {
 /// bits name needs no bounds check.
 #[derive(Debug, Clone)]
 pub struct Knots(Box<[[f32; 2]; grid::KNOTS]>);
+
+/// The knots [`PertTable::blend`] made, to sample with: the table itself,
+/// not the box holding it, so a sampling loop keeps its address in a
+/// register. Through `&Knots` the loop read the box's pointer from memory
+/// at every draw, two dependent loads, because the finish times it writes
+/// might, for all the compiler knew, overwrite it.
+#[derive(Debug, Clone, Copy)]
+pub struct Blended<'k>(&'k [[f32; 2]; grid::KNOTS]);
 
 impl Default for Knots {
     fn default() -> Self {
@@ -571,7 +582,7 @@ mod tests {
             else {
                 panic!("a PERT value samples from the grid");
             };
-            table.blend(&mut knots);
+            let blended = table.blend(&mut knots);
             // Both ends, every knot boundary's neighbours, and a spread.
             let draws = [
                 0,
@@ -585,7 +596,7 @@ mod tests {
             .chain((0..4096u32).map(|k| k.wrapping_mul(0x9E37_79B9) ^ (k << 7)));
             for draw in draws {
                 assert_eq!(
-                    table.sample_blended(&knots, draw).to_bits(),
+                    table.sample_blended(blended, draw).to_bits(),
                     table.sample_draw(draw).to_bits(),
                     "[{low}, {likely}, {high}] at draw {draw:#x}"
                 );

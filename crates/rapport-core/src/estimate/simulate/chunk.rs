@@ -99,8 +99,7 @@ impl Compiled {
             match *dur {
                 Sampler::Constant(x) => schedule(preds, before, finish, bits, |_| x),
                 Sampler::Table(table) => {
-                    table.blend(&mut ws.knots);
-                    let knots = &ws.knots;
+                    let knots = table.blend(&mut ws.knots);
                     schedule(preds, before, finish, bits, |b| {
                         table.sample_blended(knots, b)
                     })
