@@ -31,7 +31,14 @@ pub fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
     let before = &source[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = source[line_start..offset].chars().count() + 1;
+    // A byte-order mark at the start is no column a person sees.
+    let text = &source[line_start..offset];
+    let column = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 

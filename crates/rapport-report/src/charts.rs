@@ -49,6 +49,9 @@ fn open(out: &mut String, title: &str, height: f64) {
 /// Round axis ticks covering [lo, hi]: six to twelve steps of 1, 2, 2.5
 /// or 5 × 10^k, enough to read a value off the axis to a step.
 fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return Vec::new();
+    }
     let span = (hi - lo).max(1e-9);
     let raw = span / 8.0;
     let magnitude = 10f64.powf(raw.log10().floor());
@@ -57,14 +60,25 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
         .map(|m| m * magnitude)
         .find(|s| *s >= raw)
         .unwrap_or(raw);
-    let mut t = (lo / step).ceil() * step;
-    let mut out = Vec::new();
-    while t <= hi + step * 1e-9 {
-        out.push(t);
-        t += step;
+    if !(step > 0.0 && step.is_finite()) {
+        return Vec::new();
     }
-    out
+    // Counted, not stepped until past `hi`: where the values are so large
+    // that adding the step does not change them, stepping never ended
+    // (it filled memory until the process was killed).
+    let first = (lo / step).ceil() * step;
+    // Finite here: lo, hi and step are.
+    let count = ((hi - first) / step + 1e-9).floor();
+    if count < 0.0 {
+        return Vec::new();
+    }
+    (0..=count.min(MAX_TICKS) as usize)
+        .map(|k| first + k as f64 * step)
+        .collect()
 }
+
+/// More than any axis needs (a span over 8 steps gives at most 9).
+const MAX_TICKS: f64 = 20.0;
 
 /// A histogram of simulated outcomes with the cumulative S-curve on a 0–100%
 /// scale at the right, and vertical markers for the base, P50 and the
@@ -503,6 +517,17 @@ mod tests {
                 .map(|k| 425_000.0 + f64::from(k) * 25_000.0)
                 .collect::<Vec<_>>()
         );
+    }
+
+    /// Found by an outside tester: costs near 1e24 made the steps too
+    /// small to move the value, and the loop never ended.
+    #[test]
+    fn ticks_end_for_huge_and_for_non_finite_ranges() {
+        let t = ticks(1e24, 1e24 * (1.0 + 1e-15));
+        assert!(!t.is_empty() && t.len() <= 21, "{t:?}");
+        assert!(ticks(0.0, f64::INFINITY).is_empty());
+        assert!(ticks(f64::NAN, 1.0).is_empty());
+        assert_eq!(ticks(5.0, 5.0), [5.0]);
     }
 
     #[test]

@@ -27,10 +27,12 @@ use crate::located::FileError;
 mod alternative;
 mod correlations;
 mod cover;
+mod reader;
 mod spanned;
 
 use alternative::alternative;
 use correlations::correlations_of;
+use reader::read;
 use spanned::{Any, Spanned};
 
 #[derive(Toml)]
@@ -155,8 +157,9 @@ impl Ctx<'_> {
                 }
             }
             toml::Value::Array(values) => Err(format!(
-                "has {} values; give three numbers [low, likely, high] or one exact number",
-                values.len()
+                "has {} value{}; give three numbers [low, likely, high] or one exact number",
+                values.len(),
+                if values.len() == 1 { "" } else { "s" }
             )),
             other => match number(other) {
                 Some(x) => ThreePoint::exact(x),
@@ -366,29 +369,6 @@ fn check_network(
     })
 }
 
-/// The file's TOML into the raw structs, or the first problem: a TOML
-/// syntax error, or a key or value of the wrong kind.
-fn read(source: &str) -> Result<RawFile, FileError> {
-    let arena = toml_spanner::Arena::new();
-    let problem = |e: &toml_spanner::Error| {
-        let message = match (e.kind(), e.path()) {
-            (toml_spanner::ErrorKind::UnexpectedKey { .. }, Some(path)) => format!(
-                "unknown key `{path}`; check its spelling (docs/estimate-file.md lists the keys each table takes)"
-            ),
-            _ => e.to_string(),
-        };
-        FileError::at(source, e.span().range(), message)
-    };
-    let mut document = toml_spanner::parse(source, &arena).map_err(|e| problem(&e))?;
-    document.to::<RawFile>().map_err(|e| {
-        // Every problem is collected; the first in the file is reported.
-        match e.errors.iter().min_by_key(|e| e.span().start) {
-            Some(first) => problem(first),
-            None => FileError::at(source, 0..0, "the file could not be read as an estimate"),
-        }
-    })
-}
-
 impl Estimate {
     /// Parses and validates the text of an estimate file.
     pub fn parse(source: &str) -> Result<Self, FileError> {
@@ -462,10 +442,10 @@ impl Estimate {
         for r in &raw.role {
             let id = check_id(&ctx, "role", &r.id, &mut role_ids)?;
             let rate = *r.rate.get_ref();
-            if !(rate.is_finite() && rate >= 0.0) {
+            if !(rate.is_finite() && (0.0..=ThreePoint::MAX).contains(&rate)) {
                 return Err(ctx.err(
                     r.rate.span(),
-                    format!("role \"{id}\": rate must be a number ≥ 0"),
+                    format!("role \"{id}\": rate must be a number from 0 to 1e15"),
                 ));
             }
             roles.push(Role {

@@ -41,10 +41,10 @@ pub(super) fn alternative(
                 format!("{context}rates: unknown role \"{role}\""),
             ));
         }
-        if !(rate.get_ref().is_finite() && *rate.get_ref() >= 0.0) {
+        if !(rate.get_ref().is_finite() && (0.0..=ThreePoint::MAX).contains(rate.get_ref())) {
             return Err(ctx.err(
                 rate.span(),
-                format!("{context}rates: {role} must be a number ≥ 0"),
+                format!("{context}rates: {role} must be a number from 0 to 1e15"),
             ));
         }
         alt_rates.insert(role.clone(), *rate.get_ref());
@@ -52,9 +52,13 @@ pub(super) fn alternative(
     let scale_hours = match &a.scale_hours {
         None => HoursScale::All(1.0),
         Some(value) => {
+            // Up to 1e15, like every value of an estimate: hours, scale
+            // and rate then multiply to a finite cost.
             let positive = |v: &toml::Value| match v {
-                toml::Value::Integer(i) if *i > 0 => Some(*i as f64),
-                toml::Value::Float(f) if *f > 0.0 && f.is_finite() => Some(*f),
+                toml::Value::Integer(i) if *i > 0 && (*i as f64) <= ThreePoint::MAX => {
+                    Some(*i as f64)
+                }
+                toml::Value::Float(f) if *f > 0.0 && *f <= ThreePoint::MAX => Some(*f),
                 _ => None,
             };
             match &value.get_ref().0 {
@@ -64,13 +68,13 @@ pub(super) fn alternative(
                         if !known_item(id) {
                             return Err(ctx.err(value.span(), format!("{context}scale_hours: unknown item \"{id}\"")));
                         }
-                        let f = positive(v).ok_or_else(|| ctx.err(value.span(), format!("{context}scale_hours: {id} must be a factor > 0")))?;
+                        let f = positive(v).ok_or_else(|| ctx.err(value.span(), format!("{context}scale_hours: {id} must be a factor > 0 and at most 1e15")))?;
                         map.insert(id.clone(), f);
                     }
                     HoursScale::PerItem(map)
                 }
                 v => HoursScale::All(
-                    positive(v).ok_or_else(|| ctx.err(value.span(), format!("{context}scale_hours must be a factor > 0 (e.g. 0.9) or a table of item = factor")))?,
+                    positive(v).ok_or_else(|| ctx.err(value.span(), format!("{context}scale_hours must be a factor > 0 and at most 1e15 (e.g. 0.9), or a table of item = factor")))?,
                 ),
             }
         }

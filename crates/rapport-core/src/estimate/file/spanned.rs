@@ -46,30 +46,39 @@ impl<'de, T: FromToml<'de>> FromToml<'de> for Spanned<T> {
 pub(super) struct Any(pub(super) toml::Value);
 
 impl<'de> FromToml<'de> for Any {
-    fn from_toml(_: &mut Context<'de>, item: &Item<'de>) -> Result<Self, Failed> {
-        Ok(Any(value(item)))
+    fn from_toml(ctx: &mut Context<'de>, item: &Item<'de>) -> Result<Self, Failed> {
+        value(ctx, item).map(Any)
     }
 }
 
-fn value(item: &Item<'_>) -> toml::Value {
-    match item.value() {
+fn value<'de>(ctx: &mut Context<'de>, item: &Item<'de>) -> Result<toml::Value, Failed> {
+    Ok(match item.value() {
         Value::String(s) => toml::Value::String((*s).to_string()),
-        // TOML integers fit in 64 bits; toml-spanner reads wider ones,
-        // which no field here takes as an integer.
+        // toml-spanner reads integers wider than TOML's 64 bits; TOML
+        // says to refuse them rather than round them.
         Value::Integer(i) => match i.as_i64() {
             Some(n) => toml::Value::Integer(n),
-            None => toml::Value::Float(i.as_f64()),
+            None => {
+                return Err(ctx.report_custom_error(
+                    "an integer outside the 64-bit range TOML allows; give a smaller number",
+                    item,
+                ))
+            }
         },
         Value::Float(f) => toml::Value::Float(*f),
         Value::Boolean(b) => toml::Value::Boolean(*b),
         Value::DateTime(d) => date_time(d),
-        Value::Array(a) => toml::Value::Array(a.iter().map(value).collect()),
+        Value::Array(a) => toml::Value::Array(
+            a.iter()
+                .map(|item| value(ctx, item))
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Table(t) => toml::Value::Table(
             t.iter()
-                .map(|(key, item)| (key.name.to_string(), value(item)))
-                .collect(),
+                .map(|(key, item)| Ok((key.name.to_string(), value(ctx, item)?)))
+                .collect::<Result<_, _>>()?,
         ),
-    }
+    })
 }
 
 /// The date or time as the `toml` crate holds it: both write and read

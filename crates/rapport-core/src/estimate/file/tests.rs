@@ -28,8 +28,15 @@ fn the_reader_names_misspelt_keys_wrong_kinds_and_broken_syntax_by_line() {
     let e = error_of("[[item]]\nid = \"a\"\ncost = 1\nafetr = [\"b\"]\n");
     assert_eq!((e.line, e.column), (9, 1), "{e}");
     assert!(
-        e.message.contains("unknown key `item[0].afetr`")
-            && e.message.contains("docs/estimate-file.md"),
+        e.message
+            .contains("unknown key `item[0].afetr`; did you mean `after`?"),
+        "{e}"
+    );
+    let e = error_of("[[item]]\nid = \"a\"\ncost = 1\nzzz = 2\n");
+    assert!(
+        e.message.contains(
+            "unknown key `item[0].zzz`; [item] takes id, name, role, hours, cost, duration, after, distribution"
+        ),
         "{e}"
     );
     let e = error_of("[[item]]\nid = \"a\"\ncost = 1\nafter = [\"b\", 3]\n");
@@ -47,8 +54,191 @@ fn the_reader_names_misspelt_keys_wrong_kinds_and_broken_syntax_by_line() {
     let e = Estimate::parse("[estimate]\nname = \"x\n").unwrap_err();
     assert_eq!(e.line, 2, "{e}");
     assert!(e.message.contains("unterminated"), "{e}");
-    let e = Estimate::parse("[[item]]\nid = \"a\"\ncost = 1\n").unwrap_err();
-    assert!(e.message.contains("missing required key 'estimate'"), "{e}");
+    for empty in ["", "\n  \n", "[[item]]\nid = \"a\"\ncost = 1\n"] {
+        let e = Estimate::parse(empty).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("the file has no [estimate] table: start it with [estimate]"),
+            "{e}"
+        );
+    }
+}
+
+/// A misspelt required key also leaves the key missing; the typo, on its
+/// own line, is what the person has to fix.
+#[test]
+fn a_misspelt_required_key_is_named_rather_than_reported_missing() {
+    let e = error_of(
+        "[[item]]\nid = \"a\"\ncost = 1\n[[risk]]\nid = \"r\"\nprobabilty = 0.5\ncost = 1\n",
+    );
+    assert_eq!((e.line, e.column), (11, 1), "{e}");
+    assert!(
+        e.message
+            .contains("unknown key `risk[0].probabilty`; did you mean `probability`?"),
+        "{e}"
+    );
+    let e = error_of("[[item]]\nid = \"a\"\ncost = 1\n[[risk]]\nid = \"r\"\ncost = 1\n");
+    assert_eq!(e.line, 9, "{e}");
+    assert!(e.message.contains("`risk[0]` needs `probability`"), "{e}");
+}
+
+/// TOML integers are 64-bit: wider ones are refused, not rounded.
+#[test]
+fn integers_wider_than_64_bits_are_refused() {
+    let e = Estimate::parse(
+        "[estimate]\nname = \"x\"\nversion = 99999999999999999999999\n[[item]]\nid = \"a\"\ncost = 1\n",
+    )
+    .unwrap_err();
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.message.contains("outside the 64-bit range"), "{e}");
+    let e = error_of("[[item]]\nid = \"a\"\ncost = [1, 2, 9223372036854775808]\n");
+    assert!(e.message.contains("outside the 64-bit range"), "{e}");
+    let e = Estimate::parse("[estimate]\nname = \"x\"\nseed = 18446744073709551615\n").unwrap_err();
+    assert!(
+        e.message
+            .contains("the number at `estimate.seed` is out of range"),
+        "{e}"
+    );
+}
+
+/// Found by an outside tester: a rate of 1e300 priced 1e15 hours at
+/// infinity, the results were NaN and drawing the document's charts
+/// filled memory. Rates and hour factors stop at 1e15, like every value.
+#[test]
+fn rates_and_hour_factors_stop_where_costs_stay_finite() {
+    let e = Estimate::parse(
+        "[estimate]\nname = \"x\"\n[[role]]\nid = \"e\"\nrate = 1e300\n[[item]]\nid = \"a\"\nrole = \"e\"\nhours = 1e15\n",
+    )
+    .unwrap_err();
+    assert_eq!(e.line, 5, "{e}");
+    assert!(
+        e.message.contains("rate must be a number from 0 to 1e15"),
+        "{e}"
+    );
+    let body =
+        "[[item]]\nid = \"a\"\nrole = \"engineer\"\nhours = 10\n[[alternative]]\nname = \"b\"\n";
+    let e = error_of(&format!("{body}rates = {{ engineer = 1e16 }}\n"));
+    assert!(
+        e.message
+            .contains("rates: engineer must be a number from 0 to 1e15"),
+        "{e}"
+    );
+    let e = error_of(&format!("{body}scale_hours = 1e300\n"));
+    assert!(e.message.contains("at most 1e15"), "{e}");
+    let e = error_of(&format!("{body}scale_hours = {{ a = 1e300 }}\n"));
+    assert!(e.message.contains("at most 1e15"), "{e}");
+    assert!(Estimate::parse(&format!("{HEADER}{body}scale_hours = 1e15\n")).is_ok());
+}
+
+/// The keys an unknown key is compared with are the keys the reader
+/// takes: a file using every one of them is read.
+#[test]
+fn every_key_the_messages_suggest_is_read() {
+    let file = r#"
+[estimate]
+name = "n"
+description = "d"
+currency = "EUR"
+distribution = "pert"
+iterations = 1000
+seed = 3
+confidence = 0.9
+class = 3
+target_cost = 10
+target_duration = 10
+client = "c"
+firm = "f"
+prepared_by = "p"
+date = 2026-11-27
+version = 1
+valid_until = 2027-01-01
+[[role]]
+id = "e"
+name = "Engineer"
+rate = 100
+[[item]]
+id = "a"
+name = "A"
+role = "e"
+hours = [1, 2, 3]
+cost = 1
+duration = [1, 2, 3]
+after = []
+distribution = "triangular"
+[[item]]
+id = "b"
+cost = 1
+[[risk]]
+id = "r"
+name = "R"
+probability = 0.5
+cost = 1
+delay = 1
+on = "a"
+distribution = "uniform"
+[[correlation]]
+items = ["a", "b"]
+coefficient = 0.5
+[[assumption]]
+text = "t"
+[[exclusion]]
+text = "t"
+[[alternative]]
+name = "alt"
+description = "d"
+drop = ["b"]
+drop_risks = ["r"]
+rates = { e = 90 }
+scale_hours = 0.9
+[[alternative.item]]
+id = "c"
+name = "C"
+role = "e"
+hours = 1
+cost = 1
+duration = 1
+after = ["a"]
+distribution = "pert"
+"#;
+    Estimate::parse(file).unwrap_or_else(|e| panic!("{e}"));
+    let arena = toml_spanner::Arena::new();
+    let document = toml_spanner::parse(file, &arena).unwrap();
+    let mut used: Vec<(String, Vec<String>)> = Vec::new();
+    fn walk(table: &toml_spanner::Table<'_>, path: &str, used: &mut Vec<(String, Vec<String>)>) {
+        let keys = table.iter().map(|(k, _)| k.name.to_string()).collect();
+        used.push((path.to_string(), keys));
+        for (key, item) in table.iter() {
+            let inner = if path.is_empty() {
+                key.name.to_string()
+            } else {
+                format!("{path}.{}", key.name)
+            };
+            match item.value() {
+                toml_spanner::Value::Table(t) if key.name != "rates" => walk(t, &inner, used),
+                toml_spanner::Value::Array(a) => {
+                    for item in a.iter() {
+                        if let toml_spanner::Value::Table(t) = item.value() {
+                            walk(t, &inner, used);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    walk(document.table(), "", &mut used);
+    for (table, keys) in super::reader::KEYS {
+        let mut listed: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        listed.sort();
+        let mut seen: Vec<String> = used
+            .iter()
+            .filter(|(path, _)| path == table)
+            .flat_map(|(_, keys)| keys.clone())
+            .collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(listed, seen, "the keys of [{table}]");
+    }
 }
 
 /// Dates written as TOML dates or as strings read the same.
