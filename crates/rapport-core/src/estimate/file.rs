@@ -27,6 +27,7 @@ use crate::located::FileError;
 mod alternative;
 mod correlations;
 mod cover;
+mod plain;
 mod reader;
 mod spanned;
 
@@ -374,6 +375,7 @@ impl Estimate {
     pub fn parse(source: &str) -> Result<Self, FileError> {
         let ctx = Ctx { source };
         let raw = read(source)?;
+        plain::check(&ctx, &raw)?;
         let e = &raw.estimate;
 
         let name = e.name.get_ref().trim().to_string();

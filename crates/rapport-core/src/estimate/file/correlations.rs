@@ -4,7 +4,7 @@
 use super::*;
 
 /// Reads the `[[correlation]]` groups: each names at least two known items
-/// once, with a coefficient in [-1, 1]; two groups must not give one pair
+/// once, with a coefficient in (-1, 1); two groups must not give one pair
 /// different coefficients; and the groups linked by shared items must make
 /// a valid (positive definite) correlation matrix.
 ///
@@ -47,11 +47,19 @@ pub(super) fn correlations_of(
     for (n, raw_corr) in raw.iter().enumerate() {
         let c = raw_corr.get_ref();
         let coefficient = *c.coefficient.get_ref();
-        if !(-1.0..=1.0).contains(&coefficient) {
+        if !(coefficient > -1.0 && coefficient < 1.0) {
+            // ±1 is no correlation two items can have and stay two: the
+            // matrix would be singular, and the message below would blame
+            // groups that are not there.
+            let hint = if coefficient.abs() == 1.0 {
+                "; ±1 makes the items one: merge them into one item, or give 0.99"
+            } else {
+                ""
+            };
             return Err(ctx.err(
                 c.coefficient.span(),
                 format!(
-                    "correlation {}: coefficient {coefficient} must be between -1 and 1",
+                    "correlation {}: coefficient {coefficient} must be between -1 and 1, both excluded{hint}",
                     n + 1
                 ),
             ));
@@ -141,13 +149,17 @@ pub(super) fn correlations_of(
         }
         if let Err(CorrelationError::NotPositiveDefinite) = build_copula(&block, &names) {
             // Replay the set to name the first group that breaks it.
-            let culprit = (1..=block.len())
-                .find(|&k| build_copula(&block[..k], &names).is_err())
-                .map_or(set[set.len() - 1], |k| set[k - 1]);
+            let first = (1..=block.len()).find(|&k| build_copula(&block[..k], &names).is_err());
+            let culprit = first.map_or(set[set.len() - 1], |k| set[k - 1]);
+            let together = if first == Some(1) {
+                "its coefficient makes"
+            } else {
+                "with the correlations before it, the coefficients make"
+            };
             return Err(ctx.err(
                 raw[culprit].get_ref().coefficient.span(),
                 format!(
-                    "correlation {}: with the correlations before it, the coefficients make an invalid correlation matrix (not positive definite): no set of items can move together this way (pairs not listed together are independent); weaken a coefficient or list the items in one group",
+                    "correlation {}: {together} an invalid correlation matrix (not positive definite): no set of items can move together this way (pairs not listed together are independent); weaken a coefficient or list the items in one group",
                     culprit + 1
                 ),
             ));

@@ -490,3 +490,40 @@ fn the_cover_fields_are_read_and_checked() {
     let e = refused("date = \"2026-02-30\"");
     assert!(e.message.contains("is not a day of the calendar"), "{e}");
 }
+
+/// Found by an outside tester: `name = "T\u001b[31mRED"` coloured the
+/// terminal the table was printed to. Escapes of control characters are
+/// refused in ids, names and texts; texts may still break lines.
+#[test]
+fn control_characters_are_refused_in_ids_names_and_texts() {
+    let e = error_of("[[item]]\nid = \"a\"\nname = \"T\\u001b[31mRED\"\ncost = 1\n");
+    assert_eq!(e.line, 6, "{e}");
+    assert!(
+        e.message
+            .contains("item name \"T\\u{1b}[31mRED\" holds the control character U+001B"),
+        "{e}"
+    );
+    let e = error_of("[[item]]\nid = \"a\\u0000b\"\ncost = 1\n");
+    assert_eq!(e.line, 7, "{e}");
+    assert!(e.message.contains("item id"), "{e}");
+    let ok = Estimate::parse(&format!(
+        "{HEADER}[[item]]\nid = \"a\"\ncost = 1\n[[assumption]]\ntext = \"two\\nlines\\tand a tab\"\n"
+    ));
+    assert!(ok.is_ok(), "{ok:?}");
+}
+
+/// A coefficient of ±1 says the items are one; the message says so, not
+/// that groups before it (there are none) break the matrix.
+#[test]
+fn a_correlation_of_one_says_to_merge_the_items() {
+    let body = "[[item]]\nid = \"a\"\ncost = [1, 2, 3]\n[[item]]\nid = \"b\"\ncost = [1, 2, 3]\n[[correlation]]\nitems = [\"a\", \"b\"]\n";
+    let e = error_of(&format!("{body}coefficient = 1\n"));
+    assert!(e.message.contains("±1 makes the items one"), "{e}");
+    let e = error_of(&format!("[[item]]\nid = \"c\"\ncost = [1, 2, 3]\n{body}items = [\"a\", \"b\", \"c\"]\ncoefficient = -0.9\n").replacen("items = [\"a\", \"b\"]\n", "", 1));
+    assert!(
+        e.message
+            .contains("its coefficient makes an invalid correlation matrix"),
+        "{e}"
+    );
+    assert!(!e.message.contains("before it"), "{e}");
+}
