@@ -7,13 +7,14 @@
 use super::*;
 
 /// Refuses the first id, name or text with a control character, at the
-/// field, or at its table when the field keeps no place of its own.
+/// field, or at its table when the field keeps no place of its own. The
+/// field's name is made only for a message.
 pub(super) fn check(ctx: &Ctx<'_>, raw: &RawFile) -> Result<(), FileError> {
     let e = &raw.estimate;
-    spanned(ctx, "estimate.name", &e.name, false)?;
+    spanned(ctx, &|| "estimate.name".into(), &e.name, false)?;
     given(
         ctx,
-        "estimate.description",
+        &|| "estimate.description".into(),
         &e.description,
         e.name.span(),
         true,
@@ -24,30 +25,30 @@ pub(super) fn check(ctx: &Ctx<'_>, raw: &RawFile) -> Result<(), FileError> {
         ("prepared_by", &e.prepared_by),
     ] {
         if let Some(v) = value {
-            spanned(ctx, &format!("estimate.{field}"), v, false)?;
+            spanned(ctx, &|| format!("estimate.{field}"), v, false)?;
         }
     }
     for r in &raw.role {
-        spanned(ctx, "role id", &r.id, false)?;
-        given(ctx, "role name", &r.name, r.id.span(), false)?;
+        spanned(ctx, &|| "role id".into(), &r.id, false)?;
+        given(ctx, &|| "role name".into(), &r.name, r.id.span(), false)?;
     }
     for item in &raw.item {
         item_text(ctx, "", item)?;
     }
     for risk in &raw.risk {
         let r = risk.get_ref();
-        spanned(ctx, "risk id", &r.id, false)?;
-        given(ctx, "risk name", &r.name, risk.span(), false)?;
+        spanned(ctx, &|| "risk id".into(), &r.id, false)?;
+        given(ctx, &|| "risk name".into(), &r.name, risk.span(), false)?;
     }
     for t in raw.assumption.iter().chain(&raw.exclusion) {
-        text(ctx, "text", &t.get_ref().text, t.span(), true)?;
+        text(ctx, &|| "text".into(), &t.get_ref().text, t.span(), true)?;
     }
     for alternative in &raw.alternative {
         let a = alternative.get_ref();
-        spanned(ctx, "alternative name", &a.name, false)?;
+        spanned(ctx, &|| "alternative name".into(), &a.name, false)?;
         given(
             ctx,
-            "alternative description",
+            &|| "alternative description".into(),
             &a.description,
             alternative.span(),
             true,
@@ -59,12 +60,15 @@ pub(super) fn check(ctx: &Ctx<'_>, raw: &RawFile) -> Result<(), FileError> {
     Ok(())
 }
 
+/// The field's name, for a message.
+type What<'a> = &'a dyn Fn() -> String;
+
 fn item_text(ctx: &Ctx<'_>, kind: &str, item: &Spanned<RawItem>) -> Result<(), FileError> {
     let i = item.get_ref();
-    spanned(ctx, &format!("{kind}item id"), &i.id, false)?;
+    spanned(ctx, &|| format!("{kind}item id"), &i.id, false)?;
     given(
         ctx,
-        &format!("{kind}item name"),
+        &|| format!("{kind}item name"),
         &i.name,
         item.span(),
         false,
@@ -73,7 +77,7 @@ fn item_text(ctx: &Ctx<'_>, kind: &str, item: &Spanned<RawItem>) -> Result<(), F
 
 fn spanned(
     ctx: &Ctx<'_>,
-    what: &str,
+    what: What,
     value: &Spanned<String>,
     lines: bool,
 ) -> Result<(), FileError> {
@@ -82,7 +86,7 @@ fn spanned(
 
 fn given(
     ctx: &Ctx<'_>,
-    what: &str,
+    what: What,
     value: &Option<String>,
     at: Range<usize>,
     lines: bool,
@@ -95,7 +99,7 @@ fn given(
 
 fn text(
     ctx: &Ctx<'_>,
-    what: &str,
+    what: What,
     value: &str,
     at: Range<usize>,
     lines: bool,
@@ -105,7 +109,8 @@ fn text(
         Some(c) => Err(ctx.err(
             at,
             format!(
-                "{what} \"{}\" holds the control character U+{:04X}; remove it",
+                "{} \"{}\" holds the control character U+{:04X}; remove it",
+                what(),
                 value.escape_default(),
                 u32::from(c)
             ),
