@@ -1,5 +1,6 @@
-//! `/api/v1/today`: the signed-in user's agenda, as the Today page shows
-//! it (see `rapport_core::agenda`).
+//! `/api/v1/today`: the signed-in user's agenda and the news they have to
+//! tell, as the Today page shows them (see `rapport_core::agenda` and
+//! `rapport_core::disclosure`).
 
 use axum::{extract::State, Json};
 use chrono::NaiveDate;
@@ -9,6 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::news::NewsView;
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::AppState;
@@ -56,17 +58,31 @@ impl From<Entry> for EntryView {
     }
 }
 
+/// News still to tell, with whom to tell it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TodayNewsView {
+    #[serde(flatten)]
+    pub news: NewsView,
+    /// The project's client rep, who must hear it first.
+    pub tell_person_id: i64,
+    /// Past its deadline and still untold: it will be a surprise.
+    pub late: bool,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TodayView {
     /// The day the agenda is for.
     pub today: NaiveDate,
     /// Red entries first, then amber; each by date.
     pub entries: Vec<EntryView>,
+    /// Open news to share in the projects you see, by deadline.
+    pub news: Vec<TodayNewsView>,
 }
 
 /// Your agenda: promises overdue or due within a week (yours and those
 /// owed to you), questions waiting for an answer or confirmation, client
-/// people past their contact interval, projects due a status record.
+/// people past their contact interval, projects due a status record; and
+/// the news to share, by deadline, each with the client rep to tell.
 #[utoipa::path(get, path = "/api/v1/today", tag = "relationship",
     responses((status = 200, body = TodayView)))]
 pub async fn today(
@@ -74,12 +90,22 @@ pub async fn today(
     current: CurrentUser,
 ) -> ApiResult<Json<TodayView>> {
     let today = state.clock.today();
-    let facts = state
+    // One read, as the page makes it: the agenda and the news agree.
+    let (facts, panels) = state
         .store
-        .agenda_facts(current.scope(), current.user.person_id, today)
+        .today(current.scope(), current.user.person_id, today)
         .await?;
     Ok(Json(TodayView {
         today,
         entries: agenda(&facts).into_iter().map(EntryView::from).collect(),
+        news: panels
+            .open_news
+            .into_iter()
+            .map(|(n, rep)| TodayNewsView {
+                late: n.deadline < today,
+                news: NewsView::from(n),
+                tell_person_id: rep.get(),
+            })
+            .collect(),
     }))
 }

@@ -163,6 +163,17 @@ async fn news_is_found_told_in_a_call_heard_elsewhere_and_acknowledged() {
     assert!(today.contains(r#"id="news""#), "{today}");
     assert!(today.contains("The forecast finish is"), "{today}");
     assert!(today.contains(&format!("tell={finish}")), "{today}");
+    // The same news through the API's Today, with whom to tell.
+    let (status, today) = app.get("/api/v1/today").await;
+    assert_eq!(status, StatusCode::OK, "{today}");
+    let news = today["news"].as_array().unwrap();
+    assert_eq!(news.len(), 1, "{today}");
+    assert_eq!(news[0]["id"], finish, "{today}");
+    assert_eq!(news[0]["state"], "open");
+    assert_eq!(news[0]["deadline"], "2026-12-01");
+    assert_eq!(news[0]["late"], false);
+    assert_eq!(news[0]["project_id"], id);
+    assert!(news[0]["tell_person_id"].as_i64().is_some(), "{today}");
 }
 
 /// A second estimate whose headline moves by more than 10 % is news; the
