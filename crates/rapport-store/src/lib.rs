@@ -488,7 +488,7 @@ impl Store {
     /// that gap put the connection back in the pool with its `BEGIN
     /// IMMEDIATE` open, and every later write waited out the busy timeout
     /// and failed with "database is locked" (seen in CI; the test
-    /// `cancelled_writes_leave_the_database_writable` reproduces it within
+    /// `cancelled_writes_leave_sqlite_writable` reproduces it within
     /// tens of tries without this). sqlx 0.9 does the check inside the
     /// driver's worker. Here the spawned task runs to its end whatever
     /// happens to the caller, and a `Transaction` nobody received is

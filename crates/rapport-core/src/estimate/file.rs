@@ -454,7 +454,7 @@ impl Estimate {
         for r in &raw.role {
             let id = check_id(&ctx, "role", &r.id, &mut role_ids)?;
             let rate = *r.rate.get_ref();
-            if !(rate.is_finite() && (0.0..=ThreePoint::MAX).contains(&rate)) {
+            if !(0.0..=ThreePoint::MAX).contains(&rate) {
                 return Err(ctx.err(
                     r.rate.span(),
                     format!("role \"{id}\": rate must be a number from 0 to 1e15"),

@@ -41,7 +41,7 @@ pub(super) fn alternative(
                 format!("{context}rates: unknown role \"{role}\""),
             ));
         }
-        if !(rate.get_ref().is_finite() && (0.0..=ThreePoint::MAX).contains(rate.get_ref())) {
+        if !(0.0..=ThreePoint::MAX).contains(rate.get_ref()) {
             return Err(ctx.err(
                 rate.span(),
                 format!("{context}rates: {role} must be a number from 0 to 1e15"),

@@ -22,10 +22,12 @@ pub(super) fn cover(ctx: &Ctx<'_>, e: &RawEstimate) -> Result<Cover, FileError> 
                 format!("estimate.{field} is empty; give it or leave the line out"),
             ));
         }
-        if trimmed.chars().count() > MAX_COVER_TEXT || trimmed.contains(['\n', '\r']) {
+        // A line break, or any other control character (an escaped ESC
+        // would recolour a terminal): see `plain.rs` for the other texts.
+        if trimmed.chars().count() > MAX_COVER_TEXT || trimmed.contains(char::is_control) {
             return Err(ctx.err(
                 value.span(),
-                format!("estimate.{field} must be one line of at most {MAX_COVER_TEXT} characters"),
+                format!("estimate.{field} must be one line of at most {MAX_COVER_TEXT} characters, without control characters"),
             ));
         }
         Ok(Some(trimmed.to_string()))
@@ -54,7 +56,7 @@ pub(super) fn cover(ctx: &Ctx<'_>, e: &RawEstimate) -> Result<Cover, FileError> 
                 Some(t)
                     if !t.is_empty()
                         && t.chars().count() <= MAX_VERSION
-                        && !t.contains(['\n', '\r']) =>
+                        && !t.contains(char::is_control) =>
                 {
                     Some(t)
                 }

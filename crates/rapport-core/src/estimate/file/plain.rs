@@ -19,15 +19,7 @@ pub(super) fn check(ctx: &Ctx<'_>, raw: &RawFile) -> Result<(), FileError> {
         e.name.span(),
         true,
     )?;
-    for (field, value) in [
-        ("client", &e.client),
-        ("firm", &e.firm),
-        ("prepared_by", &e.prepared_by),
-    ] {
-        if let Some(v) = value {
-            spanned(ctx, &|| format!("estimate.{field}"), v, false)?;
-        }
-    }
+    // The cover's one-line texts are checked with the cover (`cover.rs`).
     for r in &raw.role {
         spanned(ctx, &|| "role id".into(), &r.id, false)?;
         given(ctx, &|| "role name".into(), &r.name, r.id.span(), false)?;

@@ -478,7 +478,7 @@ fn the_cover_fields_are_read_and_checked() {
     assert!(e.message.contains("estimate.client is empty"), "{e}");
     let e = refused("date = \"27/11/2026\"");
     assert!(e.message.starts_with("estimate.date: "), "{e}");
-    for version in ["[1]", "-3", "\"two\\nlines\"", "\"\""] {
+    for version in ["[1]", "-3", "\"two\\nlines\"", "\"B\\u001b[31m\"", "\"\""] {
         let e = refused(&format!("version = {version}"));
         assert!(
             e.message.contains(
@@ -506,6 +506,16 @@ fn control_characters_are_refused_in_ids_names_and_texts() {
     let e = error_of("[[item]]\nid = \"a\\u0000b\"\ncost = 1\n");
     assert_eq!(e.line, 7, "{e}");
     assert!(e.message.contains("item id"), "{e}");
+    let e = Estimate::parse(
+        "[estimate]\nname = \"x\"\nclient = \"North\\u001b[2Jwind\"\n[[item]]\nid = \"a\"\ncost = 1\n",
+    )
+    .unwrap_err();
+    assert_eq!(e.line, 3, "{e}");
+    assert!(
+        e.message.contains("estimate.client must be one line"),
+        "{e}"
+    );
+    assert!(e.message.contains("without control characters"), "{e}");
     let ok = Estimate::parse(&format!(
         "{HEADER}[[item]]\nid = \"a\"\ncost = 1\n[[assumption]]\ntext = \"two\\nlines\\tand a tab\"\n"
     ));
