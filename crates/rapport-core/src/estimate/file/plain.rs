@@ -7,69 +7,63 @@
 use super::*;
 
 /// Refuses the first id, name or text with a control character, at the
-/// field, or at its table when the field keeps no place of its own. The
-/// field's name is made only for a message.
+/// field, or at its table when the field keeps no place of its own.
 pub(super) fn check(ctx: &Ctx<'_>, raw: &RawFile) -> Result<(), FileError> {
     let e = &raw.estimate;
-    spanned(ctx, &|| "estimate.name".into(), &e.name, false)?;
+    spanned(ctx, "estimate.name", &e.name, false)?;
     given(
         ctx,
-        &|| "estimate.description".into(),
+        "estimate.description",
         &e.description,
         e.name.span(),
         true,
     )?;
     // The cover's one-line texts are checked with the cover (`cover.rs`).
     for r in &raw.role {
-        spanned(ctx, &|| "role id".into(), &r.id, false)?;
-        given(ctx, &|| "role name".into(), &r.name, r.id.span(), false)?;
+        spanned(ctx, "role id", &r.id, false)?;
+        given(ctx, "role name", &r.name, r.id.span(), false)?;
     }
     for item in &raw.item {
-        item_text(ctx, "", item)?;
+        item_text(ctx, ["item id", "item name"], item)?;
     }
     for risk in &raw.risk {
         let r = risk.get_ref();
-        spanned(ctx, &|| "risk id".into(), &r.id, false)?;
-        given(ctx, &|| "risk name".into(), &r.name, risk.span(), false)?;
+        spanned(ctx, "risk id", &r.id, false)?;
+        given(ctx, "risk name", &r.name, risk.span(), false)?;
     }
     for t in raw.assumption.iter().chain(&raw.exclusion) {
-        text(ctx, &|| "text".into(), &t.get_ref().text, t.span(), true)?;
+        text(ctx, "text", &t.get_ref().text, t.span(), true)?;
     }
     for alternative in &raw.alternative {
         let a = alternative.get_ref();
-        spanned(ctx, &|| "alternative name".into(), &a.name, false)?;
+        spanned(ctx, "alternative name", &a.name, false)?;
         given(
             ctx,
-            &|| "alternative description".into(),
+            "alternative description",
             &a.description,
             alternative.span(),
             true,
         )?;
         for item in &a.item {
-            item_text(ctx, "alternative ", item)?;
+            item_text(ctx, ["alternative item id", "alternative item name"], item)?;
         }
     }
     Ok(())
 }
 
-/// The field's name, for a message.
-type What<'a> = &'a dyn Fn() -> String;
-
-fn item_text(ctx: &Ctx<'_>, kind: &str, item: &Spanned<RawItem>) -> Result<(), FileError> {
+fn item_text(
+    ctx: &Ctx<'_>,
+    [id, name]: [&str; 2],
+    item: &Spanned<RawItem>,
+) -> Result<(), FileError> {
     let i = item.get_ref();
-    spanned(ctx, &|| format!("{kind}item id"), &i.id, false)?;
-    given(
-        ctx,
-        &|| format!("{kind}item name"),
-        &i.name,
-        item.span(),
-        false,
-    )
+    spanned(ctx, id, &i.id, false)?;
+    given(ctx, name, &i.name, item.span(), false)
 }
 
 fn spanned(
     ctx: &Ctx<'_>,
-    what: What,
+    what: &str,
     value: &Spanned<String>,
     lines: bool,
 ) -> Result<(), FileError> {
@@ -78,7 +72,7 @@ fn spanned(
 
 fn given(
     ctx: &Ctx<'_>,
-    what: What,
+    what: &str,
     value: &Option<String>,
     at: Range<usize>,
     lines: bool,
@@ -91,7 +85,7 @@ fn given(
 
 fn text(
     ctx: &Ctx<'_>,
-    what: What,
+    what: &str,
     value: &str,
     at: Range<usize>,
     lines: bool,
@@ -101,8 +95,7 @@ fn text(
         Some(c) => Err(ctx.err(
             at,
             format!(
-                "{} \"{}\" holds the control character U+{:04X}; remove it",
-                what(),
+                "{what} \"{}\" holds the control character U+{:04X}; remove it",
                 value.escape_default(),
                 u32::from(c)
             ),
